@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Prints the size and every field offset of the records in spawnwatch.h as
+ * "record.field offset size" lines. RecordLayoutTest reads this table and
+ * checks that the Java descriptors agree, field for field.
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "spawnwatch.h"
+
+#define FIELD(type, field) \
+	printf("%s.%s %zu %zu\n", #type, #field, offsetof(struct type, field), \
+	       sizeof(((struct type *)0)->field))
+#define SIZE(type) printf("%s.sizeof 0 %zu\n", #type, sizeof(struct type))
+
+int main(void)
+{
+	SIZE(sw_record_header);
+	FIELD(sw_record_header, type);
+	FIELD(sw_record_header, version);
+	FIELD(sw_record_header, size);
+	FIELD(sw_record_header, boot_ns);
+
+	SIZE(sw_process);
+	FIELD(sw_process, pid);
+	FIELD(sw_process, tid);
+	FIELD(sw_process, ppid);
+	FIELD(sw_process, uid);
+	FIELD(sw_process, gid);
+	FIELD(sw_process, euid);
+	FIELD(sw_process, lineage_root);
+	FIELD(sw_process, lineage_depth);
+	FIELD(sw_process, cgroup_id);
+	FIELD(sw_process, start_boot_ns);
+	FIELD(sw_process, match);
+	FIELD(sw_process, comm);
+	FIELD(sw_process, parent_comm);
+
+	SIZE(sw_exec_record);
+	FIELD(sw_exec_record, proc);
+	FIELD(sw_exec_record, argc);
+	FIELD(sw_exec_record, exe_len);
+	FIELD(sw_exec_record, args_len);
+	FIELD(sw_exec_record, cwd_len);
+	FIELD(sw_exec_record, parent_exe_len);
+	FIELD(sw_exec_record, parent_cwd_len);
+	FIELD(sw_exec_record, truncated);
+	FIELD(sw_exec_record, exe);
+	FIELD(sw_exec_record, parent_exe);
+	FIELD(sw_exec_record, cwd);
+	FIELD(sw_exec_record, parent_cwd);
+	FIELD(sw_exec_record, args);
+
+	SIZE(sw_connect_record);
+	FIELD(sw_connect_record, proc);
+	FIELD(sw_connect_record, family);
+	FIELD(sw_connect_record, protocol);
+	FIELD(sw_connect_record, sport);
+	FIELD(sw_connect_record, dport);
+	FIELD(sw_connect_record, saddr);
+	FIELD(sw_connect_record, daddr);
+	FIELD(sw_connect_record, hook);
+
+	SIZE(sw_comm_key);
+	FIELD(sw_comm_key, prefixlen);
+	FIELD(sw_comm_key, comm);
+	SIZE(sw_lineage);
+	FIELD(sw_lineage, root_pid);
+	FIELD(sw_lineage, depth);
+	return 0;
+}

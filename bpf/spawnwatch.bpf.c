@@ -27,8 +27,10 @@
 #define SW_SCRATCH_LEN 1024
 #define SW_NAME_MAX 255
 
-/* Tunables, set by user space before load. */
-const volatile __u32 sensor_tgid = 0; /* never report the sensor itself */
+/* Tunables, set by user space before load. They live in their own section,
+ * so user space finds exactly them in the ".rodata.config" map (the compiler
+ * puts constants of its own into plain .rodata). */
+const volatile __u32 sensor_tgid SEC(".rodata.config") = 0; /* never report the sensor itself */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -485,12 +487,14 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 	a.family = ctx->family;
 	a.sport = ctx->sport;
 	a.dport = ctx->dport;
+	/* The verifier refuses loads through a ctx pointer plus a variable
+	 * offset, which memcpy can turn into: copy with a helper instead. */
 	if (a.family == AF_INET) {
-		__builtin_memcpy(a.saddr, ctx->saddr, 4);
-		__builtin_memcpy(a.daddr, ctx->daddr, 4);
+		bpf_probe_read_kernel(a.saddr, 4, ctx->saddr);
+		bpf_probe_read_kernel(a.daddr, 4, ctx->daddr);
 	} else {
-		__builtin_memcpy(a.saddr, ctx->saddr_v6, 16);
-		__builtin_memcpy(a.daddr, ctx->daddr_v6, 16);
+		bpf_probe_read_kernel(a.saddr, 16, ctx->saddr_v6);
+		bpf_probe_read_kernel(a.daddr, 16, ctx->daddr_v6);
 	}
 	return emit_connect(&a, SW_HOOK_TP_INET_SOCK_SET_STATE);
 }

@@ -1,0 +1,65 @@
+package io.spawnwatch.event;
+
+import static io.spawnwatch.event.ExecRecordDescriptor.*;
+
+import java.lang.foreign.MemorySegment;
+
+/** Flyweight over an exec record (struct sw_exec_record). */
+public final class ExecRecord extends ProcessRecord {
+
+    @Override
+    public ExecRecord wrap(MemorySegment segment, long offset) {
+        super.wrap(segment, offset);
+        return this;
+    }
+
+    /** The true argument count (bprm->argc), even when args were truncated. */
+    public int argc() {
+        return u32(ARGC_OFFSET);
+    }
+
+    /** SW_TRUNC_* bits: which fields did not fit. */
+    public int truncated() {
+        return u16(TRUNCATED_OFFSET);
+    }
+
+    public SegmentText exe(SegmentText out) {
+        return text(out, EXE_OFFSET, EXE_LEN_OFFSET, PATH_CAPACITY, false);
+    }
+
+    public SegmentText parentExe(SegmentText out) {
+        return text(out, PARENT_EXE_OFFSET, PARENT_EXE_LEN_OFFSET, PATH_CAPACITY, false);
+    }
+
+    public SegmentText cwd(SegmentText out) {
+        return text(out, CWD_OFFSET, CWD_LEN_OFFSET, CWD_CAPACITY, false);
+    }
+
+    public SegmentText parentCwd(SegmentText out) {
+        return text(out, PARENT_CWD_OFFSET, PARENT_CWD_LEN_OFFSET, CWD_CAPACITY, false);
+    }
+
+    /** argv joined with spaces; the final NUL is not part of it. */
+    public SegmentText commandLine(SegmentText out) {
+        int len = argsLength();
+        while (len > 0 && segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, offset + ARGS_OFFSET + len - 1) == 0) {
+            len--;
+        }
+        return out.wrap(segment, offset + ARGS_OFFSET, len, true);
+    }
+
+    /** Bytes used in args, each argument followed by a NUL. */
+    public int argsLength() {
+        return Math.min(u16(ARGS_LEN_OFFSET), ARGS_CAPACITY);
+    }
+
+    /** Absolute offset of the args bytes in {@link #segment()}. */
+    public long argsOffset() {
+        return offset + ARGS_OFFSET;
+    }
+
+    private SegmentText text(SegmentText out, int field, int lengthField, int capacity, boolean nulAsSpace) {
+        int len = Math.min(u16(lengthField), capacity);
+        return out.wrap(segment, offset + field, len, nulAsSpace);
+    }
+}

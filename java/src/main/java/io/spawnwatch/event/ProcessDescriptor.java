@@ -1,0 +1,44 @@
+package io.spawnwatch.event;
+
+/**
+ * Layout of struct sw_process (88 bytes), offsets relative to its start.
+ *
+ * <pre>
+ * +---------------------------------------------------------------+
+ * | pid (tgid) u32                | tid u32                       | 0
+ * | ppid (real parent tgid) u32   | uid u32                       | 8
+ * | gid u32                       | euid u32                      | 16
+ * | lineage_root u32              | lineage_depth u32             | 24
+ * | cgroup_id u64                                                 | 32
+ * | start_boot_ns u64                                             | 40
+ * | match u32                     | _pad0 u32                     | 48
+ * | comm[16]                                                      | 56
+ * | parent_comm[16]                                               | 72
+ * +---------------------------------------------------------------+
+ * </pre>
+ */
+public final class ProcessDescriptor {
+    public static final int PID_OFFSET = 0;
+    public static final int TID_OFFSET = 4;
+    public static final int PPID_OFFSET = 8;
+    public static final int UID_OFFSET = 12;
+    public static final int GID_OFFSET = 16;
+    public static final int EUID_OFFSET = 20;
+    public static final int LINEAGE_ROOT_OFFSET = 24;
+    public static final int LINEAGE_DEPTH_OFFSET = 28;
+    public static final int CGROUP_ID_OFFSET = 32;
+    public static final int START_BOOT_NS_OFFSET = 40;
+    public static final int MATCH_OFFSET = 48;
+    public static final int COMM_OFFSET = 56;
+    public static final int PARENT_COMM_OFFSET = 72;
+    public static final int COMM_LENGTH = 16;
+    public static final int LENGTH = 88;
+
+    /** sw_match bits: why the process passed the kernel filter. */
+    public static final int MATCH_WEB_COMM = 1;
+    public static final int MATCH_WEB_PARENT = 1 << 1;
+    public static final int MATCH_WEB_USER = 1 << 2;
+    public static final int MATCH_LINEAGE = 1 << 3;
+
+    private ProcessDescriptor() {}
+}

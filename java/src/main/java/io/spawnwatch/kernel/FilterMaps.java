@@ -1,0 +1,141 @@
+package io.spawnwatch.kernel;
+
+import io.spawnwatch.error.BpfException;
+import io.spawnwatch.libbpf.BpfMap;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Typed access to the kernel filter: the web-server name trie, the web-server
+ * uid set and the lineage map. Changes take effect for the next event: the
+ * BPF programs read these maps on every exec and connect.
+ */
+public final class FilterMaps {
+    private static final int COMM_LEN = 16;
+    private static final int COMM_KEY_SIZE = 4 + COMM_LEN;
+
+    private final BpfMap webComms;
+    private final BpfMap webUids;
+    private final BpfMap lineage;
+
+    public FilterMaps(KernelProbes probes) throws BpfException {
+        this.webComms = probes.map("web_comms");
+        this.webUids = probes.map("web_uids");
+        this.lineage = probes.map("lineage");
+    }
+
+    /**
+     * Adds a name: exact names go in with their terminating NUL inside the
+     * prefix, so "nginx" does not match "nginx2"; "php-fpm*" without it.
+     */
+    public synchronized void addName(String name) throws BpfException {
+        String problem = WebServerNames.validate(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("web-server name " + problem);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            webComms.update(commKey(arena, name), arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
+        }
+    }
+
+    /** Returns false when the name was not there. */
+    public synchronized boolean removeName(String name) throws BpfException {
+        if (WebServerNames.validate(name) != null) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return webComms.delete(commKey(arena, name));
+        }
+    }
+
+    /** The names in the trie, prefixes with their trailing '*'. */
+    public synchronized List<String> names() throws BpfException {
+        List<String> names = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(COMM_KEY_SIZE);
+            MemorySegment next = arena.allocate(COMM_KEY_SIZE);
+            MemorySegment current = MemorySegment.NULL;
+            while (webComms.nextKey(current, next)) {
+                names.add(decodeCommKey(next));
+                MemorySegment.copy(next, 0, key, 0, COMM_KEY_SIZE);
+                current = key;
+            }
+        }
+        names.sort(null);
+        return names;
+    }
+
+    public synchronized void addUid(long uid) throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            webUids.update(arena.allocateFrom(ValueLayout.JAVA_INT, (int) uid),
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
+        }
+    }
+
+    public synchronized boolean removeUid(long uid) throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            return webUids.delete(arena.allocateFrom(ValueLayout.JAVA_INT, (int) uid));
+        }
+    }
+
+    public synchronized List<Long> uids() throws BpfException {
+        List<Long> uids = new ArrayList<>();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment next = arena.allocate(ValueLayout.JAVA_INT);
+            MemorySegment current = MemorySegment.NULL;
+            while (webUids.nextKey(current, next)) {
+                uids.add(Integer.toUnsignedLong(next.get(ValueLayout.JAVA_INT, 0)));
+                MemorySegment.copy(next, 0, key, 0, 4);
+                current = key;
+            }
+        }
+        uids.sort(null);
+        return uids;
+    }
+
+    /** Puts a process into the lineage (used when seeding from /proc). */
+    public void addLineage(int pid, int rootPid, int depth) throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(8);
+            value.set(ValueLayout.JAVA_INT, 0, rootPid);
+            value.set(ValueLayout.JAVA_INT, 4, depth);
+            lineage.update(arena.allocateFrom(ValueLayout.JAVA_INT, pid), value, BpfMap.ANY);
+        }
+    }
+
+    /** The lineage entry of a pid as {root, depth}, or null. */
+    public int[] lineageOf(int pid) throws BpfException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment value = arena.allocate(8);
+            if (!lineage.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid), value)) {
+                return null;
+            }
+            return new int[] {value.get(ValueLayout.JAVA_INT, 0), value.get(ValueLayout.JAVA_INT, 4)};
+        }
+    }
+
+    static MemorySegment commKey(Arena arena, String name) {
+        byte[] bare = WebServerNames.bare(name).getBytes(StandardCharsets.UTF_8);
+        MemorySegment key = arena.allocate(COMM_KEY_SIZE);
+        int prefixBytes = WebServerNames.isPrefix(name) ? bare.length : bare.length + 1;
+        key.set(ValueLayout.JAVA_INT, 0, prefixBytes * 8);
+        MemorySegment.copy(bare, 0, key, ValueLayout.JAVA_BYTE, 4, bare.length);
+        return key;
+    }
+
+    static String decodeCommKey(MemorySegment key) {
+        int prefixBytes = key.get(ValueLayout.JAVA_INT, 0) / 8;
+        byte[] bytes = key.asSlice(4, COMM_LEN).toArray(ValueLayout.JAVA_BYTE);
+        int len = 0;
+        while (len < bytes.length && bytes[len] != 0) {
+            len++;
+        }
+        String name = new String(bytes, 0, len, StandardCharsets.UTF_8);
+        return prefixBytes > len ? name : name + "*";
+    }
+}

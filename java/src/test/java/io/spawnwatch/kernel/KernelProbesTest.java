@@ -1,0 +1,55 @@
+package io.spawnwatch.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Loads the real BPF object into the running kernel. */
+@Tag("kernel")
+class KernelProbesTest {
+
+    @Test
+    void shouldAttachCoreHooksAndReportTheConnectFallbackChain() throws Exception {
+        KernelTestSupport.requireKernel();
+        try (KernelProbes probes = KernelProbes.open(new KernelProbes.Options(1 << 16, 1024, 0))) {
+            List<HookStatus> hooks = probes.hooks();
+            for (String program : List.of("handle_fork", "handle_exit", "handle_exec")) {
+                assertTrue(hooks.stream().anyMatch(h -> h.program().equals(program) && h.attached()),
+                        program + " attached: " + hooks);
+            }
+            HookStatus chosen = hooks.stream().filter(h -> h.probe().equals("connect") && h.attached())
+                    .findFirst().orElseThrow();
+            assertEquals(chosen.hook(), probes.connectHook());
+            // Everything tried before the chosen one failed, with a reason.
+            for (HookStatus h : hooks) {
+                if (h.probe().equals("connect") && !h.attached()) {
+                    assertFalse(h.reason().isBlank(), h.toString());
+                }
+            }
+            assertEquals(1 << 16, probes.map("events").maxEntries());
+        }
+    }
+
+    @Test
+    void shouldRoundTripWebServerNamesAndUidsThroughTheKernelMaps() throws Exception {
+        KernelTestSupport.requireKernel();
+        try (KernelProbes probes = KernelProbes.open(new KernelProbes.Options(1 << 16, 1024, 0))) {
+            FilterMaps maps = new FilterMaps(probes);
+            maps.addName("nginx");
+            maps.addName("php-fpm*");
+            maps.addUid(33);
+            assertEquals(List.of("nginx", "php-fpm*"), maps.names());
+            assertEquals(List.of(33L), maps.uids());
+            assertTrue(maps.removeName("nginx"));
+            assertFalse(maps.removeName("nginx"));
+            assertEquals(List.of("php-fpm*"), maps.names());
+            Map<String, Long> counters = new KernelCounters(probes).read();
+            assertEquals(KernelCounters.NAMES.length, counters.size());
+        }
+    }
+}

@@ -13,6 +13,8 @@
 	printf("%s.%s %zu %zu\n", #type, #field, offsetof(struct type, field), \
 	       sizeof(((struct type *)0)->field))
 #define SIZE(type) printf("%s.sizeof 0 %zu\n", #type, sizeof(struct type))
+/* Constants print as "const.NAME value 0". */
+#define CONST(name) printf("const.%s %ld 0\n", #name, (long)(name))
 
 int main(void)
 {
@@ -68,5 +70,30 @@ int main(void)
 	SIZE(sw_lineage);
 	FIELD(sw_lineage, root_pid);
 	FIELD(sw_lineage, depth);
+
+	CONST(SW_RECORD_VERSION);
+	CONST(SW_RECORD_EXEC);
+	CONST(SW_RECORD_CONNECT);
+	CONST(SW_MATCH_WEB_COMM);
+	CONST(SW_MATCH_WEB_PARENT);
+	CONST(SW_MATCH_WEB_USER);
+	CONST(SW_MATCH_LINEAGE);
+	CONST(SW_TRUNC_EXE);
+	CONST(SW_TRUNC_PARENT_EXE);
+	CONST(SW_TRUNC_CWD);
+	CONST(SW_TRUNC_PARENT_CWD);
+	CONST(SW_TRUNC_ARGS);
+	CONST(SW_HOOK_FENTRY_TCP_CONNECT);
+	CONST(SW_HOOK_KPROBE_TCP_CONNECT);
+	CONST(SW_HOOK_TP_INET_SOCK_SET_STATE);
+	CONST(SW_CNT_EXEC_SEEN);
+	CONST(SW_CNT_EXEC_SENT);
+	CONST(SW_CNT_CONNECT_SEEN);
+	CONST(SW_CNT_CONNECT_SENT);
+	CONST(SW_CNT_LINEAGE_ADDED);
+	CONST(SW_CNT_LINEAGE_ADD_FAILED);
+	CONST(SW_DROP_EXEC_RINGBUF_FULL);
+	CONST(SW_DROP_CONNECT_RINGBUF_FULL);
+	CONST(SW_CNT_MAX);
 	return 0;
 }

@@ -69,8 +69,7 @@ enum sw_counter {
 	SW_CNT_LINEAGE_ADD_FAILED = 5,
 	SW_DROP_EXEC_RINGBUF_FULL = 6, /* exec records lost: ring full */
 	SW_DROP_CONNECT_RINGBUF_FULL = 7, /* connect records lost: ring full */
-	SW_DROP_EXEC_NO_SCRATCH = 8, /* exec records lost: no scratch buffer */
-	SW_CNT_MAX = 9,
+	SW_CNT_MAX = 8,
 };
 
 /*

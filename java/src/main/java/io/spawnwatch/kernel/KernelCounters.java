@@ -18,7 +18,7 @@ public final class KernelCounters {
     /** Names in enum sw_counter order. */
     public static final String[] NAMES = {
         "exec_seen", "exec_sent", "connect_seen", "connect_sent", "lineage_added", "lineage_add_failed",
-        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full", "drop_exec_no_scratch",
+        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full",
     };
 
     private final BpfMap counters;

@@ -1,0 +1,96 @@
+package io.spawnwatch.cli;
+
+import io.spawnwatch.config.ConfigLoader;
+import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.daemon.Sensor;
+import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.error.SpawnwatchException;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code spawnwatch run}: the sensor in the foreground. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        header = "Run the sensor in the foreground: ECS alerts (and with --events every event) as NDJSON.",
+        description = {
+            "Loads the BPF programs, attaches them and prints one ECS JSON document per line to stdout or",
+            "--output. Logs go to stderr; the sensor is ready when it logs 'hooks attached'. SIGINT or",
+            "SIGTERM detach everything and stop it."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "1:the sensor could not start (the message says why)",
+            "2:bad configuration or usage"})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--events", description = "Also print every event the kernel sends up, not only alerts.")
+    boolean events;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "Append documents to FILE instead of stdout.")
+    Path output;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration over the embedded defaults.")
+    Path config;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "Control socket (default: control.socket).")
+    Path socket;
+
+    @Override
+    public Integer call() {
+        Logging.configure();
+        SensorConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
+            return 2;
+        }
+        OutputStream out;
+        try {
+            out = output == null ? System.out : new FileOutputStream(output.toFile(), true);
+        } catch (IOException e) {
+            spec.commandLine().getErr().println("spawnwatch: cannot open --output " + output + ": " + e.getMessage());
+            return 2;
+        }
+        Sensor sensor;
+        try {
+            sensor = Sensor.start(new Sensor.Options(cfg, config, events, out, Path.of("/proc"),
+                    Path.of("/etc/passwd")));
+        } catch (SpawnwatchException e) {
+            spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        // SIGINT/SIGTERM stop the sensor on the main thread, not in a shutdown
+        // hook: java.util.logging resets its handlers in its own hook, and the
+        // last lines (counters, "stopped") would be lost.
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+        }
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spawnwatch-counters");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(sensor::logCounters, 60, 60, TimeUnit.SECONDS);
+        try {
+            stopRequested.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ticker.shutdownNow();
+        sensor.close();
+        return 0;
+    }
+}

@@ -1,0 +1,227 @@
+package io.spawnwatch.daemon;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.ecs.EcsEventWriter;
+import io.spawnwatch.enrich.BootClock;
+import io.spawnwatch.enrich.ContainerIds;
+import io.spawnwatch.enrich.EnrichedEvent;
+import io.spawnwatch.enrich.ProcessTable;
+import io.spawnwatch.enrich.UserNames;
+import io.spawnwatch.error.BpfException;
+import io.spawnwatch.error.SpawnwatchException;
+import io.spawnwatch.kernel.FilterMaps;
+import io.spawnwatch.kernel.HookStatus;
+import io.spawnwatch.kernel.KernelCounters;
+import io.spawnwatch.kernel.KernelProbes;
+import io.spawnwatch.kernel.LineageSeeder;
+import io.spawnwatch.ring.RingBuffer;
+import io.spawnwatch.ring.RingPoller;
+import io.spawnwatch.ring.RingStats;
+import io.spawnwatch.sys.NativeException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The running sensor: kernel probes, the ring reader thread, enrichment and
+ * output. Everything the kernel sends passes through {@link #onRecord} on the
+ * reader thread, one record at a time, in ring order.
+ */
+public final class Sensor implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Sensor.class.getName());
+
+    /** What to run with. */
+    public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
+            Path proc, Path passwd) {}
+
+    private final Options options;
+    private final KernelProbes probes;
+    private final FilterMaps filter;
+    private final KernelCounters kernelCounters;
+    private final EnrichedEvent event;
+    private final EcsEventWriter ecs;
+    private final EventOutput output;
+    private final RingBuffer ring;
+    private final RingPoller poller;
+    private final long startedNanos = System.nanoTime();
+    private final int seeded;
+
+    private final AtomicLong events = new AtomicLong();
+    private final AtomicLong unknownRecords = new AtomicLong();
+    private final AtomicLong outputErrors = new AtomicLong();
+
+    private Sensor(Options options, KernelProbes probes) throws SpawnwatchException, NativeException {
+        this.options = options;
+        this.probes = probes;
+        SensorConfig config = options.config();
+        this.filter = new FilterMaps(probes);
+        this.kernelCounters = new KernelCounters(probes);
+        UserNames users = new UserNames(options.passwd());
+        Set<Long> uids = configureFilter(config, users);
+        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids);
+        ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
+        this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
+        this.ecs = new EcsEventWriter(hostName());
+        this.output = new EventOutput(options.output());
+        this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
+        this.poller = RingPoller.start(ring, this::onRecord, this::onHandlerError);
+    }
+
+    /** Loads, configures and attaches everything, and starts reading. */
+    public static Sensor start(Options options) throws SpawnwatchException {
+        SensorConfig config = options.config();
+        KernelProbes probes = KernelProbes.open(new KernelProbes.Options(config.kernel().ringBufferBytes(),
+                config.kernel().lineageEntries(), (int) ProcessHandle.current().pid()));
+        try {
+            Sensor sensor = new Sensor(options, probes);
+            sensor.logReady();
+            return sensor;
+        } catch (NativeException e) {
+            probes.close();
+            throw new BpfException("ring: " + e.getMessage(), 0);
+        } catch (SpawnwatchException | RuntimeException e) {
+            probes.close();
+            throw e;
+        }
+    }
+
+    private Set<Long> configureFilter(SensorConfig config, UserNames users) throws BpfException {
+        for (String name : config.webServers().names()) {
+            filter.addName(name);
+        }
+        Set<Long> uids = new HashSet<>(config.webServers().uids());
+        for (String user : config.webServers().users()) {
+            long uid = users.uid(user);
+            if (uid >= 0) {
+                uids.add(uid);
+            }
+        }
+        for (long uid : uids) {
+            filter.addUid(uid);
+        }
+        return uids;
+    }
+
+    private void onRecord(MemorySegment data, long offset, int length) {
+        if (!event.wrap(data, offset)) {
+            unknownRecords.incrementAndGet();
+            return;
+        }
+        events.incrementAndGet();
+        if (options.emitEvents()) {
+            writeEvent();
+        }
+    }
+
+    private void writeEvent() {
+        try {
+            JsonGenerator g = output.begin();
+            ecs.writeEvent(g, event);
+            if (output.commit(g) == null) {
+                outputErrors.incrementAndGet();
+            }
+        } catch (IOException e) {
+            outputErrors.incrementAndGet();
+        }
+    }
+
+    private void onHandlerError(RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "record handler failed; record skipped and counted", e);
+    }
+
+    private void logReady() {
+        StringBuilder sb = new StringBuilder("hooks attached:");
+        for (HookStatus h : probes.hooks()) {
+            if (h.attached()) {
+                sb.append(' ').append(h.probe()).append('=').append(h.hook());
+            }
+        }
+        for (HookStatus h : probes.hooks()) {
+            if (!h.attached()) {
+                sb.append("; ").append(h.probe()).append(" fallback: ").append(h.hook()).append(" not used (")
+                        .append(h.reason()).append(')');
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, sb.toString());
+        LOG.log(System.Logger.Level.INFO, "ready: ring buffer " + ring.dataSize() + " bytes, " + seeded
+                + " running processes seeded into the lineage, started in "
+                + (System.nanoTime() - startedNanos) / 1_000_000 + " ms");
+    }
+
+    public KernelProbes probes() {
+        return probes;
+    }
+
+    public FilterMaps filter() {
+        return filter;
+    }
+
+    public List<HookStatus> hooks() {
+        return probes.hooks();
+    }
+
+    /** Kernel counters (summed over CPUs) and user-side counters together. */
+    public Map<String, Long> counters() throws BpfException {
+        Map<String, Long> all = new java.util.LinkedHashMap<>(kernelCounters.read());
+        RingStats stats = poller.stats();
+        all.put("ring_delivered", stats.deliveredRecords());
+        all.put("ring_discarded", stats.discardedRecords());
+        all.put("ring_invalid", stats.invalidRecords());
+        all.put("ring_skipped_bytes", stats.skippedBytes());
+        all.put("handler_errors", stats.handlerErrors());
+        all.put("events", events.get());
+        all.put("unknown_records", unknownRecords.get());
+        all.put("output_written", output.written());
+        all.put("output_errors", outputErrors.get());
+        return all;
+    }
+
+    public long uptimeMillis() {
+        return (System.nanoTime() - startedNanos) / 1_000_000;
+    }
+
+    /** Logs the counters; the drop counters make any loss visible. */
+    public void logCounters() {
+        try {
+            Map<String, Long> c = counters();
+            LOG.log(System.Logger.Level.INFO, "counters: " + c + " kernel_drops=" + KernelCounters.drops(c));
+        } catch (BpfException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot read counters: " + e.getMessage());
+        }
+    }
+
+    /** Stops reading, detaches every hook and unloads the object. */
+    @Override
+    public void close() {
+        try {
+            poller.close();
+        } catch (NativeException e) {
+            LOG.log(System.Logger.Level.WARNING, "stopping the ring reader: " + e.getMessage());
+        }
+        logCounters();
+        ring.close();
+        probes.close();
+        try {
+            output.close();
+        } catch (IOException e) {
+            // stdout gone: nothing left to tell
+        }
+        LOG.log(System.Logger.Level.INFO, "stopped: every hook detached");
+    }
+
+    /** The kernel's host name (no DNS look-up, which could block start-up). */
+    private static String hostName() {
+        try {
+            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+}

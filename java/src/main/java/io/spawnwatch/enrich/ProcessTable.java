@@ -1,0 +1,210 @@
+package io.spawnwatch.enrich;
+
+import io.spawnwatch.event.ExecRecord;
+import io.spawnwatch.event.SegmentText;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What we know of recent processes, for command lines of parents and ancestry
+ * chains. Bounded: a fixed number of slots, each with fixed-size buffers,
+ * reused oldest first, so a flood of short-lived processes cannot grow the
+ * heap. Filling a slot from an exec record copies bytes and allocates
+ * nothing; a process never seen exec (a web server started before us) is read
+ * once from /proc.
+ */
+public final class ProcessTable {
+    /** One process. Its texts are views over its own buffers. */
+    public static final class Entry {
+        int pid;
+        int ppid;
+        long startBootNanos;
+        long uid;
+        final byte[] comm = new byte[16];
+        final byte[] exe = new byte[512];
+        final byte[] cmdline = new byte[1024];
+        final byte[] cwd = new byte[256];
+        int commLen;
+        int exeLen;
+        int cmdlineLen;
+        int cwdLen;
+        private final MemorySegment commSeg = MemorySegment.ofArray(comm);
+        private final MemorySegment exeSeg = MemorySegment.ofArray(exe);
+        private final MemorySegment cmdlineSeg = MemorySegment.ofArray(cmdline);
+        private final MemorySegment cwdSeg = MemorySegment.ofArray(cwd);
+
+        public int pid() {
+            return pid;
+        }
+
+        public int ppid() {
+            return ppid;
+        }
+
+        public SegmentText name(SegmentText out) {
+            return out.wrap(commSeg, 0, commLen, false);
+        }
+
+        public SegmentText executable(SegmentText out) {
+            return out.wrap(exeSeg, 0, exeLen, false);
+        }
+
+        /** argv joined with spaces. */
+        public SegmentText commandLine(SegmentText out) {
+            return out.wrap(cmdlineSeg, 0, cmdlineLen, true);
+        }
+
+        public SegmentText workingDirectory(SegmentText out) {
+            return out.wrap(cwdSeg, 0, cwdLen, false);
+        }
+
+        public boolean hasCommandLine() {
+            return cmdlineLen > 0;
+        }
+    }
+
+    private final Entry[] slots;
+    private final PidIndex index;
+    private final Path proc;
+    private int hand;
+    private long evictions;
+    private final SegmentText scratch = new SegmentText();
+
+    public ProcessTable(int capacity, Path proc) {
+        this.slots = new Entry[capacity];
+        this.index = new PidIndex(capacity);
+        this.proc = proc;
+    }
+
+    /** Records the process an exec record describes (replacing what that pid was). */
+    public synchronized Entry recordExec(ExecRecord r) {
+        Entry e = slotFor(r.pid());
+        e.ppid = r.ppid();
+        e.startBootNanos = r.startBootNanos();
+        e.uid = r.uid();
+        e.commLen = copy(r.comm(scratch), e.comm);
+        e.exeLen = copy(r.exe(scratch), e.exe);
+        e.cwdLen = copy(r.cwd(scratch), e.cwd);
+        int argsLen = Math.min(r.argsLength(), e.cmdline.length);
+        MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, r.argsOffset(), e.cmdline, 0, argsLen);
+        while (argsLen > 0 && e.cmdline[argsLen - 1] == 0) {
+            argsLen--;
+        }
+        e.cmdlineLen = argsLen;
+        return e;
+    }
+
+    /** The entry of a pid, reading /proc once when it is not known; null when gone. */
+    public synchronized Entry get(int pid) {
+        int slot = index.get(pid);
+        if (slot >= 0) {
+            return slots[slot];
+        }
+        return pid > 0 ? readProc(pid) : null;
+    }
+
+    /** The entry of a pid only if known already (never touches /proc). */
+    public synchronized Entry peek(int pid) {
+        int slot = index.get(pid);
+        return slot >= 0 ? slots[slot] : null;
+    }
+
+    /** Slots reused for a new process while still holding another. */
+    public synchronized long evictions() {
+        return evictions;
+    }
+
+    public int capacity() {
+        return slots.length;
+    }
+
+    private Entry slotFor(int pid) {
+        int existing = index.get(pid);
+        if (existing >= 0) {
+            return slots[existing];
+        }
+        int slot = hand;
+        hand = (hand + 1) % slots.length;
+        Entry e = slots[slot];
+        if (e == null) {
+            e = new Entry();
+            slots[slot] = e;
+        } else {
+            index.remove(e.pid);
+            evictions++;
+        }
+        e.pid = pid;
+        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
+        index.put(pid, slot);
+        return e;
+    }
+
+    private Entry readProc(int pid) {
+        Path dir = proc.resolve(Integer.toString(pid));
+        String status;
+        try {
+            status = Files.readString(dir.resolve("status"));
+        } catch (IOException e) {
+            return null;
+        }
+        Entry e = slotFor(pid);
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Name:")) {
+                e.commLen = copy(line.substring(5).strip(), e.comm);
+            } else if (line.startsWith("PPid:")) {
+                e.ppid = parseInt(line.substring(5).strip());
+            } else if (line.startsWith("Uid:")) {
+                e.uid = parseInt(line.substring(4).strip().split("\\s+")[0]);
+            }
+        }
+        e.exeLen = copy(readLink(dir.resolve("exe")), e.exe);
+        e.cwdLen = copy(readLink(dir.resolve("cwd")), e.cwd);
+        try {
+            byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
+            int n = Math.min(cmdline.length, e.cmdline.length);
+            System.arraycopy(cmdline, 0, e.cmdline, 0, n);
+            while (n > 0 && e.cmdline[n - 1] == 0) {
+                n--;
+            }
+            e.cmdlineLen = n;
+        } catch (IOException ex) {
+            e.cmdlineLen = 0;
+        }
+        return e;
+    }
+
+    private static String readLink(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "";
+        }
+    }
+
+    private static int parseInt(String s) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static int copy(SegmentText text, byte[] out) {
+        int n = Math.min(text.length(), out.length);
+        for (int i = 0; i < n; i++) {
+            out[i] = (byte) text.charAt(i);
+        }
+        return n;
+    }
+
+    private static int copy(String s, byte[] out) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(bytes.length, out.length);
+        System.arraycopy(bytes, 0, out, 0, n);
+        return n;
+    }
+}

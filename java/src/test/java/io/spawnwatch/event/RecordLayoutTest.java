@@ -1,0 +1,139 @@
+package io.spawnwatch.event;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.spawnwatch.kernel.KernelCounters;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Java descriptors against the C compiler: build/bpf/layout.txt is printed
+ * by bpf/layout_table.c, compiled from bpf/spawnwatch.h at build time.
+ */
+class RecordLayoutTest {
+    private static final Map<String, long[]> C = new HashMap<>();
+
+    @BeforeAll
+    static void readTable() throws IOException {
+        Path table = Path.of(System.getProperty("spawnwatch.build.dir", "../build"), "bpf", "layout.txt");
+        assertTrue(Files.exists(table), table + " is missing: run `make build/bpf/layout.txt` (make test does)");
+        for (String line : Files.readAllLines(table)) {
+            String[] f = line.split(" ");
+            C.put(f[0], new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+        }
+    }
+
+    private static void offset(String field, int javaOffset) {
+        long[] c = C.get(field);
+        assertTrue(c != null, "no " + field + " in layout.txt");
+        assertEquals(c[0], javaOffset, field + " offset");
+    }
+
+    private static void size(String type, int javaSize) {
+        assertEquals(C.get(type + ".sizeof")[1], javaSize, type + " size");
+    }
+
+    private static void constant(String name, long javaValue) {
+        long[] c = C.get("const." + name);
+        assertTrue(c != null, "no constant " + name + " in layout.txt");
+        assertEquals(c[0], javaValue, name);
+    }
+
+    @Test
+    void shouldMatchTheHeaderLayout() {
+        size("sw_record_header", RecordDescriptor.HEADER_LENGTH);
+        offset("sw_record_header.type", RecordDescriptor.TYPE_OFFSET);
+        offset("sw_record_header.version", RecordDescriptor.VERSION_OFFSET);
+        offset("sw_record_header.size", RecordDescriptor.SIZE_OFFSET);
+        offset("sw_record_header.boot_ns", RecordDescriptor.BOOT_NS_OFFSET);
+        offset("sw_exec_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        offset("sw_connect_record.proc", RecordDescriptor.PROCESS_OFFSET);
+    }
+
+    @Test
+    void shouldMatchTheProcessLayout() {
+        size("sw_process", ProcessDescriptor.LENGTH);
+        offset("sw_process.pid", ProcessDescriptor.PID_OFFSET);
+        offset("sw_process.tid", ProcessDescriptor.TID_OFFSET);
+        offset("sw_process.ppid", ProcessDescriptor.PPID_OFFSET);
+        offset("sw_process.uid", ProcessDescriptor.UID_OFFSET);
+        offset("sw_process.gid", ProcessDescriptor.GID_OFFSET);
+        offset("sw_process.euid", ProcessDescriptor.EUID_OFFSET);
+        offset("sw_process.lineage_root", ProcessDescriptor.LINEAGE_ROOT_OFFSET);
+        offset("sw_process.lineage_depth", ProcessDescriptor.LINEAGE_DEPTH_OFFSET);
+        offset("sw_process.cgroup_id", ProcessDescriptor.CGROUP_ID_OFFSET);
+        offset("sw_process.start_boot_ns", ProcessDescriptor.START_BOOT_NS_OFFSET);
+        offset("sw_process.match", ProcessDescriptor.MATCH_OFFSET);
+        offset("sw_process.comm", ProcessDescriptor.COMM_OFFSET);
+        offset("sw_process.parent_comm", ProcessDescriptor.PARENT_COMM_OFFSET);
+        assertEquals(C.get("sw_process.comm")[1], ProcessDescriptor.COMM_LENGTH);
+    }
+
+    @Test
+    void shouldMatchTheExecRecordLayout() {
+        size("sw_exec_record", ExecRecordDescriptor.LENGTH);
+        offset("sw_exec_record.argc", ExecRecordDescriptor.ARGC_OFFSET);
+        offset("sw_exec_record.exe_len", ExecRecordDescriptor.EXE_LEN_OFFSET);
+        offset("sw_exec_record.args_len", ExecRecordDescriptor.ARGS_LEN_OFFSET);
+        offset("sw_exec_record.cwd_len", ExecRecordDescriptor.CWD_LEN_OFFSET);
+        offset("sw_exec_record.parent_exe_len", ExecRecordDescriptor.PARENT_EXE_LEN_OFFSET);
+        offset("sw_exec_record.parent_cwd_len", ExecRecordDescriptor.PARENT_CWD_LEN_OFFSET);
+        offset("sw_exec_record.truncated", ExecRecordDescriptor.TRUNCATED_OFFSET);
+        offset("sw_exec_record.exe", ExecRecordDescriptor.EXE_OFFSET);
+        offset("sw_exec_record.parent_exe", ExecRecordDescriptor.PARENT_EXE_OFFSET);
+        offset("sw_exec_record.cwd", ExecRecordDescriptor.CWD_OFFSET);
+        offset("sw_exec_record.parent_cwd", ExecRecordDescriptor.PARENT_CWD_OFFSET);
+        offset("sw_exec_record.args", ExecRecordDescriptor.ARGS_OFFSET);
+        assertEquals(C.get("sw_exec_record.exe")[1], ExecRecordDescriptor.PATH_CAPACITY);
+        assertEquals(C.get("sw_exec_record.cwd")[1], ExecRecordDescriptor.CWD_CAPACITY);
+        assertEquals(C.get("sw_exec_record.args")[1], ExecRecordDescriptor.ARGS_CAPACITY);
+    }
+
+    @Test
+    void shouldMatchTheConnectRecordLayout() {
+        size("sw_connect_record", ConnectRecordDescriptor.LENGTH);
+        offset("sw_connect_record.family", ConnectRecordDescriptor.FAMILY_OFFSET);
+        offset("sw_connect_record.protocol", ConnectRecordDescriptor.PROTOCOL_OFFSET);
+        offset("sw_connect_record.sport", ConnectRecordDescriptor.SPORT_OFFSET);
+        offset("sw_connect_record.dport", ConnectRecordDescriptor.DPORT_OFFSET);
+        offset("sw_connect_record.saddr", ConnectRecordDescriptor.SADDR_OFFSET);
+        offset("sw_connect_record.daddr", ConnectRecordDescriptor.DADDR_OFFSET);
+        offset("sw_connect_record.hook", ConnectRecordDescriptor.HOOK_OFFSET);
+    }
+
+    @Test
+    void shouldMatchTheConstants() {
+        constant("SW_RECORD_VERSION", RecordDescriptor.VERSION);
+        constant("SW_RECORD_EXEC", RecordDescriptor.TYPE_EXEC);
+        constant("SW_RECORD_CONNECT", RecordDescriptor.TYPE_CONNECT);
+        constant("SW_MATCH_WEB_COMM", ProcessDescriptor.MATCH_WEB_COMM);
+        constant("SW_MATCH_WEB_PARENT", ProcessDescriptor.MATCH_WEB_PARENT);
+        constant("SW_MATCH_WEB_USER", ProcessDescriptor.MATCH_WEB_USER);
+        constant("SW_MATCH_LINEAGE", ProcessDescriptor.MATCH_LINEAGE);
+        constant("SW_TRUNC_EXE", ExecRecordDescriptor.TRUNC_EXE);
+        constant("SW_TRUNC_PARENT_EXE", ExecRecordDescriptor.TRUNC_PARENT_EXE);
+        constant("SW_TRUNC_CWD", ExecRecordDescriptor.TRUNC_CWD);
+        constant("SW_TRUNC_PARENT_CWD", ExecRecordDescriptor.TRUNC_PARENT_CWD);
+        constant("SW_TRUNC_ARGS", ExecRecordDescriptor.TRUNC_ARGS);
+        constant("SW_HOOK_FENTRY_TCP_CONNECT", ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT);
+        constant("SW_HOOK_KPROBE_TCP_CONNECT", ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT);
+        constant("SW_HOOK_TP_INET_SOCK_SET_STATE", ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE);
+    }
+
+    @Test
+    void shouldNameTheKernelCountersInEnumOrder() {
+        String[] c = {"SW_CNT_EXEC_SEEN", "SW_CNT_EXEC_SENT", "SW_CNT_CONNECT_SEEN", "SW_CNT_CONNECT_SENT",
+            "SW_CNT_LINEAGE_ADDED", "SW_CNT_LINEAGE_ADD_FAILED", "SW_DROP_EXEC_RINGBUF_FULL",
+            "SW_DROP_CONNECT_RINGBUF_FULL"};
+        constant("SW_CNT_MAX", KernelCounters.NAMES.length);
+        for (int i = 0; i < c.length; i++) {
+            constant(c[i], i);
+        }
+    }
+}

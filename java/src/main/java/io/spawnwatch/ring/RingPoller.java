@@ -187,6 +187,11 @@ public final class RingPoller implements AutoCloseable {
         }
     }
 
+    /**
+     * The map fd is readable while producer_pos != consumer_pos (ringbuf_map_poll_kern),
+     * so a record still BUSY at the head makes this return at once: a short spin
+     * that lasts until the BPF program commits it, as with libbpf's ring_buffer__poll.
+     */
     private void awaitWakeUp() throws NativeException {
         int ready = epoll.await(timeoutMillis);
         for (int i = 0; i < ready; i++) {

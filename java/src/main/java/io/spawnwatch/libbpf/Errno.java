@@ -3,43 +3,38 @@ package io.spawnwatch.libbpf;
 import io.spawnwatch.libbpf.jextract.LibBpf;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.Map;
 
-/** errno values as "ENAME (strerror text)", the form every libbpf error message here ends with. */
+/**
+ * libbpf error codes as "ENAME (text)". The system errno names come from
+ * {@link io.spawnwatch.sys.Errno}; libbpf adds its own codes from 4000 up,
+ * which only libbpf_strerror knows how to say.
+ */
 public final class Errno {
-    public static final int EPERM = 1;
-    public static final int ENOENT = 2;
-    public static final int EBADF = 9;
-    public static final int EACCES = 13;
-    public static final int EINVAL = 22;
-    public static final int ENOTSUP = 95;
-
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"),
-            Map.entry(4, "EINTR"), Map.entry(5, "EIO"), Map.entry(7, "E2BIG"),
-            Map.entry(9, "EBADF"), Map.entry(11, "EAGAIN"), Map.entry(12, "ENOMEM"),
-            Map.entry(13, "EACCES"), Map.entry(14, "EFAULT"), Map.entry(16, "EBUSY"),
-            Map.entry(17, "EEXIST"), Map.entry(19, "ENODEV"), Map.entry(22, "EINVAL"),
-            Map.entry(24, "EMFILE"), Map.entry(28, "ENOSPC"), Map.entry(38, "ENOSYS"),
-            Map.entry(95, "ENOTSUP"), Map.entry(524, "ENOTSUPP"), Map.entry(4007, "LIBBPF_ERRNO__PROG2BIG"),
-            Map.entry(4003, "LIBBPF_ERRNO__FORMAT"), Map.entry(4004, "LIBBPF_ERRNO__KVERSION"),
-            Map.entry(4005, "LIBBPF_ERRNO__ENDIAN"), Map.entry(4006, "LIBBPF_ERRNO__INTERNAL"),
-            Map.entry(4008, "LIBBPF_ERRNO__KVER"), Map.entry(4009, "LIBBPF_ERRNO__LOAD"),
-            Map.entry(4010, "LIBBPF_ERRNO__VERIFY"));
+    public static final int ENOENT = io.spawnwatch.sys.Errno.ENOENT;
+    private static final int LIBBPF_ERRNO_START = 4000;
+    private static final String[] LIBBPF_NAMES = {
+        "LIBBPF_ERRNO__LIBELF", "LIBBPF_ERRNO__FORMAT", "LIBBPF_ERRNO__KVERSION", "LIBBPF_ERRNO__ENDIAN",
+        "LIBBPF_ERRNO__INTERNAL", "LIBBPF_ERRNO__RELOC", "LIBBPF_ERRNO__LOAD", "LIBBPF_ERRNO__VERIFY",
+        "LIBBPF_ERRNO__PROG2BIG", "LIBBPF_ERRNO__KVER", "LIBBPF_ERRNO__PROGTYPE", "LIBBPF_ERRNO__WRNGPID",
+        "LIBBPF_ERRNO__INVSEQ", "LIBBPF_ERRNO__NLPARSE",
+    };
 
     private Errno() {}
 
-    /** "EPERM (Operation not permitted)" for 1 or -1. */
+    /** "EPERM (Operation not permitted)" for 1 or -1 (libbpf returns -errno). */
     public static String describe(int errno) {
         int positive = Math.abs(errno);
-        return NAMES.getOrDefault(positive, "errno " + positive) + " (" + strerror(positive) + ")";
+        int libbpf = positive - LIBBPF_ERRNO_START;
+        if (libbpf >= 0 && libbpf < LIBBPF_NAMES.length) {
+            return LIBBPF_NAMES[libbpf] + " (" + strerror(positive) + ")";
+        }
+        return io.spawnwatch.sys.Errno.describe(positive);
     }
 
-    /** libbpf_strerror also knows libbpf's own error codes (4000+). */
-    public static String strerror(int errno) {
+    private static String strerror(int errno) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(256);
-            LibBpf.libbpf_strerror(Math.abs(errno), buf, buf.byteSize());
+            LibBpf.libbpf_strerror(errno, buf, buf.byteSize());
             return buf.getString(0);
         }
     }

@@ -60,10 +60,10 @@ run: setup $(LAUNCHER)
 	$(LAUNCHER) run --events
 
 test: setup $(BPF_OBJ) $(LAYOUT_TABLE)
-	$(MVN) -B install
+	mvn -B install
 
 unit-test: $(BPF_OBJ) $(LAYOUT_TABLE)
-	$(MVN) -B install -Dgroups='!kernel'
+	mvn -B install -Dgroups='!kernel'
 
 bench: setup $(LAUNCHER)
 	benchmarks/run.sh

@@ -46,7 +46,12 @@ public final class ConfigLoader {
         String source = "embedded defaults";
         if (file != null) {
             source = file.toString();
-            merge(tree, readFile(file), "");
+            try {
+                merge(tree, readFile(file), "");
+            } catch (ConfigException e) {
+                throw e.getMessage().startsWith("config ") ? e : new ConfigException("config " + file + ": "
+                        + e.getMessage());
+            }
         }
         SensorConfig config;
         try {

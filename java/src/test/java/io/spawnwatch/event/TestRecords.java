@@ -1,0 +1,58 @@
+package io.spawnwatch.event;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+/** Builds records byte for byte as the kernel lays them out, for tests over synthetic data. */
+public final class TestRecords {
+    private TestRecords() {}
+
+    /** An exec record; args are NUL-terminated each. */
+    public static MemorySegment exec(int pid, int ppid, String comm, String parentComm, String exe, String cwd,
+            String parentExe, long uid, int lineageRoot, int lineageDepth, String... args) {
+        MemorySegment s = MemorySegment.ofArray(new byte[ExecRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_EXEC, ExecRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, ExecRecordDescriptor.ARGC_OFFSET, args.length);
+        text(s, ExecRecordDescriptor.EXE_OFFSET, ExecRecordDescriptor.EXE_LEN_OFFSET, exe);
+        text(s, ExecRecordDescriptor.CWD_OFFSET, ExecRecordDescriptor.CWD_LEN_OFFSET, cwd);
+        text(s, ExecRecordDescriptor.PARENT_EXE_OFFSET, ExecRecordDescriptor.PARENT_EXE_LEN_OFFSET, parentExe);
+        int at = 0;
+        for (String a : args) {
+            byte[] b = a.getBytes(StandardCharsets.UTF_8);
+            MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, ExecRecordDescriptor.ARGS_OFFSET + at, b.length);
+            at += b.length + 1;
+        }
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.ARGS_LEN_OFFSET, (short) at);
+        return s;
+    }
+
+    static void header(MemorySegment s, int type, int size) {
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.TYPE_OFFSET, (short) type);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.VERSION_OFFSET, (short) RecordDescriptor.VERSION);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, RecordDescriptor.SIZE_OFFSET, size);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, RecordDescriptor.BOOT_NS_OFFSET, 1_000_000_000L);
+    }
+
+    static void process(MemorySegment s, int pid, int ppid, String comm, String parentComm, long uid, int root,
+            int depth) {
+        int p = RecordDescriptor.PROCESS_OFFSET;
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PID_OFFSET, pid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.TID_OFFSET, pid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PPID_OFFSET, ppid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.UID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_ROOT_OFFSET, root);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_DEPTH_OFFSET, depth);
+        byte[] c = comm.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(c, 0, s, ValueLayout.JAVA_BYTE, p + ProcessDescriptor.COMM_OFFSET, c.length);
+        byte[] pc = parentComm.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(pc, 0, s, ValueLayout.JAVA_BYTE, p + ProcessDescriptor.PARENT_COMM_OFFSET, pc.length);
+    }
+
+    private static void text(MemorySegment s, int offset, int lengthOffset, String value) {
+        byte[] b = value.getBytes(StandardCharsets.UTF_8);
+        MemorySegment.copy(b, 0, s, ValueLayout.JAVA_BYTE, offset, b.length);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, lengthOffset, (short) b.length);
+    }
+}

@@ -30,7 +30,10 @@ public final class HostChecks {
     }
 
     static void verifyPrivileges() throws HostSetupException {
-        long caps = effectiveCapabilities();
+        verifyPrivileges(effectiveCapabilities());
+    }
+
+    static void verifyPrivileges(long caps) throws HostSetupException {
         boolean bpf = has(caps, CAP_BPF) || has(caps, CAP_SYS_ADMIN);
         boolean perfmon = has(caps, CAP_PERFMON) || has(caps, CAP_SYS_ADMIN);
         if (!bpf || !perfmon) {

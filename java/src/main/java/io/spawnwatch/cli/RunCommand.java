@@ -84,13 +84,25 @@ public final class RunCommand implements Callable<Integer> {
             return t;
         });
         ticker.scheduleAtFixedRate(sensor::logCounters, 60, 60, TimeUnit.SECONDS);
+        // A reader that died (an Error in the handler) would leave a sensor
+        // that looks alive and sees nothing: stop with a failure instead.
+        ticker.scheduleWithFixedDelay(() -> {
+            if (sensor.readerFailure() != null) {
+                stopRequested.countDown();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         try {
             stopRequested.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         ticker.shutdownNow();
+        Throwable failure = sensor.readerFailure();
         sensor.close();
+        if (failure != null) {
+            spec.commandLine().getErr().println("spawnwatch: the ring reader stopped: " + failure);
+            return 1;
+        }
         return 0;
     }
 }

@@ -183,6 +183,15 @@ public final class Sensor implements AutoCloseable {
         return all;
     }
 
+    /** Null while the reader runs; else why it stopped (the sensor is then useless and must exit). */
+    public Throwable readerFailure() {
+        if (poller.isRunning()) {
+            return null;
+        }
+        Throwable t = poller.failure();
+        return t != null ? t : new IllegalStateException("ring reader thread stopped");
+    }
+
     public long uptimeMillis() {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }

@@ -133,11 +133,11 @@ public final class ConditionParser {
         if (pos + 1 < tokens.size() && tokens.get(pos + 1).equalsIgnoreCase("of")) {
             return quantifier(lower);
         }
-        pos++;
         Matcher m = identifiers.get(t);
         if (m == null) {
             throw error("condition refers to '" + t + "', which is not a search identifier of this rule");
         }
+        pos++;
         return m;
     }
 

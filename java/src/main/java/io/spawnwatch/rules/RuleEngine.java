@@ -53,6 +53,7 @@ public final class RuleEngine implements AutoCloseable {
     private final Object stateLock = new Object();
     private final Map<String, RuleCounters> counters = new ConcurrentHashMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> exceptionHits = new ConcurrentHashMap<>();
     private final List<RuleError> loadErrors;
     private volatile RuleSet active;
 
@@ -264,7 +265,8 @@ public final class RuleEngine implements AutoCloseable {
         }
     }
 
-    private RuleSet bind(List<SigmaRule> rules, ExceptionList exceptions, DetectionConfig config) {
+    private RuleSet bind(List<SigmaRule> rules, ExceptionList loaded, DetectionConfig config) {
+        ExceptionList exceptions = loaded.withCounters(exceptionHits);
         List<Field> defaultKey = suppressionFields(config.suppression().keyFields());
         List<CompiledRule> bound = new ArrayList<>();
         for (SigmaRule rule : rules) {

@@ -86,6 +86,10 @@ class RuleEnginePipelineTest {
             assertEquals(2, stats(engine, A).suppressedByException());
             assertEquals(List.of(new EngineStats.ExceptionStats("version-probe", 1),
                     new EngineStats.ExceptionStats("backups-everywhere", 1)), engine.stats().exceptions());
+            assertTrue(engine.reload(TWO, exceptions).applied());
+            engine.evaluate(sh("php phpversion", 0), sink);
+            assertEquals(List.of(new EngineStats.ExceptionStats("version-probe", 2),
+                    new EngineStats.ExceptionStats("backups-everywhere", 1)), engine.stats().exceptions());
         }
     }
 

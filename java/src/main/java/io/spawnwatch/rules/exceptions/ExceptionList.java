@@ -132,6 +132,17 @@ public final class ExceptionList {
         return new Entry(id, Set.copyOf(rules), matcher, comment, new AtomicLong());
     }
 
+    /**
+     * This list with each entry's hit counter taken from {@code counters} by
+     * id (created there when missing), so counts survive a reload.
+     */
+    public ExceptionList withCounters(Map<String, AtomicLong> counters) {
+        return new ExceptionList(entries.stream()
+                .map(e -> new Entry(e.id(), e.rules(), e.matcher(), e.comment(),
+                        counters.computeIfAbsent(e.id(), k -> new AtomicLong())))
+                .toList());
+    }
+
     /** The entries that apply to a rule, global ones included, for the rule to keep. */
     public Entry[] forRule(String ruleId) {
         return entries.stream().filter(e -> e.global() || e.rules().contains(ruleId)).toArray(Entry[]::new);

@@ -32,6 +32,7 @@ public final class Baselines implements AutoCloseable {
     /** Store health for the stats API. */
     public record StoreStats(String path, long flushes, long flushFailures, String lastError) {}
 
+    /** Null when baselines live in memory only (no state_path). */
     private final BaselineStore store;
     private final int capacity;
     private final boolean commitEveryChange;
@@ -45,7 +46,7 @@ public final class Baselines implements AutoCloseable {
         this.store = store;
         this.capacity = capacity;
         this.commitEveryChange = flushInterval.isZero();
-        if (commitEveryChange) {
+        if (commitEveryChange || store == null) {
             this.flusher = null;
         } else {
             this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -63,14 +64,14 @@ public final class Baselines implements AutoCloseable {
      * @param capacity the bound on entries per table
      */
     public static Baselines open(Path path, int capacity, Duration flushInterval) throws SQLException {
-        return new Baselines(BaselineStore.open(path), capacity, flushInterval);
+        return new Baselines(path == null ? null : BaselineStore.open(path), capacity, flushInterval);
     }
 
     /** The table of a tracker, loading its newest entries from the store the first time. */
     public BaselineTable table(String name) {
         return tables.computeIfAbsent(name, n -> {
             try {
-                return new BaselineTable(n, capacity, store.load(n, capacity));
+                return new BaselineTable(n, capacity, store == null ? List.of() : store.load(n, capacity));
             } catch (SQLException e) {
                 failures.incrementAndGet();
                 lastError = "load " + n + ": " + e.getMessage();
@@ -94,6 +95,9 @@ public final class Baselines implements AutoCloseable {
         for (BaselineTable t : order) {
             batches.add(t.drain());
         }
+        if (store == null) {
+            return; // memory only: draining keeps the pending-change sets from growing
+        }
         try {
             store.write(batches);
             flushes.incrementAndGet();
@@ -111,7 +115,7 @@ public final class Baselines implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             failures.incrementAndGet();
             lastError = e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "baseline store " + store.path() + ": write failed, will retry: "
+            LOG.log(System.Logger.Level.WARNING, "baseline store " + path() + ": write failed, will retry: "
                     + e.getMessage());
         }
     }
@@ -124,12 +128,16 @@ public final class Baselines implements AutoCloseable {
     }
 
     public StoreStats storeStats() {
-        return new StoreStats(store.path(), flushes.get(), failures.get(), lastError);
+        return new StoreStats(path(), flushes.get(), failures.get(), lastError);
     }
 
     /** Rows of a table on disk (tests). */
     public long storedRows(String name) throws SQLException {
-        return store.count(name);
+        return store == null ? 0 : store.count(name);
+    }
+
+    private String path() {
+        return store == null ? "(memory only)" : store.path();
     }
 
     @Override
@@ -145,7 +153,9 @@ public final class Baselines implements AutoCloseable {
         try {
             flush();
         } finally {
-            store.close();
+            if (store != null) {
+                store.close();
+            }
         }
     }
 }

@@ -63,6 +63,21 @@ class BaselineTableTest {
     }
 
     @Test
+    void shouldStayBoundedInMemoryOnlyModeToo() throws Exception {
+        try (Baselines b = Baselines.open(null, 1_000, Duration.ofSeconds(1))) {
+            BaselineTable t = b.table("mem");
+            for (int i = 0; i < 50_000; i++) {
+                t.observeRarity(new Key(i, i), i, 5, WINDOW_61M);
+                b.afterChange(t);
+            }
+            assertEquals(1_000, t.size());
+            assertEquals(49_000, t.evictions());
+            assertTrue(t.pending() <= 2_001, "pending=" + t.pending());
+            assertEquals("(memory only)", b.storeStats().path());
+        }
+    }
+
+    @Test
     void shouldReloadTheNewestEntriesUpToTheBoundAfterARestart() throws Exception {
         Path db = dir.resolve("restart.db");
         try (Baselines b = Baselines.open(db, 100, Duration.ofHours(1))) {

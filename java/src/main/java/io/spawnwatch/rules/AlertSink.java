@@ -1,0 +1,19 @@
+package io.spawnwatch.rules;
+
+import io.spawnwatch.event.EventView;
+
+/**
+ * Receives the alerts that survive exceptions, rarity/new-terms and
+ * suppression. Called on the evaluating thread, synchronously: the event is a
+ * flyweight valid only during the call, so write what you need before
+ * returning. An exception thrown here propagates out of
+ * {@link RuleEngine#evaluate}.
+ */
+@FunctionalInterface
+public interface AlertSink {
+    /**
+     * @param repeatsSuppressed how many repeats of this alert key were
+     *     suppressed since its previous alert (0 for the first)
+     */
+    void alert(RuleMetadata rule, EventView event, long repeatsSuppressed);
+}

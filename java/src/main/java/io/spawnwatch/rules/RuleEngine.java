@@ -1,0 +1,308 @@
+package io.spawnwatch.rules;
+
+import io.spawnwatch.event.EventType;
+import io.spawnwatch.event.EventView;
+import io.spawnwatch.event.Field;
+import io.spawnwatch.rules.alert.AlertDeduplicator;
+import io.spawnwatch.rules.baseline.BaselineTable;
+import io.spawnwatch.rules.baseline.Baselines;
+import io.spawnwatch.rules.baseline.Key;
+import io.spawnwatch.rules.baseline.KeyHasher;
+import io.spawnwatch.rules.engine.CompiledRule;
+import io.spawnwatch.rules.engine.RuleCounters;
+import io.spawnwatch.rules.engine.RuleSet;
+import io.spawnwatch.rules.engine.RuleSetCompiler;
+import io.spawnwatch.rules.exceptions.ExceptionList;
+import io.spawnwatch.rules.sigma.FieldCatalog;
+import io.spawnwatch.rules.sigma.RuleExtension;
+import io.spawnwatch.rules.sigma.SigmaRule;
+import io.spawnwatch.rules.yaml.YamlException;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Evaluates the detection rules over events and hands surviving alerts to a
+ * sink. The lead's side of issue 3:
+ *
+ * <pre>{@code
+ * RuleEngine engine = RuleEngine.open(config, RuleSource.builtin(), exceptionsOrNull);
+ * engine.loadErrors().forEach(e -> log(e.format()));   // refused rules; the rest run
+ * engine.evaluate(event, (rule, ev, repeats) -> writeAlert(rule, ev, repeats));
+ * engine.reload(sources, exceptions);                  // atomic; errors keep the old set
+ * engine.setEnabled(ruleId, false);
+ * engine.stats();
+ * engine.close();                                      // commits baselines
+ * }</pre>
+ *
+ * <p>Per event: the rules of its type run their compiled detection (no
+ * allocation when nothing matches). A match then passes, in order, the
+ * operator exceptions, the rule's rarity or new-terms baseline, and the
+ * repeat suppression; only what survives reaches the sink. {@code evaluate}
+ * may be called from several threads, though the sensor uses one.
+ */
+public final class RuleEngine implements AutoCloseable {
+    private final Baselines baselines;
+    private final AlertDeduplicator dedup;
+    private final KeyHasher hasher = new KeyHasher();
+    private final Object stateLock = new Object();
+    private final Map<String, RuleCounters> counters = new ConcurrentHashMap<>();
+    private final Set<String> disabled = ConcurrentHashMap.newKeySet();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> exceptionHits = new ConcurrentHashMap<>();
+    private final List<RuleError> loadErrors;
+    private volatile RuleSet active;
+
+    private RuleEngine(DetectionConfig config, Baselines baselines) {
+        this.baselines = baselines;
+        this.dedup = new AlertDeduplicator(config.suppression().maxKeys());
+        this.disabled.addAll(config.disabledRules());
+        this.loadErrors = new ArrayList<>();
+    }
+
+    /**
+     * Opens the baseline store and compiles the rules. A rule or exception
+     * with an error is refused (see {@link #loadErrors}); the others run.
+     *
+     * @param exceptions the operator's exceptions file, or null
+     * @throws DetectionException.StateStore when the store cannot be opened
+     * @throws DetectionException.BadConfig when the configuration names unknown fields
+     */
+    public static RuleEngine open(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
+        suppressionFields(config.suppression().keyFields());
+        Baselines baselines;
+        try {
+            baselines = Baselines.open(config.statePath() == null ? null : Path.of(config.statePath()),
+                    config.baselineMaxEntries(), config.baselineFlushInterval());
+        } catch (SQLException e) {
+            throw new DetectionException.StateStore("baseline store " + config.statePath() + ": cannot open: "
+                    + e.getMessage(), e);
+        }
+        RuleEngine engine = new RuleEngine(config, baselines);
+        RuleSetCompiler.Result compiled = RuleSetCompiler.compile(rules, config);
+        ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
+        engine.loadErrors.addAll(compiled.errors());
+        engine.loadErrors.addAll(ex.errors());
+        engine.active = engine.bind(compiled.rules(), ex.list(), config);
+        return engine;
+    }
+
+    /** Every rule or exception refused when the engine opened. */
+    public List<RuleError> loadErrors() {
+        return List.copyOf(loadErrors);
+    }
+
+    /** Evaluates one event; see the class comment for the pipeline. */
+    public void evaluate(EventView event, AlertSink sink) {
+        final CompiledRule[] rules = active.forType(event.type());
+        for (CompiledRule rule : rules) {
+            final RuleCounters c = rule.counters;
+            if (!c.enabled) {
+                continue;
+            }
+            c.evaluated.incrementAndGet();
+            if (rule.detection.matches(event)) {
+                onMatch(rule, event, sink);
+            }
+        }
+    }
+
+    private void onMatch(CompiledRule rule, EventView event, AlertSink sink) {
+        RuleCounters c = rule.counters;
+        c.matched.incrementAndGet();
+        if (ExceptionList.excluding(rule.exceptions, event) != null) {
+            c.suppressedByException.incrementAndGet();
+            return;
+        }
+        long now = event.timestampNanos();
+        long repeats;
+        boolean quietByBaseline = false;
+        synchronized (stateLock) {
+            BaselineTable table = rule.baseline;
+            if (rule.rarity != null) {
+                Key k = hasher.hash(rule.baselineDomain, event, rule.rarity.groupBy());
+                int seen = table.observeRarity(k, now, rule.rarity.threshold(), rule.rarity.window().toNanos());
+                if (seen >= rule.rarity.threshold()) {
+                    c.suppressedByRarity.incrementAndGet();
+                    quietByBaseline = true;
+                }
+            } else if (rule.newTerms != null) {
+                Key k = hasher.hash(rule.baselineDomain, event, rule.newTerms.fields());
+                if (!table.observeNewTerm(k, now, rule.newTerms.window().toNanos())) {
+                    c.suppressedByNewTerms.incrementAndGet();
+                    quietByBaseline = true;
+                }
+            }
+            if (quietByBaseline) {
+                repeats = -1;
+            } else if (rule.suppressWindowNanos > 0) {
+                Key k = hasher.hash(rule.suppressDomain, event, rule.suppressKey);
+                repeats = dedup.admit(k, now, rule.suppressWindowNanos);
+                if (repeats < 0) {
+                    c.suppressedByDedup.incrementAndGet();
+                }
+            } else {
+                repeats = 0;
+            }
+        }
+        if (rule.baseline != null) {
+            baselines.afterChange(rule.baseline);
+        }
+        if (repeats >= 0) {
+            c.alerted.incrementAndGet();
+            sink.alert(rule.metadata, event, repeats);
+        }
+    }
+
+    /**
+     * Compiles new rules (and exceptions) with the current configuration and
+     * swaps them in atomically. With any error nothing changes and every
+     * error is returned.
+     */
+    public ReloadResult reload(List<RuleSource> rules, RuleSource exceptions) {
+        return reload(active.config(), rules, exceptions);
+    }
+
+    /**
+     * As {@link #reload(List, RuleSource)} with a new configuration (new
+     * internal ranges, ports, windows). The state path and the baseline and
+     * suppression bounds are fixed while running: changing them is an error.
+     */
+    public ReloadResult reload(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
+        DetectionConfig old = active.config();
+        List<RuleError> errors = new ArrayList<>();
+        if (!java.util.Objects.equals(old.statePath(), config.statePath())
+                || !old.baselineMaxEntries().equals(config.baselineMaxEntries())
+                || !old.baselineFlushInterval().equals(config.baselineFlushInterval())
+                || !old.suppression().maxKeys().equals(config.suppression().maxKeys())) {
+            errors.add(new RuleError("configuration", 0, "state_path, baseline_max_entries,"
+                    + " baseline_flush_interval and suppression.max_keys change only with a restart"));
+        }
+        try {
+            suppressionFields(config.suppression().keyFields());
+        } catch (DetectionException.BadConfig e) {
+            errors.add(new RuleError("configuration", 0, e.getMessage()));
+        }
+        RuleSetCompiler.Result compiled = RuleSetCompiler.compile(rules, config);
+        ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
+        errors.addAll(compiled.errors());
+        errors.addAll(ex.errors());
+        if (!errors.isEmpty()) {
+            return new ReloadResult(false, active.byId().size(), errors);
+        }
+        RuleSet next = bind(compiled.rules(), ex.list(), config);
+        active = next;
+        return new ReloadResult(true, next.byId().size(), List.of());
+    }
+
+    /** Enables or disables a rule by id (kept across reloads); false when no such rule is loaded. */
+    public boolean setEnabled(String ruleId, boolean enabled) {
+        if (enabled) {
+            disabled.remove(ruleId);
+        } else {
+            disabled.add(ruleId);
+        }
+        CompiledRule r = active.byId().get(ruleId);
+        if (r == null) {
+            return false;
+        }
+        r.counters.enabled = enabled;
+        return true;
+    }
+
+    /** The loaded rules, in load order. */
+    public List<RuleMetadata> rules() {
+        return active.byId().values().stream().map(r -> r.metadata).toList();
+    }
+
+    public EngineStats stats() {
+        List<RuleStats> rules = new ArrayList<>();
+        for (CompiledRule r : active.byId().values()) {
+            RuleCounters c = r.counters;
+            rules.add(new RuleStats(r.metadata.id(), r.metadata.title(), r.metadata.level().sigmaName(), c.enabled,
+                    c.evaluated.get(), c.matched.get(), c.suppressedByException.get(), c.suppressedByRarity.get(),
+                    c.suppressedByNewTerms.get(), c.suppressedByDedup.get(), c.alerted.get(),
+                    r.metadata.source()));
+        }
+        List<EngineStats.ExceptionStats> exceptions = active.exceptions().entries().stream()
+                .map(e -> new EngineStats.ExceptionStats(e.id(), e.hits().get()))
+                .toList();
+        int dedupKeys;
+        long dedupEvictions;
+        synchronized (stateLock) {
+            dedupKeys = dedup.size();
+            dedupEvictions = dedup.evictions();
+        }
+        return new EngineStats(rules, exceptions, baselines.tableStats(), baselines.storeStats(), dedupKeys,
+                dedupEvictions);
+    }
+
+    /** Commits pending baseline changes now. */
+    public void flush() {
+        try {
+            baselines.flush();
+        } catch (SQLException e) {
+            throw new DetectionException.StateStore("baseline store: flush failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Baseline rows on disk for a rule's tracker (tests and diagnostics). */
+    long storedBaselineRows(String ruleId) throws SQLException {
+        CompiledRule r = active.byId().get(ruleId);
+        return r == null || r.baseline == null ? 0 : baselines.storedRows(r.baseline.name());
+    }
+
+    @Override
+    public void close() {
+        try {
+            baselines.close();
+        } catch (SQLException e) {
+            throw new DetectionException.StateStore("baseline store: close failed: " + e.getMessage(), e);
+        }
+    }
+
+    private RuleSet bind(List<SigmaRule> rules, ExceptionList loaded, DetectionConfig config) {
+        ExceptionList exceptions = loaded.withCounters(exceptionHits);
+        List<Field> defaultKey = suppressionFields(config.suppression().keyFields());
+        List<CompiledRule> bound = new ArrayList<>();
+        for (SigmaRule rule : rules) {
+            String id = rule.id();
+            RuleCounters c = counters.computeIfAbsent(id, k -> new RuleCounters());
+            c.enabled = !disabled.contains(id);
+            RuleExtension ext = rule.extension();
+            String tracker = CompiledRule.trackerName(id, ext);
+            BaselineTable table = tracker == null ? null : baselines.table(tracker);
+            RuleExtension.Suppress s = ext.suppress();
+            List<Field> key = s != null && s.key() != null ? s.key() : defaultKey;
+            long window = (s != null && s.window() != null ? s.window() : config.suppression().window()).toNanos();
+            bound.add(new CompiledRule(rule.metadata(), rule.detection(), c, exceptions.forRule(id), ext, table, key,
+                    window));
+        }
+        return new RuleSet(bound, exceptions, config);
+    }
+
+    private static ExceptionList.Loaded loadExceptions(RuleSource src, DetectionConfig config, List<SigmaRule> rules) {
+        if (src == null) {
+            return new ExceptionList.Loaded(ExceptionList.EMPTY, List.of());
+        }
+        Set<String> ids = new HashSet<>();
+        rules.forEach(r -> ids.add(r.id()));
+        return ExceptionList.parse(src.name(), src.text(), config, ids);
+    }
+
+    private static List<Field> suppressionFields(List<String> names) {
+        List<Field> out = new ArrayList<>();
+        for (String n : names) {
+            try {
+                out.add(FieldCatalog.resolve(n, 0, (EventType) null));
+            } catch (YamlException e) {
+                throw new DetectionException.BadConfig("suppression.key_fields: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+}

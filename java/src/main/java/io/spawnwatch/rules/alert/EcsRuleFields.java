@@ -1,0 +1,88 @@
+package io.spawnwatch.rules.alert;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.spawnwatch.rules.RuleMetadata;
+import java.io.IOException;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The rule part of an ECS alert. ECS keyword fields may hold arrays, and a
+ * rule maps to several tactics and techniques, so {@code threat.tactic.id},
+ * {@code threat.technique.id} etc. are parallel arrays in tag order (what
+ * Elastic's own alerts look like once flattened).
+ */
+public final class EcsRuleFields {
+    /** {@code rule.ruleset}: lets a SIEM tell our rules from its own. */
+    public static final String RULESET = "spawnwatch";
+
+    private EcsRuleFields() {}
+
+    public static void writeRuleAndThreat(RuleMetadata rule, JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("rule");
+        g.writeStringField("id", rule.id());
+        g.writeStringField("uuid", rule.id());
+        g.writeStringField("name", rule.title());
+        if (rule.description() != null) {
+            g.writeStringField("description", rule.description());
+        }
+        g.writeStringField("version", rule.version());
+        g.writeStringField("ruleset", RULESET);
+        g.writeStringField("category", rule.eventType() == io.spawnwatch.event.EventType.EXEC
+                ? "process_creation" : "network_connection");
+        if (rule.author() != null) {
+            g.writeArrayFieldStart("author");
+            for (String a : rule.author().split("\\s*,\\s*")) {
+                g.writeString(a);
+            }
+            g.writeEndArray();
+        }
+        if (!rule.references().isEmpty()) {
+            g.writeStringField("reference", rule.references().getFirst());
+        }
+        g.writeEndObject();
+
+        MitreAttack.Mapping attack = rule.attack();
+        if (attack.isEmpty()) {
+            return;
+        }
+        g.writeObjectFieldStart("threat");
+        g.writeStringField("framework", "MITRE ATT&CK");
+        if (!attack.tactics().isEmpty()) {
+            g.writeObjectFieldStart("tactic");
+            strings(g, "id", attack.tactics(), MitreAttack.Tactic::id);
+            strings(g, "name", attack.tactics(), MitreAttack.Tactic::name);
+            strings(g, "reference", attack.tactics(), MitreAttack.Tactic::reference);
+            g.writeEndObject();
+        }
+        if (!attack.techniques().isEmpty()) {
+            g.writeObjectFieldStart("technique");
+            strings(g, "id", attack.techniques(), MitreAttack.Technique::id);
+            strings(g, "name", attack.techniques(), MitreAttack.Technique::name);
+            strings(g, "reference", attack.techniques(), MitreAttack.Technique::reference);
+            if (!attack.subtechniques().isEmpty()) {
+                g.writeObjectFieldStart("subtechnique");
+                strings(g, "id", attack.subtechniques(), MitreAttack.Technique::id);
+                strings(g, "name", attack.subtechniques(), MitreAttack.Technique::name);
+                strings(g, "reference", attack.subtechniques(), MitreAttack.Technique::reference);
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    public static void writeEventSeverity(RuleMetadata rule, JsonGenerator g) throws IOException {
+        g.writeNumberField("severity", rule.severity());
+        g.writeNumberField("risk_score", rule.riskScore());
+    }
+
+    private static <T> void strings(JsonGenerator g, String name, List<T> items, Function<T, String> f)
+            throws IOException {
+        g.writeArrayFieldStart(name);
+        for (T item : items) {
+            g.writeString(f.apply(item));
+        }
+        g.writeEndArray();
+    }
+}

@@ -1,0 +1,19 @@
+package io.spawnwatch.rules.engine;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A rule's counters and enabled flag. Kept by rule id across reloads, so the
+ * stats of a rule survive an edit of its file. Incremented on the evaluating
+ * thread, read by the stats API.
+ */
+public final class RuleCounters {
+    public final AtomicLong evaluated = new AtomicLong();
+    public final AtomicLong matched = new AtomicLong();
+    public final AtomicLong suppressedByException = new AtomicLong();
+    public final AtomicLong suppressedByRarity = new AtomicLong();
+    public final AtomicLong suppressedByNewTerms = new AtomicLong();
+    public final AtomicLong suppressedByDedup = new AtomicLong();
+    public final AtomicLong alerted = new AtomicLong();
+    public volatile boolean enabled = true;
+}

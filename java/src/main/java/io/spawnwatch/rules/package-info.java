@@ -1,0 +1,94 @@
+/**
+ * Detection: Sigma rules compiled to allocation-free matchers, rarity and
+ * new-terms baselines, operator exceptions, repeat suppression, and the rule
+ * part of ECS alerts.
+ *
+ * <h2>Using it (the sensor's side)</h2>
+ * <pre>{@code
+ * DetectionConfig config = ...;            // the "detection:" section, bound by Jackson
+ * List<RuleSource> rules = new ArrayList<>(RuleSource.builtin());
+ * rules.addAll(RuleSource.of(List.of(Path.of("/etc/spawnwatch/rules"))));
+ * RuleSource exceptions = RuleSource.of(Path.of("/etc/spawnwatch/exceptions.yml")); // or null
+ * RuleEngine engine = RuleEngine.open(config, rules, exceptions);
+ * engine.loadErrors();                     // refused rules, each "file:line: message"
+ * engine.evaluate(event, (rule, ev, repeats) -> {
+ *     // write one ECS alert: event.kind "alert" + rule.writeEventSeverity(json) inside "event",
+ *     // rule.writeRuleAndThreat(json), the event's fields, and repeats if > 0
+ * });
+ * ReloadResult r = engine.reload(rules, exceptions);  // all or nothing
+ * engine.setEnabled(ruleId, false);
+ * EngineStats s = engine.stats();
+ * engine.close();                          // commits the baselines
+ * List<RuleError> lint = RuleCheck.check(files);      // spawnwatch rules check FILE...
+ * }</pre>
+ *
+ * <h2>Pipeline of one event</h2>
+ * The rules of the event's type (process_creation for exec, network_connection
+ * for connect) run their compiled detection. Nothing is allocated unless a
+ * detection matches. A match then goes through, in order: the operator
+ * exceptions (counted per exception and per rule), the rule's rarity or
+ * new-terms baseline, and repeat suppression; what survives reaches the
+ * {@link io.spawnwatch.rules.AlertSink}.
+ *
+ * <h2>Sigma support</h2>
+ * Supported: logsource product linux, categories process_creation and
+ * network_connection; search identifiers as maps (AND) or lists of maps (OR);
+ * value lists (OR); case-insensitive matching; {@code *} and {@code ?} with
+ * the specification's backslash escapes; null (absent) and '' (empty);
+ * modifiers contains, startswith, endswith, all, exists, cased, neq, windash,
+ * base64, base64offset, re with i/m/s, cidr, lt, lte, gt, gte, expand
+ * ({@code %name%} placeholders from {@link io.spawnwatch.rules.DetectionConfig});
+ * conditions with and, or, not, parentheses, 1 of/any of/all of over
+ * identifier patterns and them (not identifiers starting with _), a list of
+ * conditions (OR). Refused with file, line and the feature: other products,
+ * categories and services; keyword searches; aggregations ({@code | count()})
+ * and near; timeframe; N of for N &gt; 1; rule collections (action), correlation
+ * and filter documents; utf16/utf16le/utf16be/wide, fieldref and time-part
+ * modifiers; unknown modifiers and contradictory combinations; unknown fields
+ * and fields our events never carry (DestinationHostname, hashes, Windows
+ * fields, network fields in process_creation rules).
+ *
+ * <p>Semantics worth knowing: {@code re} is a Java regex searched anywhere in
+ * the value (case-sensitive unless {@code i}); base64 and base64offset values
+ * are matched case-sensitively (base64 is); {@code neq} needs the field present
+ * (combine with {@code |exists: false} for absence); an IPv4-mapped IPv6
+ * address matches IPv4 ranges; a plain IP value compares as bytes.
+ *
+ * <h2>Fields</h2>
+ * Image, CommandLine, ProcessName (comm), CurrentDirectory, ProcessId, User,
+ * UserId, GroupId, EffectiveUserId, ParentImage, ParentCommandLine,
+ * ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId,
+ * LineageRootName, LineageRootImage, LineageRootPid, LineageDepth,
+ * LineageChain, DestinationIp, DestinationPort, SourceIp, SourcePort,
+ * Protocol, Initiated; also under their ECS names (process.executable, ...).
+ *
+ * <h2>Rule extension</h2>
+ * A rule file's top-level {@code spawnwatch:} key; see
+ * {@link io.spawnwatch.rules.sigma.RuleExtension}.
+ *
+ * <h2>Baselines: bounds, eviction, persistence</h2>
+ * Each rarity or new-terms rule has one table of at most
+ * {@code baseline_max_entries} keys (default 65,536; about 150 bytes each). A
+ * key is the SHA-256 of the rule's fields truncated to 128 bits; the values
+ * themselves (attacker-controlled command lines) are never kept. When a table
+ * is full the least recently seen key is evicted, from memory and from disk,
+ * and counted ({@code EngineStats.baselines[].evictions}). An evicted key
+ * looks rare or new again, so a flood makes the rule noisier, never blind.
+ * The store is SQLite in WAL mode at {@code state_path} (absent: memory only,
+ * forgotten on restart). Changes are written behind, one transaction per
+ * {@code baseline_flush_interval} (default 1 s; 0 commits every change), and
+ * at once when a flood outgrows a table. A kill -9 loses at most the sightings
+ * of the last interval and never a committed one; a lost sighting means one
+ * extra alert later. Entries older than their rule's window are pruned.
+ *
+ * <h2>Suppression</h2>
+ * Repeats of an alert key (rule id + {@code suppression.key_fields}, default
+ * Image, ParentImage, CommandLine; a rule may set its own) within
+ * {@code suppression.window} (default 10m, event time) are counted, not sent;
+ * the next alert of the key carries the count. Memory only, bounded by
+ * {@code suppression.max_keys}, least recently used evicted and counted.
+ *
+ * <h2>Exceptions</h2>
+ * See {@link io.spawnwatch.rules.exceptions.ExceptionList} for the file shape.
+ */
+package io.spawnwatch.rules;

@@ -1,0 +1,41 @@
+package io.spawnwatch.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleCheckTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldPassTheShippedRules() {
+        Path rules = Path.of(System.getProperty("user.dir")).getParent().resolve("rules");
+        assertEquals(List.of(), RuleCheck.check(rules));
+    }
+
+    @Test
+    void shouldReportEveryProblemOfEveryFile() throws Exception {
+        Path good = Files.writeString(dir.resolve("good.yml"), Rules.rule("process_creation",
+                "    sel:\n        Image: x\n    condition: sel\n"));
+        Path dup = Files.writeString(dir.resolve("dup.yml"), Rules.rule("process_creation",
+                "    sel:\n        Image: x\n    condition: sel\n"));
+        Path bad = Files.writeString(dir.resolve("bad.yml"), Rules.rule("process_creation",
+                "    sel:\n        DestinationHostname: x\n    condition: sel\n")
+                .replace("0001", "0009"));
+        Path ex = Files.writeString(dir.resolve("exceptions.yml"), "exceptions:\n  - id: a\n    match: {Image|re: '('}\n");
+        List<String> errors = RuleCheck.check(good, dup, bad, ex, dir.resolve("missing.yml")).stream()
+                .map(RuleError::format).toList();
+        assertEquals(List.of(
+                dir.resolve("exceptions.yml") + ":3: field Image|re: invalid regular expression '(': Unclosed group",
+                dir.resolve("missing.yml") + ": cannot read: " + dir.resolve("missing.yml"),
+                dup + ":1: duplicate rule id 00000000-0000-4000-8000-000000000001 (already defined by " + good + ":1)",
+                bad + ":8: field DestinationHostname is never present: the sensor sees the address passed to connect(),"
+                        + " not a DNS name; match DestinationIp (with |cidr) instead"),
+                errors);
+    }
+}

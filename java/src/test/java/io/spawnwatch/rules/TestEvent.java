@@ -1,0 +1,126 @@
+package io.spawnwatch.rules;
+
+import io.spawnwatch.event.EventType;
+import io.spawnwatch.event.EventView;
+import io.spawnwatch.event.Field;
+import io.spawnwatch.rules.match.CidrSet;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * An {@link EventView} over a map, for tests. Reading it allocates nothing
+ * (values are stored in the form the view returns), so it can stand in for
+ * the flyweight in the allocation test.
+ */
+public final class TestEvent implements EventView {
+    private final EventType type;
+    private long timestampNanos;
+    private final Map<Field, String> text = new EnumMap<>(Field.class);
+    private final Map<Field, Long> numbers = new EnumMap<>(Field.class);
+    private final Map<Field, byte[]> addresses = new EnumMap<>(Field.class);
+
+    private TestEvent(EventType type) {
+        this.type = type;
+    }
+
+    public static TestEvent exec() {
+        return new TestEvent(EventType.EXEC);
+    }
+
+    public static TestEvent connect() {
+        return new TestEvent(EventType.CONNECT).set(Field.INITIATED, "true").set(Field.PROTOCOL, "tcp");
+    }
+
+    /**
+     * A php-fpm worker's child as the sensor reports it on Debian 12: user
+     * www-data, parent php-fpm8.2, working directory the script's, lineage
+     * root the php-fpm worker at depth 1.
+     */
+    public static TestEvent phpFpmChild(String image, String comm, String commandLine) {
+        return exec().set(Field.IMAGE, image).set(Field.PROCESS_NAME, comm).set(Field.COMMAND_LINE, commandLine)
+                .set(Field.CURRENT_DIRECTORY, "/var/www/html").set(Field.USER, "www-data").set(Field.USER_ID, 33)
+                .set(Field.PARENT_IMAGE, "/usr/sbin/php-fpm8.2").set(Field.PARENT_NAME, "php-fpm8.2")
+                .set(Field.PARENT_COMMAND_LINE, "php-fpm: pool www").set(Field.PARENT_CURRENT_DIRECTORY, "/var/www/html")
+                .set(Field.PROCESS_ID, 4242).set(Field.PARENT_PROCESS_ID, 4000)
+                .set(Field.LINEAGE_ROOT_NAME, "php-fpm8.2").set(Field.LINEAGE_ROOT_IMAGE, "/usr/sbin/php-fpm8.2")
+                .set(Field.LINEAGE_ROOT_PID, 4000).set(Field.LINEAGE_DEPTH, 1)
+                .set(Field.LINEAGE_CHAIN, "php-fpm8.2 > " + comm);
+    }
+
+    /** A grandchild: the web shell's sh -c runs this. */
+    public static TestEvent phpFpmGrandchild(String image, String comm, String commandLine) {
+        return phpFpmChild(image, comm, commandLine).set(Field.PARENT_IMAGE, "/usr/bin/dash")
+                .set(Field.PARENT_NAME, "sh").set(Field.PARENT_COMMAND_LINE, "sh -c " + commandLine)
+                .set(Field.LINEAGE_DEPTH, 2).set(Field.LINEAGE_CHAIN, "php-fpm8.2 > sh > " + comm);
+    }
+
+    public TestEvent set(Field field, String value) {
+        switch (field.kind()) {
+            case TEXT -> text.put(field, value);
+            case NUMBER -> {
+                numbers.put(field, Long.parseLong(value));
+                text.put(field, value);
+            }
+            case ADDRESS -> {
+                byte[] bytes = CidrSet.parseLiteral(value);
+                if (bytes == null) {
+                    throw new IllegalArgumentException("not an address: " + value);
+                }
+                addresses.put(field, bytes);
+                text.put(field, value);
+            }
+        }
+        return this;
+    }
+
+    public TestEvent set(Field field, long value) {
+        return set(field, Long.toString(value));
+    }
+
+    public TestEvent remove(Field field) {
+        text.remove(field);
+        numbers.remove(field);
+        addresses.remove(field);
+        return this;
+    }
+
+    public TestEvent at(long nanos) {
+        this.timestampNanos = nanos;
+        return this;
+    }
+
+    public TestEvent atMinute(long minute) {
+        return at(minute * 60_000_000_000L);
+    }
+
+    @Override
+    public EventType type() {
+        return type;
+    }
+
+    @Override
+    public long timestampNanos() {
+        return timestampNanos;
+    }
+
+    @Override
+    public CharSequence text(Field field) {
+        return text.get(field);
+    }
+
+    @Override
+    public long number(Field field) {
+        Long v = numbers.get(field);
+        return v == null ? ABSENT : v;
+    }
+
+    @Override
+    public int address(Field field, byte[] out) {
+        byte[] a = addresses.get(field);
+        if (a == null) {
+            return 0;
+        }
+        System.arraycopy(a, 0, out, 0, a.length);
+        return a.length;
+    }
+}

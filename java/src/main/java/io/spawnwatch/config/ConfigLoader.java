@@ -29,6 +29,12 @@ import java.util.Map;
  */
 public final class ConfigLoader {
     static final String DEFAULTS = "/io/spawnwatch/config/default.yml";
+    /**
+     * Sections whose keys are checked by the class they bind to, not by the
+     * defaults file (it names only a few of them): unknown keys there are
+     * still refused, by Jackson, with the list of known ones.
+     */
+    private static final java.util.Set<String> OPEN_SECTIONS = java.util.Set.of("detection");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -69,8 +75,9 @@ public final class ConfigLoader {
     /** Every problem with a bound configuration, each naming its key. */
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
-        if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null) {
-            problems.add("webservers, kernel, enrichment and control must be maps");
+        if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null
+                || c.rules() == null || c.detection() == null) {
+            problems.add("webservers, kernel, enrichment, control, rules and detection must be maps");
             return problems;
         }
         List<String> names = c.webServers().names();
@@ -102,6 +109,9 @@ public final class ConfigLoader {
         String socket = c.control().socket();
         if (socket == null || !socket.startsWith("/")) {
             problems.add("control.socket: expected an absolute path, got " + socket);
+        }
+        if (c.rules().paths() == null) {
+            problems.add("rules.paths: expected a list of rule files or directories");
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
@@ -158,6 +168,10 @@ public final class ConfigLoader {
             Map.Entry<String, JsonNode> e = fields.next();
             JsonNode current = target.get(e.getKey());
             String key = path.isEmpty() ? e.getKey() : path + "." + e.getKey();
+            if (current == null && OPEN_SECTIONS.contains(path)) {
+                target.set(e.getKey(), e.getValue());
+                continue;
+            }
             if (current == null) {
                 throw new ConfigException("unknown key " + key + ": known keys here are "
                         + fieldNames(target));
@@ -196,10 +210,13 @@ public final class ConfigLoader {
             return "key " + path(m) + where + ": expected " + (m.getTargetType() == null ? "another type"
                     : m.getTargetType().getSimpleName());
         }
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v && v.getCause() != null) {
+            return "key " + path(v) + where + ": " + v.getCause().getMessage();
+        }
         return e.getOriginalMessage() + where;
     }
 
-    private static String path(MismatchedInputException e) {
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (var ref : e.getPath()) {
             if (ref.getFieldName() != null) {

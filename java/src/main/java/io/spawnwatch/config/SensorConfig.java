@@ -1,6 +1,7 @@
 package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.spawnwatch.rules.DetectionConfig;
 import java.util.List;
 
 /**
@@ -11,7 +12,9 @@ public record SensorConfig(
         @JsonProperty("webservers") WebServers webServers,
         @JsonProperty("kernel") Kernel kernel,
         @JsonProperty("enrichment") Enrichment enrichment,
-        @JsonProperty("control") Control control) {
+        @JsonProperty("control") Control control,
+        @JsonProperty("rules") Rules rules,
+        @JsonProperty("detection") DetectionConfig detection) {
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -25,8 +28,24 @@ public record SensorConfig(
 
     public record Enrichment(@JsonProperty("process_table_entries") int processTableEntries) {}
 
+    /** Which rule files to load. */
+    public record Rules(
+            @JsonProperty("builtin") boolean builtin,
+            @JsonProperty("paths") List<String> paths,
+            @JsonProperty("exceptions") String exceptions) {}
+
     public record Control(
             @JsonProperty("socket") String socket,
             @JsonProperty("allowed_uids") List<Long> allowedUids,
             @JsonProperty("allowed_gids") List<Long> allowedGids) {}
+
+    /** A copy with other detection settings (tests on loopback change the ranges). */
+    public SensorConfig withDetection(DetectionConfig d) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d);
+    }
+
+    /** A copy with other rule files. */
+    public SensorConfig withRules(Rules r) {
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection);
+    }
 }

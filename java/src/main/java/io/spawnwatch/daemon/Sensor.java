@@ -16,6 +16,9 @@ import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
 import io.spawnwatch.ring.RingBuffer;
+import io.spawnwatch.rules.AlertSink;
+import io.spawnwatch.rules.RuleEngine;
+import io.spawnwatch.rules.RuleMetadata;
 import io.spawnwatch.ring.RingPoller;
 import io.spawnwatch.ring.RingStats;
 import io.spawnwatch.sys.NativeException;
@@ -52,10 +55,14 @@ public final class Sensor implements AutoCloseable {
     private final RingPoller poller;
     private final long startedNanos = System.nanoTime();
     private final int seeded;
+    private final RuleEngine engine;
+    private final AlertSink alertSink = this::writeAlert;
 
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong unknownRecords = new AtomicLong();
     private final AtomicLong outputErrors = new AtomicLong();
+    private final AtomicLong alerts = new AtomicLong();
+    private final AtomicLong ruleErrors = new AtomicLong();
 
     private Sensor(Options options, KernelProbes probes) throws SpawnwatchException, NativeException {
         this.options = options;
@@ -70,6 +77,7 @@ public final class Sensor implements AutoCloseable {
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());
+        this.engine = RuleEngines.open(config);
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
         this.poller = RingPoller.start(ring, this::onRecord, this::onHandlerError);
     }
@@ -118,6 +126,27 @@ public final class Sensor implements AutoCloseable {
         if (options.emitEvents()) {
             writeEvent();
         }
+        try {
+            engine.evaluate(event, alertSink);
+        } catch (RuntimeException e) {
+            // A rule bug must not cost the following events: count, log, go on.
+            if (ruleErrors.getAndIncrement() < 10) {
+                LOG.log(System.Logger.Level.ERROR, "rule evaluation failed; event skipped by the rules", e);
+            }
+        }
+    }
+
+    private void writeAlert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
+        alerts.incrementAndGet();
+        try {
+            JsonGenerator g = output.begin();
+            ecs.writeAlert(g, event, rule, repeatsSuppressed);
+            if (output.commit(g) == null) {
+                outputErrors.incrementAndGet();
+            }
+        } catch (IOException e) {
+            outputErrors.incrementAndGet();
+        }
     }
 
     private void writeEvent() {
@@ -155,6 +184,10 @@ public final class Sensor implements AutoCloseable {
                 + (System.nanoTime() - startedNanos) / 1_000_000 + " ms");
     }
 
+    public RuleEngine engine() {
+        return engine;
+    }
+
     public KernelProbes probes() {
         return probes;
     }
@@ -177,6 +210,8 @@ public final class Sensor implements AutoCloseable {
         all.put("ring_skipped_bytes", stats.skippedBytes());
         all.put("handler_errors", stats.handlerErrors());
         all.put("events", events.get());
+        all.put("alerts", alerts.get());
+        all.put("rule_errors", ruleErrors.get());
         all.put("unknown_records", unknownRecords.get());
         all.put("output_written", output.written());
         all.put("output_errors", outputErrors.get());
@@ -215,6 +250,7 @@ public final class Sensor implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "stopping the ring reader: " + e.getMessage());
         }
         logCounters();
+        engine.close();
         ring.close();
         probes.close();
         try {

@@ -10,6 +10,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.rules.RuleMetadata;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,26 @@ public final class EcsEventWriter {
         g.writeStringField("kind", "event");
         writeEventClassification(g, ev);
         g.writeEndObject();
-        writeFields(g, ev);
+        writeFields(g, ev, -1);
+        g.writeEndObject();
+    }
+
+    /**
+     * An alert: the triggering event's fields, with event.kind "alert", the
+     * rule's severity and risk score, rule.* and threat.*, and how many
+     * repeats of the same alert were suppressed before this one.
+     */
+    public void writeAlert(JsonGenerator g, EnrichedEvent ev, RuleMetadata rule, long repeatsSuppressed)
+            throws IOException {
+        g.writeStartObject();
+        writeTimestamp(g, ev);
+        g.writeObjectFieldStart("event");
+        g.writeStringField("kind", "alert");
+        writeEventClassification(g, ev);
+        rule.writeEventSeverity(g);
+        g.writeEndObject();
+        writeFields(g, ev, repeatsSuppressed);
+        rule.writeRuleAndThreat(g);
         g.writeEndObject();
     }
 
@@ -68,8 +88,8 @@ public final class EcsEventWriter {
         g.writeStringField("dataset", exec ? "spawnwatch.process" : "spawnwatch.network");
     }
 
-    /** Every field but @timestamp and event.*. */
-    public void writeFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
+    /** Every field but @timestamp, event.* and the rule's (repeatsSuppressed: -1 for events). */
+    private void writeFields(JsonGenerator g, EnrichedEvent ev, long repeatsSuppressed) throws IOException {
         ProcessRecord r = ev.record();
         g.writeObjectFieldStart("host");
         g.writeStringField("name", hostName);
@@ -97,7 +117,7 @@ public final class EcsEventWriter {
         if (ev.type() == EventType.CONNECT) {
             writeNetwork(g, ev);
         }
-        writeSpawnwatch(g, ev, r);
+        writeSpawnwatch(g, ev, r, repeatsSuppressed);
     }
 
     private void writeProcess(JsonGenerator g, EnrichedEvent ev, ProcessRecord r) throws IOException {
@@ -173,8 +193,12 @@ public final class EcsEventWriter {
         g.writeEndObject();
     }
 
-    private void writeSpawnwatch(JsonGenerator g, EnrichedEvent ev, ProcessRecord r) throws IOException {
+    private void writeSpawnwatch(JsonGenerator g, EnrichedEvent ev, ProcessRecord r, long repeatsSuppressed)
+            throws IOException {
         g.writeObjectFieldStart("spawnwatch");
+        if (repeatsSuppressed >= 0) {
+            g.writeNumberField("repeats_suppressed", repeatsSuppressed);
+        }
         g.writeArrayFieldStart("match");
         int match = r.match();
         if ((match & ProcessDescriptor.MATCH_WEB_COMM) != 0) {

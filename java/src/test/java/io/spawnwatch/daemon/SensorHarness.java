@@ -34,9 +34,15 @@ final class SensorHarness implements AutoCloseable {
                 Path.of("/etc/passwd")));
     }
 
+    /** The default configuration, with baselines in memory rather than in /var/lib. */
     static SensorHarness start() throws Exception {
+        SensorConfig config = ConfigLoader.defaults();
+        return start(config.withDetection(config.detection().withStatePath(null)));
+    }
+
+    static SensorHarness start(SensorConfig config) throws Exception {
         KernelTestSupport.requireKernel();
-        return new SensorHarness(ConfigLoader.defaults());
+        return new SensorHarness(config);
     }
 
     Sensor sensor() {

@@ -118,7 +118,9 @@ class SubscriberHubTest {
             hub.publishAlert(DOC);
         }
         long allocated = mx.getThreadAllocatedBytes(tid) - before;
-        assertEquals(0, allocated, "bytes allocated by 200000 publishes");
+        // One object per publish would be >= 16 bytes x 200000 = 3.2 MB; the JIT and the measurement itself
+        // may allocate a few hundred bytes once.
+        assertTrue(allocated < 4096, "bytes allocated by 200000 publishes: " + allocated);
         assertTrue(a.dropped() > 0 && b.dropped() > 0);
     }
 

@@ -229,6 +229,9 @@ class ControlServerTest {
                 .get("code").asText());
         assertEquals("malformed_json", json(client.call("\u0000\u0001\u00ff\u00fe")).get("error").get("code")
                 .asText());
+        String deep = "{\"v\":1,\"id\":1,\"cmd\":\"status\",\"args\":" + "[".repeat(100) + "]".repeat(100) + "}";
+        String deepAnswer = client.call(deep);
+        assertEquals("malformed_json", json(deepAnswer).get("error").get("code").asText(), deepAnswer);
         assertTrue(json(client.call("{\"v\":1,\"id\":10,\"cmd\":\"status\"}")).get("ok").asBoolean());
     }
 

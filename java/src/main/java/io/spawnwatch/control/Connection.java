@@ -29,6 +29,7 @@ final class Connection implements Runnable, LineFramer.Sink {
     private static final Set<String> REQUEST_FIELDS = Set.of("v", "id", "cmd", "args");
     private static final int READ_CHUNK = 16 * 1024;
     private static final long FINITE_STREAM_GRACE_MILLIS = 10_000;
+    private static final long WRITER_STOP_MILLIS = 5_000;
 
     private final ControlServer server;
     private final UnixStream stream;
@@ -86,12 +87,22 @@ final class Connection implements Runnable, LineFramer.Sink {
         for (StreamWriter w : List.copyOf(streams.values())) {
             w.join(Math.max(1, deadline - System.currentTimeMillis()));
         }
+        // Wakes writers blocked in send (EPIPE) or parked on their queue; they then stop at once.
         stream.shutdown();
-        for (StreamWriter w : List.copyOf(streams.values())) {
-            w.cancel("closed");
-            w.join(0);
+        List<StreamWriter> left = List.copyOf(streams.values());
+        left.forEach(w -> w.cancel("closed"));
+        boolean stopped = true;
+        for (StreamWriter w : left) {
+            w.join(WRITER_STOP_MILLIS);
+            stopped &= !w.thread.isAlive();
         }
-        stream.close();
+        if (stopped) {
+            stream.close();
+        } else {
+            // Never close an fd a live thread may still use: its number could be reused under it.
+            LOG.log(System.Logger.Level.ERROR, "control: {0}: a stream writer did not stop; leaving fd={1} open",
+                    name, Integer.toString(stream.fd()));
+        }
         server.removed(this);
     }
 

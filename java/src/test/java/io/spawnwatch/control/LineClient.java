@@ -66,6 +66,11 @@ final class LineClient implements AutoCloseable {
         send(line + "\n");
     }
 
+    /** Half-close, as `echo ... | socat` does after its input ends. */
+    void shutdownOutput() throws IOException {
+        channel.shutdownOutput();
+    }
+
     /** The next line, failing the test after 5 s. */
     String readLine() throws InterruptedException {
         String l = lines.poll(5, TimeUnit.SECONDS);

@@ -291,6 +291,27 @@ class StreamTest {
     }
 
     @Test
+    void shouldFinishAReplayForAClientThatClosedItsSendingSideAndEndItsFollowedStreams() throws Exception {
+        hub.publishAlert(alert(1));
+        client.sendLine("{\"v\":1,\"id\":1,\"cmd\":\"events\",\"args\":{\"follow\":true}}");
+        client.sendLine("{\"v\":1,\"id\":2,\"cmd\":\"alerts\"}");
+        client.sendLine("{\"v\":1,\"id\":3,\"cmd\":\"status\"}");
+        client.shutdownOutput();
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = client.readLine()) != null) {
+            lines.add(line);
+        }
+        assertTrue(lines.contains("{\"v\":1,\"id\":1,\"ok\":true,\"result\":{\"end\":\"closed\",\"delivered\":0,"
+                + "\"dropped\":0}}"), lines.toString());
+        assertTrue(lines.contains("{\"v\":1,\"id\":2,\"ok\":true,\"result\":{\"end\":\"complete\",\"delivered\":1,"
+                + "\"dropped\":0}}"), lines.toString());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"v\":1,\"id\":3,\"ok\":true,")), lines.toString());
+        assertEquals(4, lines.size(), lines.toString());
+        awaitSubscribers(0);
+    }
+
+    @Test
     void shouldUnsubscribeWhenTheClientGoesAway() throws Exception {
         client.sendLine("{\"v\":1,\"id\":1,\"cmd\":\"events\",\"args\":{\"follow\":true}}");
         awaitSubscribers(1);

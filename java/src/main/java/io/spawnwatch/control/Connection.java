@@ -256,9 +256,9 @@ final class Connection implements Runnable, LineFramer.Sink {
         SubscriberHub hub = server.hub();
         if (follow) {
             Subscription s = hub.subscribeAlerts(sinceMillis, owner());
-            start(new StreamWriter(id, s, s.replay(), true, EventFilter.none(), "alerts"));
+            start(new StreamWriter(this, id, s, s.replay(), true, EventFilter.none(), "alerts"));
         } else {
-            start(new StreamWriter(id, null, hub.recentAlerts(sinceMillis), false, EventFilter.none(), "alerts"));
+            start(new StreamWriter(this, id, null, hub.recentAlerts(sinceMillis), false, EventFilter.none(), "alerts"));
         }
     }
 
@@ -280,9 +280,9 @@ final class Connection implements Runnable, LineFramer.Sink {
         checkStreamSlot(id);
         SubscriberHub hub = server.hub();
         if (follow) {
-            start(new StreamWriter(id, hub.subscribeEvents(owner()), List.of(), true, filter, "events"));
+            start(new StreamWriter(this, id, hub.subscribeEvents(owner()), List.of(), true, filter, "events"));
         } else {
-            start(new StreamWriter(id, null, hub.recentEvents((int) last), false, filter, "events"));
+            start(new StreamWriter(this, id, null, hub.recentEvents((int) last), false, filter, "events"));
         }
     }
 
@@ -322,6 +322,19 @@ final class Connection implements Runnable, LineFramer.Sink {
         w.thread.start();
     }
 
+    UnixStream stream() {
+        return stream;
+    }
+
+    SubscriberHub hub() {
+        return server.hub();
+    }
+
+    /** A stream writer has finished. */
+    void ended(StreamWriter w) {
+        streams.remove(w.id, w);
+    }
+
     private String owner() {
         return "uid=" + peer.uid() + " pid=" + peer.pid();
     }
@@ -342,147 +355,5 @@ final class Connection implements Runnable, LineFramer.Sink {
         }
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** Writes one stream: its replay, then (when following) its queue, then its answer line. */
-    private final class StreamWriter implements Runnable {
-        private static final long IDLE_PARK_MILLIS = 250;
-
-        final JsonNode id;
-        final Subscription subscription;
-        final List<byte[]> replay;
-        final boolean follow;
-        final EventFilter filter;
-        final String kind;
-        final Thread thread;
-        private volatile String endReason;
-        private long delivered;
-        private long reportedDrops;
-
-        StreamWriter(JsonNode id, Subscription subscription, List<byte[]> replay, boolean follow,
-                EventFilter filter, String kind) {
-            this.id = id;
-            this.subscription = subscription;
-            this.replay = replay;
-            this.follow = follow;
-            this.filter = filter;
-            this.kind = kind;
-            this.thread = Thread.ofPlatform().daemon().name(name + " " + kind + " id=" + id).unstarted(this);
-        }
-
-        void cancel(String reason) {
-            if (endReason == null) {
-                endReason = reason;
-            }
-            if (subscription != null) {
-                subscription.close();
-            }
-        }
-
-        void join(long millis) {
-            if (thread == Thread.currentThread()) {
-                return;
-            }
-            try {
-                thread.join(Math.max(1, millis));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void run() {
-            byte[] prefix = Protocol.streamPrefix(id);
-            try {
-                for (byte[] doc : replay) {
-                    if (endReason != null) {
-                        break;
-                    }
-                    send(prefix, doc);
-                }
-                while (follow && endReason == null) {
-                    byte[] doc = subscription.poll();
-                    if (doc == null) {
-                        reportDrops();
-                        subscription.await(IDLE_PARK_MILLIS);
-                        continue;
-                    }
-                    reportDrops();
-                    send(prefix, doc);
-                }
-                if (subscription != null) {
-                    reportDrops();
-                }
-                String reason = endReason == null ? "complete" : endReason;
-                Map<String, Object> result = new java.util.LinkedHashMap<>();
-                result.put("end", reason);
-                result.put("delivered", delivered);
-                result.put("dropped", subscription == null ? 0 : subscription.dropped());
-                stream.write(Protocol.ok(id, result));
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.DEBUG, "control: {0}: {1} stream id={2} ended: {3}", name, kind, id,
-                        e.getMessage());
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "control: " + name + ": " + kind + " stream failed", e);
-            } finally {
-                if (subscription != null) {
-                    server.hub().unsubscribe(subscription);
-                }
-                streams.remove(id, this);
-            }
-        }
-
-        private void send(byte[] prefix, byte[] doc) throws IOException {
-            if (!filter.isEmpty() && !matches(doc)) {
-                return;
-            }
-            stream.write(prefix, oneLine(doc), Protocol.streamSuffix());
-            delivered++;
-        }
-
-        private boolean matches(byte[] doc) {
-            try {
-                return filter.test(Protocol.JSON.readTree(doc));
-            } catch (IOException e) {
-                return false;
-            }
-        }
-
-        private void reportDrops() throws IOException {
-            long total = subscription.dropped();
-            if (total > reportedDrops) {
-                stream.write(Protocol.droppedNotice(id, total - reportedDrops, total, subscription.capacity(), kind));
-                reportedDrops = total;
-            }
-        }
-    }
-
-    /**
-     * The document without its trailing newline, and with any newline inside it
-     * turned into a space (outside strings it is whitespace; inside a string a
-     * raw newline is not valid JSON anyway), so that it stays one line.
-     */
-    static byte[] oneLine(byte[] doc) {
-        int end = doc.length;
-        while (end > 0 && (doc[end - 1] == '\n' || doc[end - 1] == '\r' || doc[end - 1] == ' ')) {
-            end--;
-        }
-        boolean clean = true;
-        for (int i = 0; i < end; i++) {
-            if (doc[i] == '\n' || doc[i] == '\r') {
-                clean = false;
-                break;
-            }
-        }
-        if (clean && end == doc.length) {
-            return doc;
-        }
-        byte[] out = java.util.Arrays.copyOf(doc, end);
-        for (int i = 0; i < end; i++) {
-            if (out[i] == '\n' || out[i] == '\r') {
-                out[i] = ' ';
-            }
-        }
-        return out;
     }
 }

@@ -60,9 +60,9 @@ class FramingTest {
     @Test
     void shouldKeepADocumentThatIsAlreadyOneLineAsItIs() {
         byte[] doc = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
-        assertSame(doc, Connection.oneLine(doc));
-        assertEquals("{\"a\":1}", new String(Connection.oneLine("{\"a\":1}\n".getBytes()), StandardCharsets.UTF_8));
-        assertEquals("{ \"a\": 1  }", new String(Connection.oneLine("{\n\"a\": 1\r\n}\n".getBytes()),
+        assertSame(doc, StreamWriter.oneLine(doc));
+        assertEquals("{\"a\":1}", new String(StreamWriter.oneLine("{\"a\":1}\n".getBytes()), StandardCharsets.UTF_8));
+        assertEquals("{ \"a\": 1  }", new String(StreamWriter.oneLine("{\n\"a\": 1\r\n}\n".getBytes()),
                 StandardCharsets.UTF_8));
     }
 

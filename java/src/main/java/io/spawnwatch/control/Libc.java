@@ -1,0 +1,237 @@
+package io.spawnwatch.control;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.Map;
+
+/**
+ * The few libc socket calls the control server needs, as FFM downcalls.
+ *
+ * <p>Every call that reports failure through {@code -1} + errno captures errno
+ * into a segment the caller owns ({@link Errno}): one per thread, never a
+ * shared static one, so that two connection threads cannot overwrite each
+ * other's errno. Constants are the Linux x86-64/arm64 values.
+ */
+final class Libc {
+    static final int AF_UNIX = 1;
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_PEERCRED = 17;
+    static final int SO_PEERGROUPS = 59;
+    static final int SHUT_WR = 1;
+    static final int SHUT_RDWR = 2;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
+
+    static final int EPERM = 1;
+    static final int ENOENT = 2;
+    static final int EINTR = 4;
+    static final int EAGAIN = 11;
+    static final int EACCES = 13;
+    static final int EINVAL = 22;
+    static final int EPIPE = 32;
+    static final int ERANGE = 34;
+    static final int EADDRINUSE = 98;
+    static final int ECONNRESET = 104;
+    static final int ECONNREFUSED = 111;
+
+    /** struct sockaddr_un: sa_family_t sun_family; char sun_path[108]. */
+    static final int SUN_PATH_OFFSET = 2;
+    static final int SUN_PATH_MAX = 108;
+    static final int SOCKADDR_UN_SIZE = SUN_PATH_OFFSET + SUN_PATH_MAX;
+
+    /** struct ucred: pid_t pid; uid_t uid; gid_t gid (12 bytes). */
+    static final int UCRED_SIZE = 12;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO_HANDLE =
+            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CONNECT = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle LISTEN = errnoCall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle ACCEPT4 = errnoCall("accept4", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = errnoCall("getsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
+    private static final MethodHandle RECV = errnoCall("recv", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SEND = errnoCall("send", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle SHUTDOWN = errnoCall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle CHMOD = errnoCall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle CHOWN = errnoCall("chown", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(
+            LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
+
+    private static final Map<Integer, String> NAMES = Map.ofEntries(
+            Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
+            Map.entry(9, "EBADF"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(12, "ENOMEM"),
+            Map.entry(EACCES, "EACCES"), Map.entry(EINVAL, "EINVAL"), Map.entry(23, "ENFILE"),
+            Map.entry(24, "EMFILE"), Map.entry(EPIPE, "EPIPE"), Map.entry(ERANGE, "ERANGE"),
+            Map.entry(36, "ENAMETOOLONG"), Map.entry(88, "ENOTSOCK"), Map.entry(EADDRINUSE, "EADDRINUSE"),
+            Map.entry(ECONNRESET, "ECONNRESET"), Map.entry(ECONNREFUSED, "ECONNREFUSED"),
+            Map.entry(20, "ENOTDIR"), Map.entry(30, "EROFS"));
+
+    private Libc() {}
+
+    private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
+        return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
+    }
+
+    /**
+     * A segment that receives errno after each call made with it. Each thread
+     * has its own ({@link #current()}), so concurrent connection threads never
+     * read each other's errno.
+     */
+    static final class Errno {
+        private static final ThreadLocal<Errno> PER_THREAD =
+                ThreadLocal.withInitial(() -> new Errno(Arena.ofAuto()));
+
+        final MemorySegment state;
+
+        private Errno(Arena arena) {
+            this.state = arena.allocate(CAPTURE_LAYOUT);
+        }
+
+        /** The calling thread's errno segment. */
+        static Errno current() {
+            return PER_THREAD.get();
+        }
+
+        int value() {
+            return (int) ERRNO_HANDLE.get(state, 0L);
+        }
+    }
+
+    /** "ENOENT (No such file or directory)": errno as libbpf's own messages print it. */
+    static String describe(int errno) {
+        String message;
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            message = text.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            message = "unknown error";
+        }
+        return NAMES.getOrDefault(errno, "errno=" + errno) + " (" + message + ")";
+    }
+
+    static int socket(Errno e, int domain, int type, int protocol) {
+        try {
+            return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int bind(Errno e, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) BIND.invokeExact(e.state, fd, addr, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int connect(Errno e, int fd, MemorySegment addr, int len) {
+        try {
+            return (int) CONNECT.invokeExact(e.state, fd, addr, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int listen(Errno e, int fd, int backlog) {
+        try {
+            return (int) LISTEN.invokeExact(e.state, fd, backlog);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int accept4(Errno e, int fd, int flags) {
+        try {
+            return (int) ACCEPT4.invokeExact(e.state, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int getsockopt(Errno e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long recv(Errno e, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) RECV.invokeExact(e.state, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static long send(Errno e, int fd, MemorySegment buf, long len, int flags) {
+        try {
+            return (long) SEND.invokeExact(e.state, fd, buf, len, flags);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int shutdown(Errno e, int fd, int how) {
+        try {
+            return (int) SHUTDOWN.invokeExact(e.state, fd, how);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int close(Errno e, int fd) {
+        try {
+            return (int) CLOSE.invokeExact(e.state, fd);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int chmod(Errno e, MemorySegment path, int mode) {
+        try {
+            return (int) CHMOD.invokeExact(e.state, path, mode);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    static int chown(Errno e, MemorySegment path, int uid, int gid) {
+        try {
+            return (int) CHOWN.invokeExact(e.state, path, uid, gid);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw new IllegalStateException("libc downcall failed", t);
+    }
+}

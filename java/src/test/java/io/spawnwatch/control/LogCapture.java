@@ -1,0 +1,51 @@
+package io.spawnwatch.control;
+
+import java.text.MessageFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Captures what the control package logs (System.Logger goes to
+ * java.util.logging by default) instead of printing it, so tests can assert on
+ * log lines, e.g. that a refusal is logged.
+ */
+final class LogCapture extends Handler implements AutoCloseable {
+    private final Logger logger = Logger.getLogger("io.spawnwatch.control");
+    private final boolean parentHandlers;
+    private final Level level;
+    private final List<String> lines = new ArrayList<>();
+
+    LogCapture() {
+        parentHandlers = logger.getUseParentHandlers();
+        level = logger.getLevel();
+        logger.setUseParentHandlers(false);
+        logger.setLevel(Level.INFO);
+        logger.addHandler(this);
+    }
+
+    /** "LEVEL message", formatted, in order. */
+    synchronized List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public synchronized void publish(LogRecord r) {
+        String message = r.getParameters() == null ? r.getMessage() : MessageFormat.format(r.getMessage(),
+                r.getParameters());
+        lines.add(r.getLevel() + " " + message);
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {
+        logger.removeHandler(this);
+        logger.setUseParentHandlers(parentHandlers);
+        logger.setLevel(level);
+    }
+}

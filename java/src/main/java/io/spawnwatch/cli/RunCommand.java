@@ -2,17 +2,13 @@ package io.spawnwatch.cli;
 
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
-import io.spawnwatch.daemon.Sensor;
+import io.spawnwatch.daemon.Daemon;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,42 +59,26 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("spawnwatch: cannot open --output " + output + ": " + e.getMessage());
             return 2;
         }
-        Sensor sensor;
+        Daemon daemon;
         try {
-            sensor = Sensor.start(new Sensor.Options(cfg, config, events, out, Path.of("/proc"),
-                    Path.of("/etc/passwd")));
+            daemon = Daemon.start(new Daemon.Options(cfg, config, events, out, socket));
         } catch (SpawnwatchException e) {
             spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
             return 1;
         }
-        CountDownLatch stopRequested = new CountDownLatch(1);
-        // SIGINT/SIGTERM stop the sensor on the main thread, not in a shutdown
+        // SIGINT/SIGTERM stop the daemon on this thread, not in a shutdown
         // hook: java.util.logging resets its handlers in its own hook, and the
         // last lines (counters, "stopped") would be lost.
         for (String signal : new String[] {"INT", "TERM"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> stopRequested.countDown());
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> daemon.requestStop());
         }
-        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "spawnwatch-counters");
-            t.setDaemon(true);
-            return t;
-        });
-        ticker.scheduleAtFixedRate(sensor::logCounters, 60, 60, TimeUnit.SECONDS);
-        // A reader that died (an Error in the handler) would leave a sensor
-        // that looks alive and sees nothing: stop with a failure instead.
-        ticker.scheduleWithFixedDelay(() -> {
-            if (sensor.readerFailure() != null) {
-                stopRequested.countDown();
-            }
-        }, 1, 1, TimeUnit.SECONDS);
         try {
-            stopRequested.await();
+            daemon.awaitStop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ticker.shutdownNow();
-        Throwable failure = sensor.readerFailure();
-        sensor.close();
+        Throwable failure = daemon.failure();
+        daemon.close();
         if (failure != null) {
             spec.commandLine().getErr().println("spawnwatch: the ring reader stopped: " + failure);
             return 1;

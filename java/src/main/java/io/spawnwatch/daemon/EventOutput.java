@@ -24,25 +24,29 @@ final class EventOutput implements AutoCloseable {
         this.out = out;
     }
 
-    /** A generator over the line buffer; call {@link #commit()} after the document. */
+    /** A generator over the line buffer; call {@link #finish} after the document. */
     JsonGenerator begin() throws IOException {
         line.reset();
         return JSON.createGenerator(line, JsonEncoding.UTF8);
     }
 
-    /** Writes the finished document as one line; returns its bytes (for subscribers). */
-    synchronized byte[] commit(JsonGenerator g) {
+    /** Closes the document and returns it as one line, newline included. */
+    byte[] finish(JsonGenerator g) throws IOException {
+        g.close();
+        line.write('\n');
+        return line.toByteArray();
+    }
+
+    /** Writes one line whole and flushes; false (and counted) when the output failed. */
+    synchronized boolean write(byte[] bytes) {
         try {
-            g.close();
-            line.write('\n');
-            byte[] bytes = line.toByteArray();
             out.write(bytes);
             out.flush();
             written++;
-            return bytes;
+            return true;
         } catch (IOException e) {
             failed++;
-            return null;
+            return false;
         }
     }
 

@@ -52,8 +52,10 @@ final class RuleEngines {
                 paths.add(Path.of(p));
             }
             rules.addAll(RuleSource.of(paths));
+            // A missing exceptions file means no exceptions yet: `spawnwatch
+            // exceptions add` creates it.
             RuleSource exceptions = config.rules().exceptions() == null ? null
-                    : RuleSource.of(Path.of(config.rules().exceptions()));
+                    : new ExceptionStore(Path.of(config.rules().exceptions())).source();
             return new RuleSourceSet(rules, exceptions);
         } catch (IOException e) {
             throw new ConfigException("rules: cannot read " + e.getMessage(), e);

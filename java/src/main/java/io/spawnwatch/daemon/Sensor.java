@@ -2,6 +2,7 @@ package io.spawnwatch.daemon;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.ecs.EcsEventWriter;
 import io.spawnwatch.enrich.BootClock;
 import io.spawnwatch.enrich.ContainerIds;
@@ -42,7 +43,7 @@ public final class Sensor implements AutoCloseable {
 
     /** What to run with. */
     public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
-            Path proc, Path passwd) {}
+            Path proc, Path passwd, SubscriberHub hub) {}
 
     private final Options options;
     private final KernelProbes probes;
@@ -55,6 +56,9 @@ public final class Sensor implements AutoCloseable {
     private final RingPoller poller;
     private final long startedNanos = System.nanoTime();
     private final int seeded;
+    private final UserNames users;
+    private final Set<Long> configuredUids;
+    private final SubscriberHub hub;
     private final RuleEngine engine;
     private final AlertSink alertSink = this::writeAlert;
 
@@ -70,8 +74,10 @@ public final class Sensor implements AutoCloseable {
         SensorConfig config = options.config();
         this.filter = new FilterMaps(probes);
         this.kernelCounters = new KernelCounters(probes);
-        UserNames users = new UserNames(options.passwd());
+        this.hub = options.hub();
+        this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
+        this.configuredUids = Set.copyOf(uids);
         this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids);
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
@@ -123,7 +129,9 @@ public final class Sensor implements AutoCloseable {
             return;
         }
         events.incrementAndGet();
-        if (options.emitEvents()) {
+        // Build the event document only when someone reads it: --events, or a
+        // client following `spawnwatch events`.
+        if (options.emitEvents() || (hub != null && hub.hasEventSubscribers())) {
             writeEvent();
         }
         try {
@@ -141,8 +149,12 @@ public final class Sensor implements AutoCloseable {
         try {
             JsonGenerator g = output.begin();
             ecs.writeAlert(g, event, rule, repeatsSuppressed);
-            if (output.commit(g) == null) {
+            byte[] line = output.finish(g);
+            if (!output.write(line)) {
                 outputErrors.incrementAndGet();
+            }
+            if (hub != null) {
+                hub.publishAlert(line);
             }
         } catch (IOException e) {
             outputErrors.incrementAndGet();
@@ -153,8 +165,12 @@ public final class Sensor implements AutoCloseable {
         try {
             JsonGenerator g = output.begin();
             ecs.writeEvent(g, event);
-            if (output.commit(g) == null) {
+            byte[] line = output.finish(g);
+            if (options.emitEvents() && !output.write(line)) {
                 outputErrors.incrementAndGet();
+            }
+            if (hub != null) {
+                hub.publishEvent(line);
             }
         } catch (IOException e) {
             outputErrors.incrementAndGet();
@@ -182,6 +198,27 @@ public final class Sensor implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "ready: ring buffer " + ring.dataSize() + " bytes, " + seeded
                 + " running processes seeded into the lineage, started in "
                 + (System.nanoTime() - startedNanos) / 1_000_000 + " ms");
+    }
+
+    public UserNames users() {
+        return users;
+    }
+
+    /** The web-server uids from the configuration (numbers and resolved names). */
+    public Set<Long> configuredUids() {
+        return configuredUids;
+    }
+
+    public long eventCount() {
+        return events.get();
+    }
+
+    public long alertCount() {
+        return alerts.get();
+    }
+
+    public long ringBytes() {
+        return ring.dataSize();
     }
 
     public RuleEngine engine() {

@@ -31,7 +31,7 @@ final class SensorHarness implements AutoCloseable {
     private SensorHarness(SensorConfig config) throws Exception {
         OutputStream out = new LineSplitter();
         this.sensor = Sensor.start(new Sensor.Options(config, null, true, out, Path.of("/proc"),
-                Path.of("/etc/passwd")));
+                Path.of("/etc/passwd"), null));
     }
 
     /** The default configuration, with baselines in memory rather than in /var/lib. */

@@ -28,6 +28,7 @@ import org.yaml.snakeyaml.nodes.NodeTuple;
  *   - id: php-version-probe            # required, unique: named in stats
  *     comment: the CMS asks PHP for its version on every deploy
  *     rules: [6f1a0c1e-...]            # optional; absent or [] = every rule
+ *     created_at: 2026-11-27T22:00:00Z  # optional; set by `spawnwatch exceptions add`
  *     match:                            # a selection: map = AND, list of maps = OR
  *       ParentName|startswith: php-fpm
  *       CommandLine: "sh -c php -r 'echo phpversion();'"
@@ -104,9 +105,9 @@ public final class ExceptionList {
     private static Entry entry(Node item, SelectionCompiler compiler, Set<String> knownRuleIds) {
         Map<String, NodeTuple> m = YamlTree.entries(YamlTree.mapping(item, "an exception"), "exception");
         for (Map.Entry<String, NodeTuple> e : m.entrySet()) {
-            if (!List.of("id", "comment", "rules", "match").contains(e.getKey())) {
+            if (!List.of("id", "comment", "rules", "match", "created_at").contains(e.getKey())) {
                 throw new YamlException(YamlTree.line(e.getValue().getKeyNode()), "unknown key '" + e.getKey()
-                        + "' in exception (known: id, comment, rules, match)");
+                        + "' in exception (known: id, comment, rules, match, created_at)");
             }
         }
         if (!m.containsKey("id")) {

@@ -65,7 +65,7 @@ class ExceptionListTest {
                 "ex.yml:8: exception 'bad-rule' names rule 'r3', which is not loaded",
                 "ex.yml:10: exception has no id",
                 "ex.yml:11: duplicate exception id 'good'",
-                "ex.yml:14: unknown key 'mach' in exception (known: id, comment, rules, match)"),
+                "ex.yml:14: unknown key 'mach' in exception (known: id, comment, rules, match, created_at)"),
                 l.errors().stream().map(RuleError::format).toList());
     }
 

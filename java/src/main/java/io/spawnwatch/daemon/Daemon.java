@@ -1,0 +1,113 @@
+package io.spawnwatch.daemon;
+
+import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.control.AccessPolicy;
+import io.spawnwatch.control.ControlServer;
+import io.spawnwatch.control.SubscriberHub;
+import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.error.SpawnwatchException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The sensor as a daemon: the {@link Sensor}, the control socket in front of
+ * it, and the housekeeping ticks (rates for status, counters in the log, a
+ * watch on the reader thread). {@link #awaitStop()} returns when a signal, a
+ * `spawnwatch shutdown` or a dead reader asks for the stop.
+ */
+public final class Daemon implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
+
+    /** What to run. {@code socket} overrides control.socket. */
+    public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
+            Path socket) {}
+
+    private final Sensor sensor;
+    private final ControlServer server;
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final ScheduledExecutorService ticker;
+
+    private Daemon(Sensor sensor, ControlServer server, DaemonControl control) {
+        this.sensor = sensor;
+        this.server = server;
+        this.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "spawnwatch-ticker");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleAtFixedRate(control::sampleRates, 0, 1, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(sensor::logCounters, 60, 60, TimeUnit.SECONDS);
+        // A reader that died (an Error in the handler) would leave a sensor
+        // that looks alive and sees nothing: stop with a failure instead.
+        ticker.scheduleWithFixedDelay(() -> {
+            if (sensor.readerFailure() != null) {
+                requestStop();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+    }
+
+    public static Daemon start(Options options) throws SpawnwatchException {
+        SensorConfig config = options.config();
+        SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
+        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.emitEvents(),
+                options.output(), Path.of("/proc"), Path.of("/etc/passwd"), hub));
+        Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
+        Daemon[] self = new Daemon[1];
+        DaemonControl control = new DaemonControl(sensor, config, options.configPath(), hub, () -> {
+            if (self[0] != null) {
+                self[0].requestStop();
+            }
+        });
+        ControlServer server;
+        try {
+            server = ControlServer.start(ControlServer.Options.defaults().withSocket(socket)
+                    .withAccess(AccessPolicy.of(config.control().allowedUids(), config.control().allowedGids())),
+                    control, hub);
+        } catch (IOException | RuntimeException e) {
+            sensor.close();
+            throw new ConfigException("control: cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "control socket " + socket + " (mode 0600; root"
+                + (config.control().allowedUids().isEmpty() ? "" : ", uids " + config.control().allowedUids())
+                + (config.control().allowedGids().isEmpty() ? "" : ", gids " + config.control().allowedGids())
+                + ")");
+        self[0] = new Daemon(sensor, server, control);
+        return self[0];
+    }
+
+    public Sensor sensor() {
+        return sensor;
+    }
+
+    public Path socket() {
+        return server.socket();
+    }
+
+    /** Asks for an orderly stop; returns at once. */
+    public void requestStop() {
+        stopRequested.countDown();
+    }
+
+    /** Blocks until a stop is requested. */
+    public void awaitStop() throws InterruptedException {
+        stopRequested.await();
+    }
+
+    /** Null while healthy, else why the sensor cannot go on. */
+    public Throwable failure() {
+        return sensor.readerFailure();
+    }
+
+    /** Closes the socket (streams end with "shutdown"), then the sensor. */
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        server.close();
+        sensor.close();
+    }
+}

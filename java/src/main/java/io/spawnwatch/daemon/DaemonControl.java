@@ -1,0 +1,406 @@
+package io.spawnwatch.daemon;
+
+import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.control.SensorControl;
+import io.spawnwatch.control.SensorException;
+import io.spawnwatch.control.SubscriberHub;
+import io.spawnwatch.enrich.UserNames;
+import io.spawnwatch.error.BpfException;
+import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.kernel.HookStatus;
+import io.spawnwatch.kernel.KernelCounters;
+import io.spawnwatch.kernel.WebServerNames;
+import io.spawnwatch.rules.RuleEngine;
+import io.spawnwatch.rules.RuleError;
+import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.RuleStats;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The running sensor as the control socket sees it. Called from connection
+ * threads; every change goes through a component that is safe for that (the
+ * kernel maps, the rule engine's atomic swap), and none touches the event path.
+ */
+final class DaemonControl implements SensorControl {
+    static final String VERSION = "0.1.0";
+
+    private final Sensor sensor;
+    private final SensorConfig config;
+    private final Path configPath;
+    private final SubscriberHub hub;
+    private final UserNames users;
+    private final ExceptionStore exceptions;
+    private final Runnable stop;
+    private final RateMeter eventRate = new RateMeter(10);
+    private final RateMeter alertRate = new RateMeter(10);
+    private final Set<String> configNames;
+    private final Set<Long> configUids;
+    private final Set<String> runtimeNames = new HashSet<>();
+    private final Set<Long> runtimeUids = new HashSet<>();
+
+    DaemonControl(Sensor sensor, SensorConfig config, Path configPath, SubscriberHub hub, Runnable stop) {
+        this.sensor = sensor;
+        this.config = config;
+        this.configPath = configPath;
+        this.hub = hub;
+        this.users = sensor.users();
+        this.exceptions = new ExceptionStore(Path.of(config.rules().exceptions() == null
+                ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()));
+        this.stop = stop;
+        this.configNames = new HashSet<>(config.webServers().names());
+        this.configUids = new HashSet<>(sensor.configuredUids());
+    }
+
+    /** Called once a second by the daemon, for the rates in status. */
+    void sampleRates() {
+        long now = System.nanoTime();
+        eventRate.sample(sensor.eventCount(), now);
+        alertRate.sample(sensor.alertCount(), now);
+    }
+
+    @Override
+    public Status status() {
+        Map<String, Long> c = counters();
+        List<Hook> hooks = new ArrayList<>();
+        Map<String, StringBuilder> fallbacks = new LinkedHashMap<>();
+        for (HookStatus h : sensor.hooks()) {
+            if (!h.attached()) {
+                fallbacks.computeIfAbsent(h.probe(), k -> new StringBuilder())
+                        .append(fallbacks.get(h.probe()).isEmpty() ? "" : "; ")
+                        .append(h.hook()).append(": ").append(h.reason());
+            }
+        }
+        for (HookStatus h : sensor.hooks()) {
+            if (h.attached()) {
+                StringBuilder why = fallbacks.get(h.probe());
+                hooks.add(new Hook(h.probe(), h.hook(), why == null ? null : why.toString()));
+            }
+        }
+        long userDrops = c.get("ring_invalid") + c.get("handler_errors") + c.get("unknown_records")
+                + c.get("output_errors") + c.get("rule_errors");
+        int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
+        return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
+                eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
+                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString());
+    }
+
+    @Override
+    public Stats stats() {
+        Map<String, Long> c = counters();
+        Map<String, Map<String, Long>> hooks = new LinkedHashMap<>();
+        hooks.put("exec", ordered("seen", c.get("exec_seen"), "sent", c.get("exec_sent"), "drops",
+                c.get("drop_exec_ringbuf_full")));
+        hooks.put("connect", ordered("seen", c.get("connect_seen"), "sent", c.get("connect_sent"), "drops",
+                c.get("drop_connect_ringbuf_full")));
+        hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed")));
+        hooks.put("ring", ordered("delivered", c.get("ring_delivered"), "discarded", c.get("ring_discarded"),
+                "invalid", c.get("ring_invalid"), "skipped_bytes", c.get("ring_skipped_bytes"), "handler_errors",
+                c.get("handler_errors"), "unknown_records", c.get("unknown_records")));
+        Map<String, Map<String, Long>> rules = new LinkedHashMap<>();
+        for (RuleStats r : sensor.engine().stats().rules()) {
+            rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
+                    "suppressed_by_exception", r.suppressedByException(), "suppressed_by_rarity",
+                    r.suppressedByRarity(), "suppressed_by_new_terms", r.suppressedByNewTerms(),
+                    "suppressed_by_dedup", r.suppressedByDedup()));
+        }
+        Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
+        sinks.put("output", ordered("written", c.get("output_written"), "errors", c.get("output_errors"),
+                "alerts", c.get("alerts"), "events", c.get("events")));
+        for (SubscriberHub.SubscriberStats s : hub.subscribers()) {
+            sinks.put("subscriber-" + s.id() + "-" + s.kind(), ordered("delivered", s.delivered(), "dropped",
+                    s.dropped(), "queued", (long) s.queued()));
+        }
+        sinks.put("subscribers", ordered("dropped_total", hub.droppedTotal(), "alerts_published",
+                hub.alertsPublished()));
+        return new Stats(hooks, rules, sinks);
+    }
+
+    @Override
+    public List<Rule> rules() {
+        List<Rule> out = new ArrayList<>();
+        Map<String, Boolean> enabled = enabledById();
+        for (RuleMetadata r : sensor.engine().rules()) {
+            out.add(new Rule(r.id(), r.title(), r.level().name().toLowerCase(), enabled.getOrDefault(r.id(), true),
+                    r.source()));
+        }
+        return out;
+    }
+
+    @Override
+    public RuleDetail rule(String id) {
+        RuleMetadata r = find(id);
+        String definition = definitionOf(r.source());
+        return new RuleDetail(r.id(), r.title(), r.level().name().toLowerCase(),
+                enabledById().getOrDefault(r.id(), true), r.source(), r.description(), r.tags(), definition);
+    }
+
+    @Override
+    public Rule setRuleEnabled(String id, boolean enabled) {
+        if (!sensor.engine().setEnabled(id, enabled)) {
+            throw new SensorException.NotFound("no rule with id " + id);
+        }
+        RuleMetadata r = find(id);
+        return new Rule(r.id(), r.title(), r.level().name().toLowerCase(), enabled, r.source());
+    }
+
+    @Override
+    public ReloadResult reloadRules() {
+        try {
+            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
+            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), "rules not reloaded");
+        } catch (ConfigException e) {
+            throw new SensorException.Rejected(e.getMessage());
+        }
+    }
+
+    @Override
+    public List<WebServer> webServers() {
+        List<WebServer> out = new ArrayList<>();
+        for (String n : call(() -> sensor.filter().names())) {
+            boolean prefix = WebServerNames.isPrefix(n);
+            out.add(new WebServer(WebServerNames.bare(n), prefix, sourceOfName(n)));
+        }
+        return out;
+    }
+
+    @Override
+    public WebServer addWebServer(String name, boolean prefix) {
+        String entry = prefix ? name + "*" : name;
+        String problem = WebServerNames.validate(entry);
+        if (problem != null) {
+            throw new SensorException.Rejected("web-server name " + problem);
+        }
+        call(() -> {
+            sensor.filter().addName(entry);
+            return null;
+        });
+        synchronized (runtimeNames) {
+            if (!configNames.contains(entry)) {
+                runtimeNames.add(entry);
+            }
+        }
+        return new WebServer(name, prefix, sourceOfName(entry));
+    }
+
+    @Override
+    public WebServer removeWebServer(String name) {
+        for (String entry : List.of(name, name + "*")) {
+            if (call(() -> sensor.filter().removeName(entry))) {
+                String source = sourceOfName(entry);
+                synchronized (runtimeNames) {
+                    runtimeNames.remove(entry);
+                }
+                return new WebServer(name, entry.endsWith("*"), source);
+            }
+        }
+        throw new SensorException.NotFound("no web-server name " + name + " in the kernel filter");
+    }
+
+    @Override
+    public List<WebUser> webUsers() {
+        List<WebUser> out = new ArrayList<>();
+        for (long uid : call(() -> sensor.filter().uids())) {
+            out.add(webUser(uid));
+        }
+        return out;
+    }
+
+    @Override
+    public WebUser addWebUser(UserRef user) {
+        long uid = resolve(user);
+        call(() -> {
+            sensor.filter().addUid(uid);
+            return null;
+        });
+        synchronized (runtimeUids) {
+            if (!configUids.contains(uid)) {
+                runtimeUids.add(uid);
+            }
+        }
+        return webUser(uid);
+    }
+
+    @Override
+    public WebUser removeWebUser(UserRef user) {
+        long uid = resolve(user);
+        WebUser before = webUser(uid);
+        if (!call(() -> sensor.filter().removeUid(uid))) {
+            throw new SensorException.NotFound("uid " + uid + " is not in the kernel filter");
+        }
+        synchronized (runtimeUids) {
+            runtimeUids.remove(uid);
+        }
+        return before;
+    }
+
+    @Override
+    public List<AlertException> exceptions() {
+        try {
+            return exceptions.list();
+        } catch (IOException e) {
+            throw new SensorException.Failed("exceptions: cannot read " + exceptions.file() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    @Override
+    public AlertException addException(ExceptionSpec spec) {
+        if (!"*".equals(spec.rule())) {
+            find(spec.rule());
+        }
+        try {
+            return commit(exceptions.add(spec));
+        } catch (IOException e) {
+            throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public AlertException removeException(String id) {
+        try {
+            ExceptionStore.Pending pending = exceptions.remove(id);
+            if (pending == null) {
+                throw new SensorException.NotFound("no exception with id " + id);
+            }
+            return commit(pending);
+        } catch (IOException e) {
+            throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Compiles the changed list with the current rules; writes the file only when it compiles. */
+    private AlertException commit(ExceptionStore.Pending pending) throws IOException {
+        try {
+            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
+            RuleSource changed = pending.source(exceptions.file());
+            applied(sensor.engine().reload(sources.rules(), changed), "exception not applied");
+            exceptions.write(pending.text());
+            return pending.exception();
+        } catch (ConfigException e) {
+            throw new SensorException.Rejected(e.getMessage());
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        stop.run();
+    }
+
+    private ReloadResult applied(io.spawnwatch.rules.ReloadResult result, String what) {
+        if (!result.applied()) {
+            List<String> details = new ArrayList<>();
+            for (RuleError e : result.errors()) {
+                details.add(e.toString());
+            }
+            throw new SensorException.Rejected(what + ": " + details.size() + " error(s); the running rules "
+                    + "are unchanged", details);
+        }
+        int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
+        return new ReloadResult(result.rules(), enabled);
+    }
+
+    private RuleMetadata find(String id) {
+        for (RuleMetadata r : sensor.engine().rules()) {
+            if (r.id().equals(id)) {
+                return r;
+            }
+        }
+        throw new SensorException.NotFound("no rule with id " + id);
+    }
+
+    private Map<String, Boolean> enabledById() {
+        Map<String, Boolean> out = new LinkedHashMap<>();
+        for (RuleStats r : sensor.engine().stats().rules()) {
+            out.put(r.id(), r.enabled());
+        }
+        return out;
+    }
+
+    private static String definitionOf(String source) {
+        try {
+            if (source.startsWith("builtin:")) {
+                for (RuleSource s : RuleSource.builtin()) {
+                    if (s.name().equals(source)) {
+                        return s.text();
+                    }
+                }
+                return null;
+            }
+            return Files.readString(Path.of(source));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private String sourceOfName(String entry) {
+        synchronized (runtimeNames) {
+            return runtimeNames.contains(entry) ? "runtime" : configNames.contains(entry) ? "config" : "runtime";
+        }
+    }
+
+    private WebUser webUser(long uid) {
+        String name = users.name(uid);
+        boolean known = !name.equals(Long.toString(uid));
+        String source;
+        synchronized (runtimeUids) {
+            source = runtimeUids.contains(uid) ? "runtime" : configUids.contains(uid) ? "config" : "runtime";
+        }
+        return new WebUser(uid, known ? name : null, source);
+    }
+
+    private long resolve(UserRef user) {
+        return switch (user) {
+            case UserRef.ById id -> id.uid();
+            case UserRef.ByName n -> {
+                long uid = users.uid(n.name());
+                if (uid < 0) {
+                    throw new SensorException.Rejected("no user named " + n.name() + " in /etc/passwd");
+                }
+                yield uid;
+            }
+        };
+    }
+
+    private Map<String, Long> counters() {
+        return call(sensor::counters);
+    }
+
+    private interface BpfCall<T> {
+        T call() throws BpfException;
+    }
+
+    private static <T> T call(BpfCall<T> call) {
+        try {
+            return call.call();
+        } catch (BpfException e) {
+            throw new SensorException.Failed(e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Long> ordered(Object... kv) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], ((Number) kv[i + 1]).longValue());
+        }
+        return m;
+    }
+
+    private static String kernelRelease() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/osrelease")).strip();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

@@ -140,14 +140,16 @@ fi
 size=$(podman image inspect --format '{{.Size}}' "$image")
 say "image: $image, $((size / 1000000)) MB ($size bytes)"
 
-# The names of our BPF programs, from the object inside the jar (the kernel
-# keeps the first 15 characters).
+# The names of our BPF programs, from the object inside the jar. The kernel
+# keeps 15 characters of a name; bpftool shows the whole name when the program
+# has BTF, so names are compared on their first 15 characters.
 unzip -p "$jar" io/spawnwatch/bpf/spawnwatch.bpf.o >"$work/spawnwatch.bpf.o" ||
     fail "no io/spawnwatch/bpf/spawnwatch.bpf.o in $jar"
 our_progs=$(readelf -sW "$work/spawnwatch.bpf.o" |
-    awk '$4 == "FUNC" && $5 == "GLOBAL" { print substr($8, 1, 15) }' | sort -u)
+    awk '$4 == "FUNC" && $5 == "GLOBAL" { print $8 }' | sort -u)
 [ -n "$our_progs" ] || fail "no BPF programs found in the jar's object"
 say "our BPF programs: $(printf '%s\n' "$our_progs" | paste -sd' ' -)"
+is_ours() { printf '%s\n' "$our_progs" | cut -c1-15 | grep -qxF "$(printf '%s' "$1" | cut -c1-15)"; }
 
 require_alert=${SPAWNWATCH_TEST_REQUIRE_ALERT:-auto}
 if [ "$require_alert" = auto ]; then
@@ -186,7 +188,7 @@ say "ready in $(($(date +%s) - t_run)) s: $(logs | grep 'hooks attached' | head 
 
 # BPF programs held by the container's process (fdinfo of prog and link fds).
 sensor_pid=$(podman inspect --format '{{.State.Pid}}' "$name")
-prog_ids=$(cat /proc/"$sensor_pid"/fdinfo/* 2>/dev/null | awk '$1 == "prog_id:" { print $2 }' | sort -un)
+prog_ids=$( (grep -h '^prog_id:' /proc/"$sensor_pid"/fdinfo/* 2>/dev/null || true) | awk '{ print $2 }' | sort -un)
 [ -n "$prog_ids" ] || fail "the container's process (host pid $sensor_pid) holds no BPF program"
 held=""
 for id in $prog_ids; do
@@ -194,7 +196,7 @@ for id in $prog_ids; do
 done
 say "BPF programs held by the container (host pid $sensor_pid):$held"
 for n in $held; do
-    printf '%s\n' "$our_progs" | grep -qx "${n#*:}" ||
+    is_ours "${n#*:}" ||
         fail "program ${n#*:} (id ${n%%:*}) is held by the sensor but is not in the jar's object"
 done
 
@@ -287,14 +289,14 @@ done
 # Programs with our names that are still loaded must belong to some other live
 # process (another sensor on this host, a parallel kernel test); one held by
 # no process was left behind (pinned, or attached without an owner).
-holders=$(for f in /proc/[0-9]*/fdinfo/*; do
-    id=$(awk '$1 == "prog_id:" { print $2 }' "$f" 2>/dev/null) || continue
-    [ -n "$id" ] && echo "$id ${f#/proc/}"
-done 2>/dev/null | sed 's#/fdinfo/.*##' | sort -u)
+# "prog_id pid" for every BPF program fd of every process (processes come
+# and go meanwhile: unreadable files are skipped).
+holders=$( (grep -H '^prog_id:' /proc/[0-9]*/fdinfo/* 2>/dev/null || true) |
+    sed -E 's#^/proc/([0-9]+)/fdinfo/[0-9]+:prog_id:[[:space:]]*([0-9]+)$#\2 \1#' | sort -u)
 orphans=""
 while read -r id pname; do
     [ -n "$id" ] || continue
-    printf '%s\n' "$our_progs" | grep -qx "$pname" || continue
+    is_ours "$pname" || continue
     owner=$(printf '%s\n' "$holders" | awk -v id="$id" '$1 == id { print $2; exit }')
     if [ -n "$owner" ]; then
         say "note: program $pname (id $id) belongs to another process, pid $owner ($(cat /proc/"$owner"/comm 2>/dev/null))"

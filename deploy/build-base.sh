@@ -214,7 +214,7 @@ done
 # inside it, without the host's.
 chroot "$slim" /bin/sh -c 'exit 0' || die "/bin/sh does not run in the runtime tree"
 if ! out=$(chroot "$slim" "$ld_so" --list "/usr/lib/$triplet/libbpf.so.1" 2>&1) ||
-    printf '%s\n' "$out" | grep -q 'not found'; then
+    grep -q 'not found' <<<"$out"; then
     printf '%s\n' "$out" >&2
     die "libbpf.so.1 does not resolve its libraries inside the runtime tree"
 fi

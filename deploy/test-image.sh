@@ -149,11 +149,12 @@ our_progs=$(readelf -sW "$work/spawnwatch.bpf.o" |
     awk '$4 == "FUNC" && $5 == "GLOBAL" { print $8 }' | sort -u)
 [ -n "$our_progs" ] || fail "no BPF programs found in the jar's object"
 say "our BPF programs: $(printf '%s\n' "$our_progs" | paste -sd' ' -)"
-is_ours() { printf '%s\n' "$our_progs" | cut -c1-15 | grep -qxF "$(printf '%s' "$1" | cut -c1-15)"; }
+our_progs15=$(printf '%s\n' "$our_progs" | cut -c1-15)
+is_ours() { grep -qxF "${1:0:15}" <<<"$our_progs15"; }
 
 require_alert=${SPAWNWATCH_TEST_REQUIRE_ALERT:-auto}
 if [ "$require_alert" = auto ]; then
-    if unzip -l "$jar" 'io/spawnwatch/rules/*' 2>/dev/null | grep -q '\.yml$'; then
+    if grep -q '\.yml$' <<<"$(unzip -l "$jar" 'io/spawnwatch/rules/*' 2>/dev/null || true)"; then
         require_alert=1
     else
         require_alert=0
@@ -168,10 +169,13 @@ t_run=$(date +%s)
 podman run -d --name "$name" "${run_opts[@]}" -v "$sock_dir:/run/spawnwatch" \
     "$image" run --events >/dev/null || fail "podman run $image failed"
 
-logs() { podman logs "$name" 2>&1; }
+# Into files first: `podman logs | grep -q` under pipefail fails whenever grep
+# stops reading before podman has written everything.
+logs() { podman logs "$name" >"$work/log" 2>&1 || true; cat "$work/log"; }
 stdout() { podman logs "$name" 2>/dev/null; }
+ready() { logs >/dev/null; grep -q 'hooks attached' "$work/log"; }
 for _ in $(seq 1 120); do
-    if logs | grep -q 'hooks attached'; then
+    if ready; then
         break
     fi
     if [ "$(podman inspect --format '{{.State.Running}}' "$name")" != true ]; then
@@ -180,11 +184,11 @@ for _ in $(seq 1 120); do
     fi
     sleep 0.5
 done
-logs | grep -q 'hooks attached' || {
+ready || {
     logs | tail -n 40 >&2
     fail "no \"hooks attached\" in the sensor's log after 60 s"
 }
-say "ready in $(($(date +%s) - t_run)) s: $(logs | grep 'hooks attached' | head -n1)"
+say "ready in $(($(date +%s) - t_run)) s: $(grep -m1 'hooks attached' "$work/log")"
 
 # BPF programs held by the container's process (fdinfo of prog and link fds).
 sensor_pid=$(podman inspect --format '{{.State.Pid}}' "$name")
@@ -243,9 +247,9 @@ match_shell='
 event="" alert=""
 for _ in $(seq 1 40); do
     stdout >"$work/stdout"
-    event=$(jq -c -R --argjson pid "$fake_pid" "fromjson? | $match_shell" "$work/stdout" | head -n1)
+    event=$(jq -c -R --argjson pid "$fake_pid" "fromjson? | $match_shell" "$work/stdout" | sed -n 1p)
     alert=$(jq -c -R --argjson pid "$fake_pid" \
-        "fromjson? | $match_shell | select(f(\"event.kind\") == \"alert\")" "$work/stdout" | head -n1)
+        "fromjson? | $match_shell | select(f(\"event.kind\") == \"alert\")" "$work/stdout" | sed -n 1p)
     if [ -n "$event" ] && { [ "$require_alert" != 1 ] || [ -n "$alert" ]; }; then
         break
     fi

@@ -221,6 +221,7 @@ fi
 
 # 4. Import.
 log "importing $(du -sh "$slim" | cut -f1) as $tag"
+previous=$(podman image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 tar -C "$slim" --numeric-owner -cf - . |
     podman import --quiet \
         --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
@@ -229,5 +230,9 @@ tar -C "$slim" --numeric-owner -cf - . |
         --change "LABEL io.spawnwatch.base.packages=\"$kept\"" \
         --message "spawnwatch base: $SUITE runtime files of $RUNTIME_PACKAGES" \
         - "$tag" >/dev/null
+# After --rebuild, the base this tag named before goes, unless images still use it.
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$tag")" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 log "built $tag in $(($(date +%s) - start)) s"
 echo "$tag"

@@ -115,9 +115,14 @@ install -m 0755 "$here/image/spawnwatch" "$work/spawnwatch"
 install -m 0644 "$jar" "$work/spawnwatch.jar"
 
 log "podman build $tag from $base"
+previous=$(podman image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 podman build --quiet --pull=never -f "$here/Containerfile.local" \
     --build-arg BASE="$base" --build-arg VERSION="$version" --build-arg REVISION="$revision" \
     -t "$tag" "$work" >/dev/null
+# The image this tag named before would stay behind untagged, one per build.
+if [ -n "$previous" ] && [ "$previous" != "$(podman image inspect --format '{{.Id}}' "$tag")" ]; then
+    podman rmi "$previous" >/dev/null 2>&1 || true
+fi
 size=$(podman image inspect --format '{{.Size}}' "$tag")
 log "built $tag ($((size / 1000000)) MB, base $base) in $(($(date +%s) - start)) s"
 echo "$tag"

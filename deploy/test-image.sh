@@ -93,6 +93,14 @@ EOF
     export CONTAINERS_CONF="$work/containers.conf"
 fi
 
+# The kernel side first, so that a missing mount is not taken for podman's fault.
+[ -r /sys/kernel/btf/vmlinux ] || fail "/sys/kernel/btf/vmlinux is missing: this kernel has no BTF"
+mounted() { awk -v m="$1" '$2 == m { found = 1 } END { exit !found }' /proc/mounts; }
+mounted /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing ||
+    fail "tracefs is not mounted on /sys/kernel/tracing and cannot be"
+mounted /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf ||
+    fail "bpffs is not mounted on /sys/fs/bpf and cannot be"
+
 # The run options a deployment uses (deploy/README.md), minus the host paths
 # that the test keeps to itself.
 run_opts=(--privileged --pid=host --cgroupns=host --network=host --uts=host
@@ -118,11 +126,6 @@ if ! probe_out=$(timeout 120 podman run --rm --name "$name-probe" "${run_opts[@]
 fi
 
 # --- From here on, anything that goes wrong is a failure. ------------------
-
-[ -r /sys/kernel/btf/vmlinux ] || fail "/sys/kernel/btf/vmlinux is missing: this kernel has no BTF"
-mounted() { awk -v m="$1" '$2 == m { found = 1 } END { exit !found }' /proc/mounts; }
-mounted /sys/kernel/tracing || mount -t tracefs tracefs /sys/kernel/tracing
-mounted /sys/fs/bpf || mount -t bpf bpf /sys/fs/bpf
 
 if [ -z "$image" ]; then
     [ -f "$jar" ] || fail "no jar at $jar: run make first, or pass --jar PATH"

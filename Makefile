@@ -4,6 +4,7 @@
 #   make run        set up this host, build, run the sensor in the foreground
 #   make test       set up this host, build, run every test (kernel tests too)
 #   make bench      run the benchmarks (benchmarks/)
+#   make image      build the container image (deploy/)
 #   make bindings   regenerate the jextract libbpf bindings ($JEXTRACT)
 
 JAVA_HOME ?= /usr/lib/jvm/temurin-25-jdk-amd64
@@ -23,7 +24,7 @@ LAUNCHER := $(BUILD)/spawnwatch
 JAVA_SOURCES := $(shell find java/src/main -type f 2>/dev/null) $(wildcard rules/*.yml) java/pom.xml pom.xml
 
 .DELETE_ON_ERROR:
-.PHONY: all run test unit-test bench bindings setup clean
+.PHONY: all run test unit-test bench bindings setup clean image image-test
 
 all: $(LAUNCHER)
 
@@ -61,12 +62,23 @@ run: setup $(LAUNCHER)
 
 test: setup $(BPF_OBJ) $(LAYOUT_TABLE)
 	mvn -B install
+	$(MAKE) image-test
 
 unit-test: $(BPF_OBJ) $(LAYOUT_TABLE)
 	mvn -B install -Dgroups='!kernel'
 
 bench: setup $(LAUNCHER)
 	benchmarks/run.sh
+
+# The container image, built without an image registry (deploy/README.md).
+IMAGE ?= localhost/spawnwatch:$(VERSION)
+image: $(LAUNCHER)
+	deploy/build-image.sh --jar $(BUILD)/spawnwatch.jar --tag $(IMAGE)
+
+# Runs the image against this host's kernel; prints SKIP and the reason (and
+# succeeds) only when podman cannot run a privileged container here.
+image-test: $(LAUNCHER)
+	deploy/test-image.sh --jar $(BUILD)/spawnwatch.jar
 
 bindings:
 	rm -rf java/src/main/java/io/spawnwatch/libbpf/jextract

@@ -57,8 +57,9 @@ final class RuleEngines {
             RuleSource exceptions = config.rules().exceptions() == null ? null
                     : new ExceptionStore(Path.of(config.rules().exceptions())).source();
             return new RuleSourceSet(rules, exceptions);
-        } catch (IOException e) {
-            throw new ConfigException("rules: cannot read " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            // RuntimeException: e.g. no zip file system provider in a cut-down runtime.
+            throw new ConfigException("rules: cannot read " + e, e);
         }
     }
 }

@@ -85,7 +85,7 @@ public final class KernelProbes implements AutoCloseable {
             }
             object = null;
             hooks.add(HookStatus.failed("connect", fentry.program(), fentry.hook(),
-                    "load failed: " + firstLine(e.getMessage())));
+                    "load failed: " + reason(e, "no BPF trampolines on this kernel")));
         }
         if (object == null) {
             object = openConfigured(elf, options, null);
@@ -130,8 +130,9 @@ public final class KernelProbes implements AutoCloseable {
                 hooks.add(HookStatus.attached("connect", c.program(), c.hook()));
                 return c.hook();
             } catch (BpfException e) {
-                hooks.add(HookStatus.failed("connect", c.program(), c.hook(),
-                        "attach failed: " + firstLine(e.getMessage())));
+                hooks.add(HookStatus.failed("connect", c.program(), c.hook(), "attach failed: "
+                        + reason(e, c.hook().startsWith("kprobe") ? "no kprobe support (CONFIG_KPROBES)"
+                                : "tracefs not mounted or no such tracepoint")));
             }
         }
         StringBuilder why = new StringBuilder("no TCP connect hook attached; tried:");
@@ -187,6 +188,17 @@ public final class KernelProbes implements AutoCloseable {
 
     private static String probeOf(Candidate c) {
         return c.program().substring("handle_".length());
+    }
+
+    /** "EPERM (Operation not permitted): likely cause" from a libbpf failure. */
+    private static String reason(BpfException e, String likelyCause) {
+        if (e.errno() == 0) {
+            return firstLine(e.getMessage());
+        }
+        String errno = io.spawnwatch.libbpf.Errno.describe(e.errno());
+        boolean expected = e.errno() == io.spawnwatch.sys.Errno.EPERM || e.errno() == io.spawnwatch.sys.Errno.ENOENT
+                || e.errno() == 95 || e.errno() == 524;
+        return expected ? errno + ", " + likelyCause : errno;
     }
 
     private static String firstLine(String message) {

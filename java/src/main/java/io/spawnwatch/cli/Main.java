@@ -29,7 +29,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Main {
     /** Verbs of the sensor process (run, config); listed before the client verbs. */
-    private static final List<Supplier<Object>> SENSOR_VERBS = List.of(RunCommand::new);
+    private static final List<Supplier<Object>> SENSOR_VERBS = List.of(RunCommand::new, CheckCommands.Config::new);
 
     /** Verbs that talk to a running sensor over its socket. */
     private static final List<Supplier<Object>> CLIENT_VERBS = List.of(

@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "rules", header = "List, show, enable, disable or reload the detection rules.",
         subcommands = {RulesCommand.ListRules.class, RulesCommand.Show.class, RulesCommand.Enable.class,
-                RulesCommand.Disable.class, RulesCommand.Reload.class})
+                RulesCommand.Disable.class, RulesCommand.Reload.class, CheckCommands.RulesCheck.class})
 final class RulesCommand {
 
     @Command(name = "list", header = "List every loaded rule, enabled or not.")

@@ -37,11 +37,17 @@ public record SensorConfig(
     public record Control(
             @JsonProperty("socket") String socket,
             @JsonProperty("allowed_uids") List<Long> allowedUids,
-            @JsonProperty("allowed_gids") List<Long> allowedGids) {}
+            @JsonProperty("allowed_gids") List<Long> allowedGids,
+            @JsonProperty("socket_group") Long socketGroup) {}
 
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
         return new SensorConfig(webServers, kernel, enrichment, control, rules, d);
+    }
+
+    /** A copy with other control settings. */
+    public SensorConfig withControl(Control c) {
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection);
     }
 
     /** A copy with other rule files. */

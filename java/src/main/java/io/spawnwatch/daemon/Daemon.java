@@ -63,16 +63,21 @@ public final class Daemon implements AutoCloseable {
                 self[0].requestStop();
             }
         });
+        ControlServer.Options serverOptions = ControlServer.Options.defaults().withSocket(socket)
+                .withAccess(AccessPolicy.of(config.control().allowedUids(), config.control().allowedGids()));
+        Long group = config.control().socketGroup();
+        if (group != null) {
+            serverOptions = serverOptions.withSocketGroup(group).withModes(0750, 0660);
+        }
         ControlServer server;
         try {
-            server = ControlServer.start(ControlServer.Options.defaults().withSocket(socket)
-                    .withAccess(AccessPolicy.of(config.control().allowedUids(), config.control().allowedGids())),
-                    control, hub);
+            server = ControlServer.start(serverOptions, control, hub);
         } catch (IOException | RuntimeException e) {
             sensor.close();
             throw new ConfigException("control: cannot listen on " + socket + ": " + e.getMessage(), e);
         }
-        LOG.log(System.Logger.Level.INFO, "control socket " + socket + " (mode 0600; root"
+        LOG.log(System.Logger.Level.INFO, "control socket " + socket + " (mode "
+                + (group == null ? "0600" : "0660, group " + group) + "; root"
                 + (config.control().allowedUids().isEmpty() ? "" : ", uids " + config.control().allowedUids())
                 + (config.control().allowedGids().isEmpty() ? "" : ", gids " + config.control().allowedGids())
                 + ")");

@@ -7,7 +7,7 @@
  *
  * Each read(2) is stamped with CLOCK_REALTIME and CLOCK_BOOTTIME right after
  * it returns; every line completed by that read gets those stamps. For each
- * line OUT.tsv gets: kind (exec/connect/other), pid, the event's @timestamp
+ * line OUT.tsv gets: kind (exec/connect/other), pid, parent pid, the event's @timestamp
  * (ns since the epoch: the sensor's kernel boot time converted to wall time),
  * read time (realtime ns), read time (boottime ns). The first lines, starting
  * with '#', hold this reader's own realtime-boottime offset, measured at start
@@ -82,9 +82,11 @@ static void emit(FILE *out, const char *line, uint64_t real, uint64_t boot)
 			   : strstr(line, "\"action\":\"connection_attempted\"") ? "connect"
 										 : "other";
 	const char *pid = strstr(line, "\"process\":{\"pid\":");
+	const char *ppid = strstr(line, "\"parent\":{\"pid\":");
 	long p = pid ? atol(pid + strlen("\"process\":{\"pid\":")) : 0;
+	long pp = ppid ? atol(ppid + strlen("\"parent\":{\"pid\":")) : 0;
 
-	fprintf(out, "%s\t%ld\t%llu\t%llu\t%llu\n", kind, p, (unsigned long long)parse_timestamp(line),
+	fprintf(out, "%s\t%ld\t%ld\t%llu\t%llu\t%llu\n", kind, p, pp, (unsigned long long)parse_timestamp(line),
 		(unsigned long long)real, (unsigned long long)boot);
 }
 

@@ -176,9 +176,13 @@ int main(int argc, char **argv)
 		if (i >= 0)
 			ns[i] = (double)(t1 - t0) / records;
 	}
+	printf("{\"samples\":[");
+	for (int i = 0; i < iterations; i++)
+		printf("%s%.3f", i ? "," : "", ns[i]);
+	printf("],");
 	qsort(ns, iterations, sizeof(double), cmp_double);
 	double med = pct(ns, iterations, 0.5);
-	printf("{\"impl\":\"c-libbpf\",\"mode\":\"%s\",\"record\":\"%s\",\"records\":%ld,\"iterations\":%d,"
+	printf("\"impl\":\"c-libbpf\",\"mode\":\"%s\",\"record\":\"%s\",\"records\":%ld,\"iterations\":%d,"
 	       "\"ns_per_record_median\":%.3f,\"ns_per_record_p10\":%.3f,\"ns_per_record_p90\":%.3f,"
 	       "\"ns_per_record_min\":%.3f,\"ns_per_record_max\":%.3f,\"records_per_s_median\":%.0f,"
 	       "\"sink\":%llu}\n",

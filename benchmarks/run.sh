@@ -174,7 +174,7 @@ fi
 
 # ============================================================ 3. host overhead
 if want overhead; then
-    if [ $QUICK = 1 ]; then ROUNDS=3 N_EXEC=600 N_CONN=6000; else ROUNDS=7 N_EXEC=1000 N_CONN=10000; fi
+    if [ $QUICK = 1 ]; then ROUNDS=3 N_EXEC=600 N_CONN=6000; else ROUNDS=11 N_EXEC=1000 N_CONN=10000; fi
     log "3. host overhead: $ROUNDS interleaved rounds of none / spawnwatch / bpftrace"
     note_cmd overhead "workloads (loop pinned to CPU 0; the sensor is free to run on either CPU):"
     note_cmd overhead "  exec:            taskset -c 0 $B/workload exec $N_EXEC"
@@ -200,7 +200,7 @@ if want overhead; then
                 spawnwatch) start_sensor "$RES/overhead-sensor.out" "$RES/overhead-sensor-$r.err" --events ;;
                 bpftrace) start_bpftrace "$RES/overhead-bpftrace.out" "$RES/overhead-bpftrace-$r.err" ;;
             esac
-            sleep 0.5 # let start-up work (JIT, seeding) settle
+            sleep 1 # let start-up work (JIT, seeding) settle
             for wl in exec connect exec-unpinned web-exec web-connect; do
                 ns=$(run_workload $wl | json_field ns_per_op)
                 printf '%s\t%s\t%s\t%s\n' "$r" "$state" "$wl" "$ns" >> "$RES/overhead.tsv"
@@ -212,6 +212,34 @@ if want overhead; then
         done
         log "   round $((r + 1))/$ROUNDS done"
     done
+    # In-kernel cost per hook, measured by the kernel itself (BPF run-time
+    # statistics: run_time_ns and run_cnt per program). A separate pass, since
+    # the statistics add two clock reads per program run.
+    log "3. host overhead: BPF run-time statistics per hook (kernel.bpf_stats_enabled)"
+    note_cmd overhead "in-kernel cost: sysctl kernel.bpf_stats_enabled=1; bpftool -j prog show before and after each loop"
+    bpf_snapshot() { bpftool -j prog show 2>/dev/null || echo '[]'; }
+    old_stats=$(sysctl -n kernel.bpf_stats_enabled)
+    sysctl -qw kernel.bpf_stats_enabled=1
+    for state in spawnwatch bpftrace; do
+        case $state in
+            spawnwatch) start_sensor "$RES/overhead-sensor.out" "$RES/overhead-stats-sensor.err" --events ;;
+            bpftrace) start_bpftrace "$RES/overhead-bpftrace.out" "$RES/overhead-stats-bpftrace.err" ;;
+        esac
+        sleep 1
+        for wl in exec connect web-exec web-connect; do
+            before=$(bpf_snapshot)
+            ops=$(run_workload $wl | json_field count)
+            after=$(bpf_snapshot)
+            $PY -c 'import json,sys; print(json.dumps({"state":sys.argv[1],"loop":sys.argv[2],"ops":int(sys.argv[3]),
+"before":json.loads(sys.argv[4]),"after":json.loads(sys.argv[5])}))' "$state" "$wl" "$ops" "$before" "$after" \
+                >> "$RES/overhead-bpfstats.jsonl"
+        done
+        case $state in
+            spawnwatch) stop_sensor ;;
+            bpftrace) stop_bpftrace ;;
+        esac
+    done
+    sysctl -qw kernel.bpf_stats_enabled="$old_stats"
 fi
 
 # ============================================================ 4. drop-free rate, latency

@@ -113,6 +113,7 @@ if exists("drain-jmh.json") and exists("drain-c.jsonl"):
         "libbpfUpcallDecode": ("(b) libbpf ring_buffer__consume + Java upcall", "decode"),
         "libbpfUpcallRaw": ("(b) libbpf ring_buffer__consume + Java upcall", "raw"),
         "libbpfUpcallJextractDecode": ("(b') same, jextract callback type (segment per record)", "decode"),
+        "javaMmapCountOnly": ("(a) Java mmap reader, handler reads nothing", "count"),
     }
     rows = []
     for b in jmh:
@@ -125,7 +126,7 @@ if exists("drain-jmh.json") and exists("drain-c.jsonl"):
         rows.append((rec, mode, label, samples, med(alloc) if alloc else float("nan")))
     for (rec, mode), samples in c_rows.items():
         rows.append((rec, mode, "(c) C, libbpf ring_buffer__consume", samples, float("nan")))
-    order = {"decode": 0, "raw": 1}
+    order = {"decode": 0, "raw": 1, "count": 2}
     for rec in ("exec", "connect"):
         w(f"**{rec} records** ({'2,680' if rec == 'exec' else '152'} bytes):\n")
         w("| reader | work | ns/record median | p10 – p90 | records/s (median) | speed vs C (same work) "
@@ -134,7 +135,7 @@ if exists("drain-jmh.json") and exists("drain-c.jsonl"):
         for r in sorted((r for r in rows if r[0] == rec), key=lambda r: (order.get(r[1], 2), r[2])):
             _, mode, label, samples, alloc = r
             m = med(samples)
-            c = med(c_rows.get((rec, mode), [float("nan")]))
+            c = med(c_rows.get((rec, "raw" if mode == "count" else mode), [float("nan")]))
             ratio = c / m
             alloc_s = "n/a (C)" if alloc != alloc else (f"{alloc:.2f}" + (" (harness)" if alloc < 1 else ""))
             w(f"| {label} | {mode} | {fmt(m)} | {fmt(pct(samples, 0.1))} – {fmt(pct(samples, 0.9))} "
@@ -181,8 +182,9 @@ if exists("overhead.tsv"):
       "KVM guest: 2 ms per exec instead of 0.75 ms, and the wake-up latency, not the hooks, sets the time); "
       "`exec-unpinned` shows that case. The *web-* loops run under a fake web server (a symlink named nginx "
       "to bash), so every exec and connect is sent up. Ratio = median over rounds of (state / no sensor in "
-      "the same round); spread = min – max of those per-round ratios.\n")
-    w("| loop | no sensor: median per op | spawnwatch: ratio (spread) | bpftrace: ratio (spread) |")
+      "the same round); then the interquartile range and min – max of those per-round ratios. A difference is "
+      "resolved only where the interquartile range excludes 1.\n")
+    w("| loop | no sensor: median per op | spawnwatch: ratio [IQR] (min – max) | bpftrace: ratio [IQR] (min – max) |")
     w("|---|---:|---:|---:|")
     summary = {}
     for wl in ("exec", "connect", "exec-unpinned", "web-exec", "web-connect"):
@@ -193,8 +195,9 @@ if exists("overhead.tsv"):
         for state in ("spawnwatch", "bpftrace"):
             s = data.get((wl, state), {})
             ratios = [s[r] / base[r] for r in rounds if r in s and r in base]
-            summary[(wl, state)] = med(ratios)
-            cells.append(f"{med(ratios):.3f} ({min(ratios):.3f} – {max(ratios):.3f})" if ratios else "n/a")
+            summary[(wl, state)] = (med(ratios), pct(ratios, .25), pct(ratios, .75)) if ratios else None
+            cells.append(f"{med(ratios):.3f} [{pct(ratios, .25):.3f} – {pct(ratios, .75):.3f}] "
+                         f"({min(ratios):.3f} – {max(ratios):.3f})" if ratios else "n/a")
         b = med(list(base.values()))
         unit = f"{b / 1000:,.1f} µs" if b >= 1000 else f"{b:.0f} ns"
         w(f"| {wl} | {unit} | {cells[0]} | {cells[1]} |")
@@ -207,16 +210,54 @@ if exists("overhead.tsv"):
     if drops:
         w(f"spawnwatch counters over its {len(drops)} runs: {sum(d[2] for d in drops):,} events sent, kernel "
           f"drops {sum(d[0] for d in drops)}, user-side losses {sum(d[1] for d in drops)}.\n")
+    if exists("overhead-bpfstats.jsonl"):
+        w("**In-kernel cost, measured by the kernel** (`kernel.bpf_stats_enabled=1`: run time and run count of "
+          "every BPF program, read with bpftool before and after one loop of each kind): BPF time per loop "
+          "operation, all programs together, and as a share of the loop's median time per operation with no "
+          "sensor. This is the hooks' cost on the loop's own CPU, free of the scheduling noise above; for the "
+          "non-web loops nothing is sent, so there is no user-side work either.\n")
+        w("| loop | spawnwatch: BPF ns/op | share | bpftrace: BPF ns/op | share | programs that ran (spawnwatch) |")
+        w("|---|---:|---:|---:|---:|---|")
+        stats = {}
+        for line in read("overhead-bpfstats.jsonl").splitlines():
+            j = json.loads(line)
+            before = {p["id"]: p for p in j["before"]}
+            total = 0
+            ran = []
+            for p in j["after"]:
+                b = before.get(p["id"], {})
+                dt = p.get("run_time_ns", 0) - b.get("run_time_ns", 0)
+                dc = p.get("run_cnt", 0) - b.get("run_cnt", 0)
+                if dc > 0:
+                    total += dt
+                    ran.append(f"{p.get('name', '?')} {dc / j['ops']:.1f}×{dt / dc:,.0f} ns")
+            stats[(j["loop"], j["state"])] = (total / j["ops"], ran)
+        for wl in ("exec", "connect", "web-exec", "web-connect"):
+            base = med(list(data.get((wl, "none"), {}).values()) or [float("nan")])
+            a = stats.get((wl, "spawnwatch"), (float("nan"), []))
+            b = stats.get((wl, "bpftrace"), (float("nan"), []))
+            w(f"| {wl} | {fmt(a[0], 0)} | {a[0] / base * 100:.2f}% | {fmt(b[0], 0)} | {b[0] / base * 100:.2f}% "
+              f"| {'; '.join(a[1])} |")
+        w("")
     goal_lines = []
     for wl in ("exec", "connect"):
-        s = summary.get((wl, "spawnwatch"))
-        if s is not None:
-            goal_lines.append(f"{wl} {((s - 1) * 100):+.1f}% ({'met' if s <= 1.01 else 'missed'})")
-    below = [wl for wl in ("exec", "connect", "web-exec", "web-connect")
-             if (wl, "spawnwatch") in summary and (wl, "bpftrace") in summary
-             and summary[(wl, "spawnwatch")] < summary[(wl, "bpftrace")]]
-    w("Goal within 1% of no sensor for the non-web loops: " + ", ".join(goal_lines) + ". Below bpftrace: "
-      + (", ".join(below) if below else "none") + " of exec, connect, web-exec, web-connect.\n")
+        s_ = summary.get((wl, "spawnwatch"))
+        if s_:
+            m, lo, hi = s_
+            if hi <= 1.01:
+                verdict = "met"
+            elif lo > 1.01:
+                verdict = "missed"
+            else:
+                verdict = f"not resolved: the IQR {lo:.3f} – {hi:.3f} is wider than the 1% to be shown"
+            goal_lines.append(f"{wl} {((m - 1) * 100):+.1f}% ({verdict})")
+    cmp_lines = []
+    for wl in ("exec", "connect", "web-exec", "web-connect"):
+        a, b = summary.get((wl, "spawnwatch")), summary.get((wl, "bpftrace"))
+        if a and b:
+            cmp_lines.append(f"{wl} {a[0]:.3f} vs {b[0]:.3f} ({'below' if a[0] < b[0] else 'not below'})")
+    w("Goal within 1% of no sensor for the non-web loops: " + "; ".join(goal_lines) + ".\n")
+    w("Goal below bpftrace everywhere (spawnwatch vs bpftrace median ratios): " + "; ".join(cmp_lines) + ".\n")
     w(commands("overhead"))
 else:
     w("Not run in this invocation.\n")
@@ -267,13 +308,19 @@ if exists("lat-latency.tsv"):
       "700 connects/s + 300 execs/s from the web lineage; kernel drops "
       f"{kernel_drops(c)}, user-side losses {user_losses(c)}). Latency = time the line was read − the event's "
       "`@timestamp` (kernel `bpf_ktime_get_boot_ns()` at the hook, converted by the sensor to wall time):\n")
-    w("| events | count | p50 | p90 | p99 | p99.9 | max |")
-    w("|---|---:|---:|---:|---:|---:|---:|")
+    bias_us = 0.0
+    if exists("lat-connect-times.txt") and offsets:
+        gen = [int(x) for x in read("lat-connect-times.txt").split()]
+        if len(gen) == len(conn):
+            bias_us = med([(r[3] - (g + statistics.mean(offsets))) / 1000 for r, g in zip(conn, gen)])
+    w("| events | count | p50 | p90 | p99 | p99.9 | max | p50 / p99 corrected for the sensor's clock offset |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|")
     for label, rs in (("connect", conn), ("exec", execs), ("all", conn + execs)):
         lat = [(r[4] - r[3]) / 1000 for r in rs]
         if lat:
             w(f"| {label} | {len(lat):,} | {fmt(med(lat))} µs | {fmt(pct(lat, .9))} µs | {fmt(pct(lat, .99))} µs "
-              f"| {fmt(pct(lat, .999))} µs | {fmt(max(lat))} µs |")
+              f"| {fmt(pct(lat, .999))} µs | {fmt(max(lat))} µs | {fmt(med(lat) + bias_us)} / "
+              f"{fmt(pct(lat, .99) + bias_us)} µs |")
     w("")
     if exists("lat-connect-times.txt") and offsets:
         gen = [int(x) for x in read("lat-connect-times.txt").split()]
@@ -285,8 +332,9 @@ if exists("lat-latency.tsv"):
               f"generator. The sensor's @timestamp minus that instant (converted with the reader's own "
               f"realtime−boottime offset, measured to ±{max(1, abs(offsets[-1] - offsets[0]) // 1000)} µs) is "
               f"{fmt(med(bias))} µs at the median (p1 {fmt(pct(bias, .01))}, p99 {fmt(pct(bias, .99))}): "
-              "the syscall-to-hook time plus the sensor's own clock-offset error, so the latencies above are "
-              "on one clock to within that. Measured on CLOCK_BOOTTIME alone, from before connect(2) to the "
+              "a negative value is impossible for a real delay, so it is the sensor's own error in converting "
+              "boot time to wall time (BootClock reads CLOCK_REALTIME and CLOCK_BOOTTIME in two separate, cold "
+              "downcalls) plus a few µs of syscall-to-hook time. The last column adds it back. Measured on CLOCK_BOOTTIME alone, from before connect(2) to the "
               f"line being read: p50 {fmt(med(upper))} µs, p99 {fmt(pct(upper, .99))} µs (an upper bound).\n")
         else:
             w(f"Clock check skipped: {len(gen)} connects generated, {len(conn)} connect lines matched.\n")
@@ -299,8 +347,8 @@ if exists("lat-latency.tsv"):
           "decode, enrichment and JSON.\n")
     all_lat = [(r[4] - r[3]) / 1000 for r in conn + execs]
     if all_lat:
-        p99 = pct(all_lat, .99)
-        w(f"Goal p99 under 1 ms at 1,000 events/s: p99 = {fmt(p99)} µs "
+        p99 = pct(all_lat, .99) + bias_us
+        w(f"Goal p99 under 1 ms at 1,000 events/s: p99 = {fmt(p99)} µs after the clock correction "
           f"({'met' if p99 < 1000 else f'missed by {fmt(p99 - 1000)} µs'}).\n")
     w(commands("latency"))
 else:

@@ -74,6 +74,16 @@ final class DrainHandlers {
         }
     }
 
+    /** The reader alone: counts records, reads nothing of them. */
+    static final class Count implements RecordHandler {
+        long records;
+
+        @Override
+        public void onRecord(MemorySegment data, long offset, int length) {
+            records++;
+        }
+    }
+
     /** Raw-read baseline: the first word of each record and nothing else. */
     static final class Raw implements RecordHandler {
         Blackhole bh;

@@ -60,6 +60,7 @@ public class RingDrainBenchmark {
     private LibBpfConsumer jextractDecode;
     private final DrainHandlers.Decode decode = new DrainHandlers.Decode();
     private final DrainHandlers.Raw raw = new DrainHandlers.Raw();
+    private final DrainHandlers.Count count = new DrainHandlers.Count();
     private long recordsBefore;
 
     @Setup(Level.Trial)
@@ -83,12 +84,12 @@ public class RingDrainBenchmark {
                     + ring.consumerPosition() + " producer=" + ring.producerPosition());
         }
         fill.fill(RECORDS, type);
-        recordsBefore = decode.records + raw.records;
+        recordsBefore = decode.records + raw.records + count.records;
     }
 
     @TearDown(Level.Iteration)
     public void checkDrained() {
-        long handled = decode.records + raw.records - recordsBefore;
+        long handled = decode.records + raw.records + count.records - recordsBefore;
         if (handled != RECORDS || ring.consumerPosition() != ring.producerPosition()) {
             throw new IllegalStateException("bench: drained " + handled + " records, expected " + RECORDS
                     + "; consumer=" + ring.consumerPosition() + " producer=" + ring.producerPosition());
@@ -115,6 +116,12 @@ public class RingDrainBenchmark {
     public int javaMmapRaw(Blackhole bh) {
         raw.bh = bh;
         return drain(ring, raw);
+    }
+
+    /** The reader loop alone (the handler reads nothing): what RingBuffer.poll itself costs per record. */
+    @Benchmark
+    public int javaMmapCountOnly() {
+        return drain(ring, count);
     }
 
     /** (b) libbpf's ring_buffer__consume, one Java upcall per record (address passed as a long). */

@@ -398,8 +398,8 @@ class CliTest {
         assertTrue(run(Main.commandLine(), "help", "alerts").out().contains("--since=DURATION"));
     }
 
-    @Command(name = "run", header = "Run the sensor (the lead's verb, here a stand-in).")
-    static final class RunStandIn implements Callable<Integer> {
+    @Command(name = "extra", header = "A verb added through the factory, as the daemon adds run.")
+    static final class ExtraVerb implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -412,9 +412,9 @@ class CliTest {
 
     @Test
     void shouldAcceptExtraVerbsFromTheFactory() {
-        Run r = run(Main.commandLine(new RunStandIn()), "run");
+        Run r = run(Main.commandLine(new ExtraVerb()), "extra");
         assertEquals(0, r.code());
         assertEquals("running\n", r.out());
-        assertTrue(run(Main.commandLine(new RunStandIn()), "--help").out().contains("\n  run "));
+        assertTrue(run(Main.commandLine(new ExtraVerb()), "--help").out().contains("\n  extra "));
     }
 }

@@ -31,6 +31,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,7 +70,8 @@ public final class Sensor implements AutoCloseable {
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong ruleErrors = new AtomicLong();
 
-    private Sensor(Options options, KernelProbes probes) throws SpawnwatchException, NativeException {
+    private Sensor(Options options, KernelProbes probes, RuleEngine engine)
+            throws SpawnwatchException, NativeException {
         this.options = options;
         this.probes = probes;
         SensorConfig config = options.config();
@@ -83,26 +86,65 @@ public final class Sensor implements AutoCloseable {
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());
-        this.engine = RuleEngines.open(config);
+        this.engine = engine;
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
         this.poller = RingPoller.start(ring, this::onRecord, this::onHandlerError);
     }
 
-    /** Loads, configures and attaches everything, and starts reading. */
+    /**
+     * Loads, configures and attaches everything, and starts reading. The rules
+     * compile on another thread while the kernel verifies the BPF programs:
+     * the two are the bulk of start-up and need nothing from each other.
+     */
     public static Sensor start(Options options) throws SpawnwatchException {
         SensorConfig config = options.config();
-        KernelProbes probes = KernelProbes.open(new KernelProbes.Options(config.kernel().ringBufferBytes(),
-                config.kernel().lineageEntries(), (int) ProcessHandle.current().pid()));
+        FutureTask<RuleEngine> rules = new FutureTask<>(() -> RuleEngines.open(config));
+        Thread.ofPlatform().name("spawnwatch-rules-loader").daemon(true).start(rules);
+        KernelProbes probes;
         try {
-            Sensor sensor = new Sensor(options, probes);
+            probes = KernelProbes.open(new KernelProbes.Options(config.kernel().ringBufferBytes(),
+                    config.kernel().lineageEntries(), (int) ProcessHandle.current().pid()));
+        } catch (SpawnwatchException | RuntimeException e) {
+            closeQuietly(rules);
+            throw e;
+        }
+        RuleEngine engine;
+        try {
+            engine = rules.get();
+        } catch (ExecutionException e) {
+            probes.close();
+            if (e.getCause() instanceof SpawnwatchException s) {
+                throw s;
+            }
+            throw new IllegalStateException("rule engine failed to open", e.getCause());
+        } catch (InterruptedException e) {
+            probes.close();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the rules loaded", e);
+        }
+        try {
+            Sensor sensor = new Sensor(options, probes, engine);
             sensor.logReady();
             return sensor;
         } catch (NativeException e) {
+            engine.close();
             probes.close();
             throw new BpfException("ring: " + e.getMessage(), 0);
         } catch (SpawnwatchException | RuntimeException e) {
+            engine.close();
             probes.close();
             throw e;
+        }
+    }
+
+    /** Waits for the rules that were loading and closes them (start-up failed elsewhere). */
+    private static void closeQuietly(FutureTask<RuleEngine> rules) {
+        try {
+            rules.get().close();
+        } catch (ExecutionException | RuntimeException e) {
+            // failed to open: nothing to close
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -196,8 +238,8 @@ public final class Sensor implements AutoCloseable {
         }
         LOG.log(System.Logger.Level.INFO, sb.toString());
         LOG.log(System.Logger.Level.INFO, "ready: ring buffer " + ring.dataSize() + " bytes, " + seeded
-                + " running processes seeded into the lineage, started in "
-                + (System.nanoTime() - startedNanos) / 1_000_000 + " ms");
+                + " running processes seeded into the lineage, BPF load and attach "
+                + probes.loadNanos() / 1_000_000 + " ms, " + sinceJvmStart() + " ms since the JVM started");
     }
 
     public UserNames users() {
@@ -296,6 +338,12 @@ public final class Sensor implements AutoCloseable {
             // stdout gone: nothing left to tell
         }
         LOG.log(System.Logger.Level.INFO, "stopped: every hook detached");
+    }
+
+    /** Milliseconds since this process started: what an operator waits for. */
+    private static long sinceJvmStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
     }
 
     /** The kernel's host name (no DNS look-up, which could block start-up). */

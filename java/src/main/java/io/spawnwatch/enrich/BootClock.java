@@ -25,10 +25,27 @@ public final class BootClock {
         recalibrate();
     }
 
+    /**
+     * Reads (boot, real, boot) many times and keeps the triple with the
+     * smallest gap: a single pair of cold calls can be tens of microseconds
+     * apart, which would shift every timestamp by that much.
+     */
     public void recalibrate() {
-        long real = now(CLOCK_REALTIME);
-        long boot = now(CLOCK_BOOTTIME);
-        offsetNanos = real - boot;
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(16, 8);
+            long bestGap = Long.MAX_VALUE;
+            long best = 0;
+            for (int i = 0; i < 64; i++) {
+                long b0 = now(CLOCK_BOOTTIME, ts);
+                long r = now(CLOCK_REALTIME, ts);
+                long b1 = now(CLOCK_BOOTTIME, ts);
+                if (b1 - b0 < bestGap) {
+                    bestGap = b1 - b0;
+                    best = r - (b0 + (b1 - b0) / 2);
+                }
+            }
+            offsetNanos = best;
+        }
     }
 
     /** Nanoseconds since the epoch for a CLOCK_BOOTTIME reading. */
@@ -38,12 +55,13 @@ public final class BootClock {
 
     /** The current CLOCK_BOOTTIME, to measure kernel-to-user latency. */
     public static long bootNanosNow() {
-        return now(CLOCK_BOOTTIME);
+        try (Arena arena = Arena.ofConfined()) {
+            return now(CLOCK_BOOTTIME, arena.allocate(16, 8));
+        }
     }
 
-    private static long now(int clock) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(16, 8);
+    private static long now(int clock, MemorySegment ts) {
+        try {
             int rc = (int) CLOCK_GETTIME.invokeExact(clock, ts);
             if (rc != 0) {
                 throw new IllegalStateException("clock_gettime(" + clock + ") failed");

@@ -10,9 +10,13 @@ import io.spawnwatch.cli.Main;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.kernel.KernelTestSupport;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -178,6 +182,68 @@ class ControlEndToEndTest {
         follower.join(10_000);
         assertFalse(follower.isAlive(), "the stream ends when the sensor stops");
         assertEquals(0, code[0]);
+    }
+
+    @Test
+    void shouldAnswerGarbageAndOversizedLinesWithTheirOwnErrorsAndKeepServing() throws Exception {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()));
+                BufferedReader in = new BufferedReader(Channels.newReader(ch, StandardCharsets.UTF_8))) {
+            send(ch, "this is not json\n");
+            assertEquals("malformed_json", JSON.readTree(in.readLine()).path("error").path("code").asText());
+            send(ch, "{\"v\":1,\"id\":2,\"cmd\":\"" + "x".repeat(100_000) + "\"}\n");
+            assertEquals("line_too_long", JSON.readTree(in.readLine()).path("error").path("code").asText());
+            send(ch, "{\"v\":1,\"id\":3,\"cmd\":\"no-such-command\"}\n");
+            assertEquals("unknown_command", JSON.readTree(in.readLine()).path("error").path("code").asText());
+            send(ch, "{\"v\":1,\"id\":4,\"cmd\":\"status\"}\n");
+            JsonNode ok = JSON.readTree(in.readLine());
+            assertEquals(4, ok.path("id").asInt());
+            assertEquals(7, ok.path("result").path("rules_loaded").asInt());
+        }
+    }
+
+    @Test
+    void shouldServeFiftyConcurrentClients() throws Exception {
+        List<Thread> threads = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 50; i++) {
+            Thread t = new Thread(() -> {
+                if (cli("status", "--json").code() == 0) {
+                    ok.incrementAndGet();
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join(30_000);
+        }
+        assertEquals(50, ok.get());
+    }
+
+    @Test
+    void shouldNeverBlockOnAClientThatDoesNotReadItsStream() throws Exception {
+        try (SocketChannel stuck = SocketChannel.open(UnixDomainSocketAddress.of(daemon.socket()))) {
+            send(stuck, "{\"v\":1,\"id\":1,\"cmd\":\"events\",\"args\":{\"follow\":true}}\n");
+            Thread.sleep(300);
+            // More events than its queue holds (4096) while the client reads nothing: the sensor
+            // keeps up, the client's queue overflows into its own drop count.
+            try (FakeWebServer nginx = new FakeWebServer("nginx")) {
+                nginx.run("for i in $(seq 1 5000); do /bin/true; done; true");
+            }
+            sentinel();
+            JsonNode stats = JSON.readTree(cli("stats", "--json").out());
+            long dropped = stats.path("sinks").path("subscribers").path("dropped_total").asLong();
+            assertTrue(dropped > 0, "the stuck client's queue should have overflowed: " + stats.path("sinks"));
+            JsonNode status = JSON.readTree(cli("status", "--json").out());
+            assertEquals(0, status.path("drops").path("kernel").asLong(), "the kernel lost nothing");
+        }
+    }
+
+    private static void send(SocketChannel ch, String text) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
     }
 
     // --- helpers ---

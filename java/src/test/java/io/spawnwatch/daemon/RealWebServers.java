@@ -117,12 +117,7 @@ final class RealWebServers implements AutoCloseable {
     }
 
     private boolean listening() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return listening(port);
     }
 
     private void waitFor(java.util.function.BooleanSupplier ready, String what)
@@ -142,7 +137,7 @@ final class RealWebServers implements AutoCloseable {
         return Files.exists(p) ? Files.readString(p) : "";
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
@@ -156,8 +151,21 @@ final class RealWebServers implements AutoCloseable {
                 p.destroyForcibly();
             }
         }
+        deleteTree(dir);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

@@ -10,6 +10,7 @@ import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.error.BpfException;
+import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
 import io.spawnwatch.kernel.FilterMaps;
 import io.spawnwatch.kernel.HookStatus;
@@ -116,11 +117,11 @@ public final class Sensor implements AutoCloseable {
             if (e.getCause() instanceof SpawnwatchException s) {
                 throw s;
             }
-            throw new IllegalStateException("rule engine failed to open", e.getCause());
+            throw new ConfigException("rules: the rule engine failed to open: " + e.getCause(), e.getCause());
         } catch (InterruptedException e) {
             probes.close();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while the rules loaded", e);
+            throw new ConfigException("rules: interrupted while the rules loaded", e);
         }
         try {
             Sensor sensor = new Sensor(options, probes, engine);

@@ -50,19 +50,8 @@ $(JAR): $(BPF_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES)
 $(LAUNCHER): $(JAR) java/spawnwatch.sh
 	@mkdir -p $(dir $@)
 	cp $(JAR) $(BUILD)/spawnwatch.jar
-	$(MAKE) --no-print-directory $(BUILD)/spawnwatch.jsa
 	install -m 0755 java/spawnwatch.sh $@
 
-# A class-data sharing archive of the classes start-up loads (configuration,
-# YAML, the rule compiler, picocli): about a third off the time to "hooks
-# attached". Trained without root by the offline checks; the launcher uses it
-# when it matches the JDK and jar, and the JVM ignores it otherwise.
-$(BUILD)/spawnwatch.jsa: $(BUILD)/spawnwatch.jar
-	rm -f $@
-	$(JAVA_HOME)/bin/java -XX:ArchiveClassesAtExit=$@ -Xlog:cds=off -Xlog:cds+dynamic=off \
-		--enable-native-access=ALL-UNNAMED -jar $< rules check $(wildcard rules/*.yml) >/dev/null
-	$(JAVA_HOME)/bin/java -XX:SharedArchiveFile=$@ -Xshare:auto --enable-native-access=ALL-UNNAMED \
-		-jar $< config check java/src/main/resources/io/spawnwatch/config/default.yml >/dev/null
 
 # Installs what the sensor and the tests need on a fresh Debian host (only
 # what is missing) and mounts tracefs and bpffs when they are not.

@@ -6,11 +6,5 @@ java_home=${SPAWNWATCH_JAVA_HOME:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64
 if [ ! -x "$java_home/bin/java" ] || ! "$java_home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
     java_home=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
-# The class-data sharing archive made by `make` (if any) shortens start-up;
-# -Xshare:auto makes the JVM ignore it when it does not match.
-cds=""
-if [ -r "$here/spawnwatch.jsa" ]; then
-    cds="-XX:SharedArchiveFile=$here/spawnwatch.jsa"
-fi
-exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto $cds \
+exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xshare:auto \
     $SPAWNWATCH_JAVA_OPTS -jar "$here/spawnwatch.jar" "$@"

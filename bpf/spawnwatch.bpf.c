@@ -47,6 +47,17 @@ struct {
 	__type(value, __u8);
 } web_comms SEC(".maps");
 
+/* Interpreters that may be serving the web (java running Tomcat, python
+ * running gunicorn): their execs go up alone, and user space puts the ones
+ * whose command line shows a server into the lineage as roots. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 256);
+	__type(key, struct sw_comm_key);
+	__type(value, __u8);
+} candidate_comms SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
@@ -91,7 +102,7 @@ static __always_inline void count(__u32 idx)
 /* Filter predicates                                                       */
 /* ---------------------------------------------------------------------- */
 
-static __always_inline bool is_web_comm(const char *comm)
+static __always_inline bool comm_in(void *trie, const char *comm)
 {
 	struct sw_comm_key key = { .prefixlen = SW_COMM_LEN * 8 };
 	bool ended = false;
@@ -105,7 +116,12 @@ static __always_inline bool is_web_comm(const char *comm)
 			ended = true;
 		key.comm[i] = ended ? 0 : c;
 	}
-	return bpf_map_lookup_elem(&web_comms, &key) != NULL;
+	return bpf_map_lookup_elem(trie, &key) != NULL;
+}
+
+static __always_inline bool is_web_comm(const char *comm)
+{
+	return comm_in(&web_comms, comm);
 }
 
 static __always_inline bool is_web_uid(__u32 uid)
@@ -354,8 +370,13 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 
 	count(SW_CNT_EXEC_SEEN);
 	match = match_task(task, &li, &in_lineage);
-	if (!match)
-		return 0;
+	if (!match) {
+		char comm[SW_COMM_LEN];
+
+		if (bpf_core_read(comm, sizeof(comm), &task->comm) || !comm_in(&candidate_comms, comm))
+			return 0;
+		match = SW_MATCH_CANDIDATE;
+	}
 
 	/* Direct BTF access (not BPF_CORE_READ) keeps parent a typed pointer, so
 	 * that the path reads below can walk it. */

@@ -36,6 +36,9 @@ enum sw_match {
 	SW_MATCH_WEB_PARENT = 1 << 1, /* its parent has a web-server name */
 	SW_MATCH_WEB_USER = 1 << 2, /* it runs as a web-server uid */
 	SW_MATCH_LINEAGE = 1 << 3, /* it descends from a web server */
+	/* An interpreter (java, python...) that may be serving the web: sent
+	 * alone so that user space can decide from its command line. */
+	SW_MATCH_CANDIDATE = 1 << 4,
 };
 
 /* sw_exec_record.truncated bits: which fields did not fit. */
@@ -202,7 +205,8 @@ struct sw_comm_key {
 /* Value of the lineage map ("lineage"), keyed by tgid. */
 struct sw_lineage {
 	__u32 root_pid; /* tgid of the web server at the root */
-	__u32 depth; /* 1 = direct child of the web server */
+	__u32 depth; /* 1 = direct child of the web server; 0 = the root itself,
+		      * for servers that user space recognised by command line */
 };
 
 _Static_assert(sizeof(struct sw_record_header) == 16, "sw_record_header");

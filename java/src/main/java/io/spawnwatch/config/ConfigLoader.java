@@ -92,6 +92,27 @@ public final class ConfigLoader {
             }
         }
         checkIds(problems, "webservers.uids", c.webServers().uids());
+        List<String> interpreters = c.webServers().interpreters();
+        if (interpreters == null) {
+            problems.add("webservers.interpreters: expected a list of process names");
+        } else {
+            for (int i = 0; i < interpreters.size(); i++) {
+                String why = WebServerNames.validate(interpreters.get(i));
+                if (why != null) {
+                    problems.add("webservers.interpreters[" + i + "]: " + why);
+                }
+            }
+        }
+        List<String> lines = c.webServers().serverCommandLines();
+        if (lines == null) {
+            problems.add("webservers.server_command_lines: expected a list of command-line fragments");
+        } else {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i) == null || lines.get(i).isBlank()) {
+                    problems.add("webservers.server_command_lines[" + i + "]: expected a non-empty fragment");
+                }
+            }
+        }
         if (c.webServers().users() == null) {
             problems.add("webservers.users: expected a list of user names");
         }

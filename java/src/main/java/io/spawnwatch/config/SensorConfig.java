@@ -20,7 +20,9 @@ public record SensorConfig(
     public record WebServers(
             @JsonProperty("names") List<String> names,
             @JsonProperty("uids") List<Long> uids,
-            @JsonProperty("users") List<String> users) {}
+            @JsonProperty("users") List<String> users,
+            @JsonProperty("interpreters") List<String> interpreters,
+            @JsonProperty("server_command_lines") List<String> serverCommandLines) {}
 
     public record Kernel(
             @JsonProperty("ring_buffer_bytes") int ringBufferBytes,

@@ -101,7 +101,9 @@ final class DaemonControl implements SensorControl {
                 c.get("drop_exec_ringbuf_full")));
         hooks.put("connect", ordered("seen", c.get("connect_seen"), "sent", c.get("connect_sent"), "drops",
                 c.get("drop_connect_ringbuf_full")));
-        hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed")));
+        hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed"),
+                "servers_recognised", c.get("servers_recognised"), "interpreters_ignored",
+                c.get("candidates_ignored")));
         hooks.put("ring", ordered("delivered", c.get("ring_delivered"), "discarded", c.get("ring_discarded"),
                 "invalid", c.get("ring_invalid"), "skipped_bytes", c.get("ring_skipped_bytes"), "handler_errors",
                 c.get("handler_errors"), "unknown_records", c.get("unknown_records")));

@@ -17,6 +17,10 @@ import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
+import io.spawnwatch.kernel.ServerCommandLines;
+import io.spawnwatch.event.Field;
+import io.spawnwatch.event.ProcessDescriptor;
+import io.spawnwatch.event.SegmentText;
 import io.spawnwatch.ring.RingBuffer;
 import io.spawnwatch.rules.AlertSink;
 import io.spawnwatch.rules.RuleEngine;
@@ -62,6 +66,8 @@ public final class Sensor implements AutoCloseable {
     private final UserNames users;
     private final Set<Long> configuredUids;
     private final SubscriberHub hub;
+    private final ServerCommandLines serverLines;
+    private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
     private final AlertSink alertSink = this::writeAlert;
 
@@ -70,6 +76,8 @@ public final class Sensor implements AutoCloseable {
     private final AtomicLong outputErrors = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong ruleErrors = new AtomicLong();
+    private final AtomicLong candidatesIgnored = new AtomicLong();
+    private final AtomicLong serversRecognised = new AtomicLong();
 
     private Sensor(Options options, KernelProbes probes, RuleEngine engine)
             throws SpawnwatchException, NativeException {
@@ -82,7 +90,9 @@ public final class Sensor implements AutoCloseable {
         this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
-        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids);
+        this.serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
+        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
+                config.webServers().interpreters(), serverLines);
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
@@ -153,6 +163,9 @@ public final class Sensor implements AutoCloseable {
         for (String name : config.webServers().names()) {
             filter.addName(name);
         }
+        for (String name : config.webServers().interpreters()) {
+            filter.addInterpreter(name);
+        }
         Set<Long> uids = new HashSet<>(config.webServers().uids());
         for (String user : config.webServers().users()) {
             long uid = users.uid(user);
@@ -171,6 +184,10 @@ public final class Sensor implements AutoCloseable {
             unknownRecords.incrementAndGet();
             return;
         }
+        if (event.record().match() == ProcessDescriptor.MATCH_CANDIDATE && !recogniseServer()) {
+            candidatesIgnored.incrementAndGet();
+            return;
+        }
         events.incrementAndGet();
         // Build the event document only when someone reads it: --events, or a
         // client following `spawnwatch events`.
@@ -185,6 +202,29 @@ public final class Sensor implements AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "rule evaluation failed; event skipped by the rules", e);
             }
         }
+    }
+
+    /**
+     * An interpreter's exec that the kernel sent only because it might be a
+     * web server: when its command line shows one, it becomes a lineage root
+     * (its children are followed from now on) and the event goes on as a web
+     * server's; otherwise it is dropped, counted.
+     */
+    private boolean recogniseServer() {
+        String fragment = serverLines.find(event.exec().commandLine(candidateCommandLine));
+        if (fragment == null) {
+            return false;
+        }
+        int pid = event.record().pid();
+        try {
+            filter.addRoot(pid);
+            serversRecognised.incrementAndGet();
+            LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
+                    + ") as a web server: its command line contains '" + fragment + "'");
+        } catch (BpfException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot follow pid " + pid + " as a web server: " + e.getMessage());
+        }
+        return true;
     }
 
     private void writeAlert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
@@ -292,6 +332,8 @@ public final class Sensor implements AutoCloseable {
         all.put("events", events.get());
         all.put("alerts", alerts.get());
         all.put("rule_errors", ruleErrors.get());
+        all.put("servers_recognised", serversRecognised.get());
+        all.put("candidates_ignored", candidatesIgnored.get());
         all.put("unknown_records", unknownRecords.get());
         all.put("output_written", output.written());
         all.put("output_errors", outputErrors.get());

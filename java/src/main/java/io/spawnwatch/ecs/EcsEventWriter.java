@@ -213,6 +213,9 @@ public final class EcsEventWriter {
         if ((match & ProcessDescriptor.MATCH_LINEAGE) != 0) {
             g.writeString("lineage");
         }
+        if ((match & ProcessDescriptor.MATCH_CANDIDATE) != 0) {
+            g.writeString("web_server_command_line");
+        }
         g.writeEndArray();
         if (r.lineageRoot() != 0) {
             g.writeObjectFieldStart("lineage");

@@ -39,6 +39,8 @@ public final class ProcessDescriptor {
     public static final int MATCH_WEB_PARENT = 1 << 1;
     public static final int MATCH_WEB_USER = 1 << 2;
     public static final int MATCH_LINEAGE = 1 << 3;
+    /** An interpreter that may be a web server: user space decides from its command line. */
+    public static final int MATCH_CANDIDATE = 1 << 4;
 
     private ProcessDescriptor() {}
 }

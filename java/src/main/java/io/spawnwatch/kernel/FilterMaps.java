@@ -19,11 +19,13 @@ public final class FilterMaps {
     private static final int COMM_KEY_SIZE = 4 + COMM_LEN;
 
     private final BpfMap webComms;
+    private final BpfMap candidateComms;
     private final BpfMap webUids;
     private final BpfMap lineage;
 
     public FilterMaps(KernelProbes probes) throws BpfException {
         this.webComms = probes.map("web_comms");
+        this.candidateComms = probes.map("candidate_comms");
         this.webUids = probes.map("web_uids");
         this.lineage = probes.map("lineage");
     }
@@ -39,6 +41,21 @@ public final class FilterMaps {
         }
         try (Arena arena = Arena.ofConfined()) {
             webComms.update(commKey(arena, name), arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
+        }
+    }
+
+    /**
+     * Adds an interpreter name: its execs go up alone, marked
+     * MATCH_CANDIDATE, for user space to judge by command line.
+     */
+    public synchronized void addInterpreter(String name) throws BpfException {
+        String problem = WebServerNames.validate(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("interpreter name " + problem);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            candidateComms.update(commKey(arena, name), arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1),
+                    BpfMap.ANY);
         }
     }
 
@@ -96,6 +113,14 @@ public final class FilterMaps {
         }
         uids.sort(null);
         return uids;
+    }
+
+    /**
+     * Makes a process a lineage root (depth 0): a server that user space
+     * recognised by its command line. Its children are followed from now on.
+     */
+    public void addRoot(int pid) throws BpfException {
+        addLineage(pid, pid, 0);
     }
 
     /** Puts a process into the lineage (used when seeding from /proc). */

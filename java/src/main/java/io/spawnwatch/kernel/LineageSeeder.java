@@ -26,25 +26,58 @@ public final class LineageSeeder {
         this.proc = proc;
     }
 
-    /** Returns the number of processes put into the lineage. */
-    public int seed(FilterMaps maps, List<String> webNames, Set<Long> webUids) throws BpfException {
+    /**
+     * Returns the number of processes put into the lineage. A process is a web
+     * server by name, by uid, or as an interpreter whose command line shows a
+     * server; the last are made roots themselves, since the kernel knows them
+     * by no name.
+     */
+    public int seed(FilterMaps maps, List<String> webNames, Set<Long> webUids, List<String> interpreters,
+            ServerCommandLines serverLines) throws BpfException {
         Map<Integer, Proc> all = scan();
+        Set<Integer> servers = new java.util.HashSet<>();
+        for (Proc p : all.values()) {
+            if (WebServerNames.matches(interpreters, p.comm()) && serverLines.find(cmdline(p.pid())) != null) {
+                servers.add(p.pid());
+            }
+        }
         Map<Integer, List<Integer>> children = new HashMap<>();
         for (Proc p : all.values()) {
             children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
         }
         int seeded = 0;
         for (Proc p : all.values()) {
-            boolean web = WebServerNames.matches(webNames, p.comm()) || webUids.contains(p.uid());
+            boolean web = isWeb(p, webNames, webUids, servers);
             Proc parent = all.get(p.ppid());
-            boolean parentWeb = parent != null
-                    && (WebServerNames.matches(webNames, parent.comm()) || webUids.contains(parent.uid()));
-            if (!web || parentWeb) {
+            if (!web || (parent != null && isWeb(parent, webNames, webUids, servers))) {
                 continue; // only the topmost web server of a tree is a root
+            }
+            if (servers.contains(p.pid())) {
+                maps.addRoot(p.pid());
+                seeded++;
             }
             seeded += seedTree(maps, p.pid(), children);
         }
         return seeded;
+    }
+
+    private static boolean isWeb(Proc p, List<String> webNames, Set<Long> webUids, Set<Integer> servers) {
+        return WebServerNames.matches(webNames, p.comm()) || webUids.contains(p.uid()) || servers.contains(p.pid());
+    }
+
+    /** argv joined with spaces, or "" when the process is gone. */
+    private String cmdline(int pid) {
+        try {
+            byte[] b = Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("cmdline"));
+            for (int i = 0; i < b.length; i++) {
+                if (b[i] == 0) {
+                    b[i] = ' ';
+                }
+            }
+            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
     }
 
     private static int seedTree(FilterMaps maps, int root, Map<Integer, List<Integer>> children)

@@ -27,9 +27,14 @@ final class FakeWebServer implements AutoCloseable {
         Files.copy(Path.of("/bin/true"), payload, StandardCopyOption.COPY_ATTRIBUTES);
     }
 
-    /** Runs {@code script} with bash under the web-server name and waits for it. */
-    int run(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(server.toString(), "-c", script)
+    /**
+     * Runs {@code script} with bash under the web-server name and waits for it;
+     * {@code args} follow the script on the command line ($0, $1...).
+     */
+    int run(String script, String... args) throws IOException, InterruptedException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(server.toString(), "-c", script));
+        command.addAll(java.util.List.of(args));
+        Process p = new ProcessBuilder(command)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

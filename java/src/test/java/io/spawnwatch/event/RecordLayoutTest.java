@@ -116,6 +116,7 @@ class RecordLayoutTest {
         constant("SW_MATCH_WEB_PARENT", ProcessDescriptor.MATCH_WEB_PARENT);
         constant("SW_MATCH_WEB_USER", ProcessDescriptor.MATCH_WEB_USER);
         constant("SW_MATCH_LINEAGE", ProcessDescriptor.MATCH_LINEAGE);
+        constant("SW_MATCH_CANDIDATE", ProcessDescriptor.MATCH_CANDIDATE);
         constant("SW_TRUNC_EXE", ExecRecordDescriptor.TRUNC_EXE);
         constant("SW_TRUNC_PARENT_EXE", ExecRecordDescriptor.TRUNC_PARENT_EXE);
         constant("SW_TRUNC_CWD", ExecRecordDescriptor.TRUNC_CWD);

@@ -8,8 +8,10 @@ import java.util.Locale;
  * a prefix written with a trailing '*' ("php-fpm*"). comm is at most 15 bytes,
  * so longer names could never match and are refused.
  */
-public record WebServerNames() {
+public final class WebServerNames {
     public static final int COMM_MAX = 15;
+
+    private WebServerNames() {}
 
     /** Checks one configured name; returns null when fine, else what is wrong. */
     public static String validate(String name) {

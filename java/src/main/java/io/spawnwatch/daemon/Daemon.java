@@ -76,12 +76,8 @@ public final class Daemon implements AutoCloseable {
             sensor.close();
             throw new ConfigException("control: cannot listen on " + socket + ": " + e.getMessage(), e);
         }
-        LOG.log(System.Logger.Level.INFO, "control socket " + socket + " (mode "
-                + (group == null ? "0600" : "0660, group " + group) + "; root"
-                + (config.control().allowedUids().isEmpty() ? "" : ", uids " + config.control().allowedUids())
-                + (config.control().allowedGids().isEmpty() ? "" : ", gids " + config.control().allowedGids())
-                + ")");
         self[0] = new Daemon(sensor, server, control);
+        sensor.logReady();
         return self[0];
     }
 

@@ -134,9 +134,7 @@ public final class Sensor implements AutoCloseable {
             throw new ConfigException("rules: interrupted while the rules loaded", e);
         }
         try {
-            Sensor sensor = new Sensor(options, probes, engine);
-            sensor.logReady();
-            return sensor;
+            return new Sensor(options, probes, engine);
         } catch (NativeException e) {
             engine.close();
             probes.close();
@@ -264,7 +262,11 @@ public final class Sensor implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, "record handler failed; record skipped and counted", e);
     }
 
-    private void logReady() {
+    /**
+     * Logs the hooks and "ready": the line operators and scripts wait for, so
+     * the daemon calls it once everything, the control socket included, is up.
+     */
+    public void logReady() {
         StringBuilder sb = new StringBuilder("hooks attached:");
         for (HookStatus h : probes.hooks()) {
             if (h.attached()) {

@@ -32,6 +32,7 @@ final class SensorHarness implements AutoCloseable {
         OutputStream out = new LineSplitter();
         this.sensor = Sensor.start(new Sensor.Options(config, null, true, out, Path.of("/proc"),
                 Path.of("/etc/passwd"), null));
+        sensor.logReady();
     }
 
     /** The default configuration, with baselines in memory rather than in /var/lib. */

@@ -7,9 +7,11 @@ import java.util.List;
 
 /**
  * Combines the predicates of one Sigma value list. OR-lists are where rules
- * spend their time (a list of 40 process names, 100 command-line needles), so
- * {@link #anyOf} rewrites them: exact values become one {@link ExactSet} hash
- * lookup and plain "contains" needles one {@link ContainsAnyOf} automaton.
+ * spend their time (a list of 40 process names, 57 executable suffixes, 100
+ * command-line needles), so {@link #anyOf} rewrites them: exact values become
+ * one {@link ExactSet} hash lookup, plain "contains" needles one
+ * {@link ContainsAnyOf} automaton, and prefixes and suffixes one
+ * {@link AffixAnyOf} trie.
  */
 public final class TextPredicates {
     /** Below this many values a loop of comparisons beats a set or an automaton. */
@@ -33,9 +35,19 @@ public final class TextPredicates {
             } else {
                 contains.forEach(v -> rest.add(LiteralPredicates.of(Shape.CONTAINS, v, cased)));
             }
+            for (Shape affix : new Shape[] {Shape.STARTSWITH, Shape.ENDSWITH}) {
+                List<String> values = literals(predicates, affix, cased);
+                AffixAnyOf trie = values.size() >= MIN_SET
+                        ? AffixAnyOf.build(values, affix == Shape.ENDSWITH, cased) : null;
+                if (trie != null) {
+                    rest.add(trie);
+                } else {
+                    values.forEach(v -> rest.add(LiteralPredicates.of(affix, v, cased)));
+                }
+            }
         }
         for (TextPredicate p : predicates) {
-            if (!(p instanceof Literal l) || (l.shape() != Shape.EQUALS && l.shape() != Shape.CONTAINS)) {
+            if (!(p instanceof Literal)) {
                 rest.add(p);
             }
         }
@@ -64,7 +76,7 @@ public final class TextPredicates {
         if (p instanceof Literal l) {
             return l.shape() == Shape.CONTAINS ? 2 : 0;
         }
-        if (p instanceof ExactSet) {
+        if (p instanceof ExactSet || p instanceof AffixAnyOf) {
             return 1;
         }
         if (p instanceof RegexPredicate) {

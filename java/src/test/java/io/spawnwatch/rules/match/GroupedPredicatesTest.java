@@ -2,10 +2,12 @@ package io.spawnwatch.rules.match;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnwatch.rules.match.LiteralPredicates.Shape;
+import io.spawnwatch.rules.sigma.SigmaString;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -13,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The grouped forms {@link TextPredicates#anyOf} builds (prefix and suffix
- * tries) answer exactly as the list of predicates they replace, tested one by one.
+ * tries, wildcard patterns behind a guard) answer exactly as the list of
+ * predicates they replace, tested one by one.
  */
 class GroupedPredicatesTest {
     private static final String ALPHABET = "abcAB /-*?é";
@@ -66,5 +69,58 @@ class GroupedPredicatesTest {
         assertFalse(tools.test("/usr/bin/ncurl"));
         assertFalse(tools.test("nc"));
         assertFalse(tools.test(""));
+    }
+
+    @Test
+    void shouldNeedTheLongestLiteralRunOfAPattern() {
+        assertEquals("timeout ", glob("*timeout *sh -c *").requiredLiteral());
+        assertEquals("/environ", glob("*/proc/*/environ*").requiredLiteral());
+        assertNull(glob("*?*").requiredLiteral());
+    }
+
+    @Test
+    void shouldAnswerAsTheListItReplacesForMixedShapesAndPatterns() {
+        Random r = new Random(5);
+        int guarded = 0;
+        for (int i = 0; i < 3_000; i++) {
+            boolean cased = r.nextBoolean();
+            List<TextPredicate> predicates = new ArrayList<>();
+            for (int k = 0; k < 1 + r.nextInt(12); k++) {
+                String value = random(r, 5);
+                predicates.add(SigmaString.parse(r.nextInt(3) == 0 ? "*" + value + "*" : value).toPredicate(cased));
+            }
+            TextPredicate any = TextPredicates.anyOf(predicates);
+            guarded += any.toString().contains("guarded") ? 1 : 0;
+            for (int j = 0; j < 20; j++) {
+                String value = random(r, 10).replace("*", "").replace("?", "");
+                boolean expected = predicates.stream().anyMatch(p -> p.test(value));
+                assertEquals(expected, any.test(value), predicates + " on '" + value + "'");
+            }
+        }
+        assertTrue(guarded > 100, "patterns were grouped behind a guard in " + guarded + " lists");
+    }
+
+    @Test
+    void shouldGroupSuffixesAndPatternsOfAShippedRuleList() {
+        List<TextPredicate> predicates = new ArrayList<>();
+        for (String s : List.of("*/nc", "*/netcat", "*/ncat", "*/telnet", "*/socat")) {
+            predicates.add(SigmaString.parse(s).toPredicate(false));
+        }
+        for (String s : List.of("*base64 -d*", "*stty*raw*-echo*", "*timeout *sh -c *")) {
+            predicates.add(SigmaString.parse(s).toPredicate(false));
+        }
+        TextPredicates.AnyText any = assertInstanceOf(TextPredicates.AnyText.class,
+                TextPredicates.anyOf(predicates));
+        assertEquals(3, any.parts().length, any.toString()); // suffixes, the one "contains", the patterns
+        assertInstanceOf(AffixAnyOf.class, any.parts()[0]);
+        assertInstanceOf(TextPredicates.GuardedAny.class, any.parts()[2]);
+        assertTrue(any.test("/usr/bin/NC"));
+        assertTrue(any.test("sh -c stty raw -echo; fg"));
+        assertFalse(any.test("sh -c stty -echo raw")); // the guard's literal is there, no pattern matches
+        assertFalse(any.test("convert in.png -resize 50% out.png"));
+    }
+
+    private static GlobPredicate glob(String sigma) {
+        return assertInstanceOf(GlobPredicate.class, SigmaString.parse(sigma).toPredicate(false));
     }
 }

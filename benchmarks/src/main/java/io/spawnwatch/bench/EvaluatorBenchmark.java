@@ -142,8 +142,42 @@ public class EvaluatorBenchmark {
             }
             engine.evaluate(event, sink);
         }
+        checkKinds();
         census(10 * offsets.length);
         knownPids = knownPids();
+    }
+
+    /**
+     * Every event does in the rules what its kind says, once the baselines
+     * have seen it a few times: a quiet one matches nothing, a baseline one
+     * matches but does not alert, an alerting one alerts every time.
+     */
+    private void checkKinds() {
+        for (WebHostEvents.Event e : host.events()) {
+            for (int i = 0; i < 6; i++) { // past the rarity threshold (5)
+                evaluateOnce(e, new long[1]);
+            }
+            long[] alerts = new long[1];
+            long matchedBefore = outcomes()[0];
+            evaluateOnce(e, alerts);
+            evaluateOnce(e, alerts);
+            long matched = outcomes()[0] - matchedBefore;
+            boolean ok = switch (e.kind()) {
+                case QUIET -> matched == 0;
+                case BASELINE -> matched > 0 && alerts[0] == 0;
+                case ALERT -> alerts[0] >= 2;
+            };
+            if (!ok) {
+                throw new IllegalStateException("bench: " + e.id() + " (" + e.name() + ") is not " + e.kind()
+                        + ": matched=" + matched + " alerts=" + alerts[0] + " in two evaluations");
+            }
+        }
+    }
+
+    private void evaluateOnce(WebHostEvents.Event e, long[] alerts) {
+        prepare(e.offset(), e.tokenOffsets(), e.addressOffset());
+        event.wrap(ring, e.offset());
+        engine.evaluate(event, (rule, ev, repeats) -> alerts[0]++);
     }
 
     /** The pids of the fake /proc that the process table holds: read from /proc once each, then cached. */
@@ -213,7 +247,7 @@ public class EvaluatorBenchmark {
                 v /= 10;
             }
         }
-        if (addressOffset >= 0) { // 198.18.x.y: 65,536 destinations, more than suppression.max_keys
+        if (addressOffset >= 0) { // 11.22.x.y: 65,536 destinations, more than suppression.max_keys
             ring.set(ValueLayout.JAVA_BYTE, addressOffset + 2, (byte) (token >>> 8));
             ring.set(ValueLayout.JAVA_BYTE, addressOffset + 3, (byte) token);
         }

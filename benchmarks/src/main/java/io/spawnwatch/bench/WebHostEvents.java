@@ -235,9 +235,9 @@ final class WebHostEvents implements AutoCloseable {
                 new Process(31102, 31100, WWW, 2000, 3, CGROUP_PHP_FPM, CHILD, "." + TOKEN, "sh"),
                 drop, "/var/www/html/wp-content/uploads", "/usr/bin/dash", "/var/www/html/wp-content/uploads",
                 List.of(drop));
-        connect("a-connect", "web shell: /tmp/.NNNNNN -> 198.18.x.y:4444", Kind.ALERT, 1,
+        connect("a-connect", "web shell: /tmp/.NNNNNN -> 11.22.x.y:4444", Kind.ALERT, 1,
                 new Process(31102, 31100, WWW, 2000, 3, CGROUP_PHP_FPM, CHILD, "." + TOKEN, "sh"),
-                "10.0.0.2", "198.18.0.1", 4444);
+                "10.0.0.2", "11.22.0.1", 4444); // outside every default internal range
     }
 
     private static Process fpm(int pid) {

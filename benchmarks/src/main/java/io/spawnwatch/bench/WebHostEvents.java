@@ -119,7 +119,8 @@ final class WebHostEvents implements AutoCloseable {
      * repeated by its weight, shuffled with a fixed seed.
      *
      * @param mix quiet (only {@link Kind#QUIET}), realistic (everything, by weight), alerting (only
-     *     {@link Kind#ALERT}), or one event's id (q-mysql, a-curl, ...: that event alone, for profiling)
+     *     {@link Kind#ALERT}), no-attack (realistic without the alerting events), or one event's id
+     *     (q-mysql, a-curl, ...: that event alone, for profiling)
      */
     List<Event> sequence(String mix) {
         List<Event> out = new ArrayList<>();
@@ -129,6 +130,7 @@ final class WebHostEvents implements AutoCloseable {
                 case "quiet" -> e.kind() == Kind.QUIET;
                 case "realistic" -> true;
                 case "alerting" -> e.kind() == Kind.ALERT;
+                case "no-attack" -> e.kind() != Kind.ALERT; // realistic without the web shell, for analysis
                 default -> e.id().equals(mix); // one kind alone, for profiling
             };
             if (in) {
@@ -139,7 +141,8 @@ final class WebHostEvents implements AutoCloseable {
             }
         }
         if (!found) {
-            throw new IllegalArgumentException("mix=" + mix + ": expected quiet, realistic, alerting or an event id");
+            throw new IllegalArgumentException("mix=" + mix
+                    + ": expected quiet, realistic, alerting, no-attack or an event id");
         }
         Collections.shuffle(out, new Random(42));
         return out;

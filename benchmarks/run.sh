@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# spawnwatch benchmarks (issue 5): ring drain (JMH + C), evaluator (pending),
+# spawnwatch benchmarks (issue 5): ring drain (JMH + C), evaluator (JMH),
 # host overhead, drop-free rate and latency, start-up. Writes
 # benchmarks/RESULTS.md and keeps the raw data in build/bench/results/.
 #
@@ -93,13 +93,23 @@ FAKE=$(mktemp -d /tmp/sw-bench-XXXXXX)
 chmod 755 "$FAKE"
 ln -s /bin/bash "$FAKE/nginx" # a "web server": comm nginx, everything it spawns is followed
 
+# Command lines for RESULTS.md, relative to the repository root (where
+# run.sh runs): $ROOT/ is dropped, the JDK and the fake nginx's temporary
+# directory are shown as $JAVA_HOME and $FAKE.
+portable() {
+    local line=$1
+    line=${line//"$ROOT/"/}
+    line=${line//"$JAVA_HOME"/'$JAVA_HOME'}
+    [ -n "$FAKE" ] && line=${line//"$FAKE"/'$FAKE'}
+    printf '%s\n' "$line"
+}
 cmd() { # records a command line for RESULTS.md, then runs it
     local section=$1
     shift
-    printf '%s\n' "$*" >> "$RES/commands-$section.txt"
+    portable "$*" >> "$RES/commands-$section.txt"
     "$@"
 }
-note_cmd() { printf '%s\n' "$2" >> "$RES/commands-$1.txt"; }
+note_cmd() { portable "$2" >> "$RES/commands-$1.txt"; }
 
 # Sensor in the background; stdout to $1, stderr to $2; ready at "hooks attached".
 SENSOR_PID=""
@@ -165,11 +175,13 @@ fi
 
 # ============================================================ 2. evaluator
 if want evaluator; then
-    # Pending: the rule engine (decode, enrich, every shipped rule, rarity
-    # state) is being merged on another branch. Its JMH benchmark goes here,
-    # e.g. EvaluatorBenchmark with @Param over rule count, -prof gc, and its
-    # JSON summarised by benchmarks/scripts/summarize.py section 2.
-    log "2. evaluator: pending the rule engine merge, nothing measured"
+    # Decode, enrichment and every shipped rule per event, in process: no BPF.
+    if [ $QUICK = 1 ]; then EV_ARGS="-f 1 -wi 6 -i 3"; else EV_ARGS=""; fi
+    log "2. evaluator: JMH EvaluatorBenchmark (quiet, realistic, alerting mixes; decode-only baseline), -prof gc"
+    # shellcheck disable=SC2086
+    cmd evaluator "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JMH_JAR" EvaluatorBenchmark $EV_ARGS \
+        -prof gc -rf json -rff "$RES/evaluator-jmh.json" > "$RES/evaluator-jmh.txt" 2>&1 \
+        || { tail -30 "$RES/evaluator-jmh.txt" >&2; exit 1; }
 fi
 
 # ============================================================ 3. host overhead

@@ -11,21 +11,30 @@ import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
 import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.IdentityHashMap;
+import java.util.Map;
 
 /**
  * Writes an event's fields as an Elastic Common Schema document: the process
  * (and its parent), user, group, host, container, and for connect events
  * source, destination and network. Our own fields (lineage, why the kernel
  * sent it, truncation) go under "spawnwatch". Used for event documents and,
- * with the rule's fields added, for alerts.
+ * with the rule's fields added, for alerts. Not thread-safe: one per thread
+ * that writes (the sensor's ring reader).
  */
 public final class EcsEventWriter {
+    /** Rules rendered at once; cleared when reloads have left more than this many behind. */
+    private static final int MAX_RENDERED = 1024;
+
     private final String hostName;
     private final SegmentText text = new SegmentText();
+    /** By identity: a reload makes new metadata, and record equality would hash every field per alert. */
+    private final Map<RuleMetadata, EcsRuleFields.Rendered> rendered = new IdentityHashMap<>();
 
     public EcsEventWriter(String hostName) {
         this.hostName = hostName;
@@ -58,8 +67,20 @@ public final class EcsEventWriter {
         rule.writeEventSeverity(g);
         g.writeEndObject();
         writeFields(g, ev, repeatsSuppressed);
-        rule.writeRuleAndThreat(g);
+        rendered(rule).write(g);
         g.writeEndObject();
+    }
+
+    private EcsRuleFields.Rendered rendered(RuleMetadata rule) {
+        EcsRuleFields.Rendered r = rendered.get(rule);
+        if (r == null) {
+            if (rendered.size() >= MAX_RENDERED) {
+                rendered.clear();
+            }
+            r = EcsRuleFields.render(rule);
+            rendered.put(rule, r);
+        }
+        return r;
     }
 
     public void writeTimestamp(JsonGenerator g, EnrichedEvent ev) throws IOException {

@@ -15,9 +15,21 @@ import java.lang.foreign.MemorySegment;
  * ring, wrapped in place, plus what the process table, /etc/passwd and the
  * cgroup path add. One instance is reused for every event; each field has
  * its own text view so that several can be held at once within one event.
+ *
+ * <p>A text field is worked out once per event, on first use, and the same
+ * view is returned to every later caller until the next {@link #wrap}: the
+ * rules read the same few fields (ParentName, Image, CommandLine) once per
+ * rule and selection, and each look-up would otherwise scan a comm for its
+ * NUL again or go to the process table again.
  */
 public final class EnrichedEvent implements EventView {
     private static final int MAX_CHAIN = 16;
+
+    static {
+        if (Field.values().length > Long.SIZE) {
+            throw new AssertionError("EnrichedEvent: one bit per field in a long: fields=" + Field.values().length);
+        }
+    }
 
     private final ProcessTable processes;
     private final UserNames users;
@@ -30,9 +42,12 @@ public final class EnrichedEvent implements EventView {
     private EventType type = EventType.EXEC;
 
     private final SegmentText[] texts = new SegmentText[Field.values().length];
-    private final StringBuilder destination = new StringBuilder(48);
-    private final StringBuilder source = new StringBuilder(48);
-    private final StringBuilder chain = new StringBuilder(128);
+    /** Per field, for the texts formatted here (ports, addresses, the chain): one builder each. */
+    private final StringBuilder[] formatted = new StringBuilder[Field.values().length];
+    /** Text of each field for the current event, valid where its bit is set in {@link #resolved}. */
+    private final CharSequence[] values = new CharSequence[Field.values().length];
+    private long resolved;
+    private final int[] chainPids = new int[MAX_CHAIN];
     private final byte[] address = new byte[16];
     private final SegmentText chainName = new SegmentText();
 
@@ -43,6 +58,7 @@ public final class EnrichedEvent implements EventView {
         this.clock = clock;
         for (int i = 0; i < texts.length; i++) {
             texts[i] = new SegmentText();
+            formatted[i] = new StringBuilder(48);
         }
     }
 
@@ -52,6 +68,7 @@ public final class EnrichedEvent implements EventView {
      * counts and skips.
      */
     public boolean wrap(MemorySegment segment, long offset) {
+        resolved = 0;
         exec.wrap(segment, offset);
         if (exec.version() != RecordDescriptor.VERSION) {
             return false;
@@ -97,6 +114,18 @@ public final class EnrichedEvent implements EventView {
 
     @Override
     public CharSequence text(Field field) {
+        int i = field.ordinal();
+        long bit = 1L << i;
+        if ((resolved & bit) != 0) {
+            return values[i];
+        }
+        CharSequence value = resolve(field);
+        values[i] = value;
+        resolved |= bit;
+        return value;
+    }
+
+    private CharSequence resolve(Field field) {
         SegmentText out = texts[field.ordinal()];
         return switch (field) {
             case IMAGE -> type == EventType.EXEC ? exec.exe(out) : fromTable(record.pid(), field, out);
@@ -115,8 +144,8 @@ public final class EnrichedEvent implements EventView {
             case LINEAGE_ROOT_IMAGE -> record.lineageRoot() == 0 ? null
                     : fromTable(record.lineageRoot(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
-            case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(destination, true) : null;
-            case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(source, false) : null;
+            case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
+            case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], false) : null;
             case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
             case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
@@ -162,7 +191,7 @@ public final class EnrichedEvent implements EventView {
         if (n == ABSENT) {
             return null;
         }
-        StringBuilder sb = field == Field.DESTINATION_PORT ? destination : source;
+        StringBuilder sb = formatted[field.ordinal()];
         sb.setLength(0);
         return sb.append(n);
     }
@@ -187,7 +216,7 @@ public final class EnrichedEvent implements EventView {
 
     /** "nginx > sh > curl": the web server down to this process, from the process table. */
     private CharSequence chain() {
-        int[] pids = new int[MAX_CHAIN];
+        int[] pids = chainPids;
         int n = 0;
         int root = record.lineageRoot();
         int pid = record.ppid();
@@ -202,6 +231,7 @@ public final class EnrichedEvent implements EventView {
             }
             pid = e.ppid();
         }
+        StringBuilder chain = formatted[Field.LINEAGE_CHAIN.ordinal()];
         chain.setLength(0);
         for (int i = n - 1; i >= 0; i--) {
             ProcessTable.Entry e = processes.get(pids[i]);

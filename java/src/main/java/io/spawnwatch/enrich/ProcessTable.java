@@ -18,7 +18,7 @@ import java.nio.file.Path;
  * once from /proc.
  */
 public final class ProcessTable {
-    /** One process. Its texts are views over its own buffers. */
+    /** One process. Its texts are views over its own buffers; the command line is kept space-joined. */
     public static final class Entry {
         int pid;
         int ppid;
@@ -32,10 +32,6 @@ public final class ProcessTable {
         int exeLen;
         int cmdlineLen;
         int cwdLen;
-        private final MemorySegment commSeg = MemorySegment.ofArray(comm);
-        private final MemorySegment exeSeg = MemorySegment.ofArray(exe);
-        private final MemorySegment cmdlineSeg = MemorySegment.ofArray(cmdline);
-        private final MemorySegment cwdSeg = MemorySegment.ofArray(cwd);
 
         public int pid() {
             return pid;
@@ -46,20 +42,20 @@ public final class ProcessTable {
         }
 
         public SegmentText name(SegmentText out) {
-            return out.wrap(commSeg, 0, commLen, false);
+            return out.wrap(comm, 0, commLen);
         }
 
         public SegmentText executable(SegmentText out) {
-            return out.wrap(exeSeg, 0, exeLen, false);
+            return out.wrap(exe, 0, exeLen);
         }
 
         /** argv joined with spaces. */
         public SegmentText commandLine(SegmentText out) {
-            return out.wrap(cmdlineSeg, 0, cmdlineLen, true);
+            return out.wrap(cmdline, 0, cmdlineLen);
         }
 
         public SegmentText workingDirectory(SegmentText out) {
-            return out.wrap(cwdSeg, 0, cwdLen, false);
+            return out.wrap(cwd, 0, cwdLen);
         }
 
         public boolean hasCommandLine() {
@@ -86,15 +82,12 @@ public final class ProcessTable {
         e.ppid = r.ppid();
         e.startBootNanos = r.startBootNanos();
         e.uid = r.uid();
-        e.commLen = copy(r.comm(scratch), e.comm);
-        e.exeLen = copy(r.exe(scratch), e.exe);
-        e.cwdLen = copy(r.cwd(scratch), e.cwd);
+        e.commLen = r.comm(scratch).copyTo(e.comm);
+        e.exeLen = r.exe(scratch).copyTo(e.exe);
+        e.cwdLen = r.cwd(scratch).copyTo(e.cwd);
         int argsLen = Math.min(r.argsLength(), e.cmdline.length);
         MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, r.argsOffset(), e.cmdline, 0, argsLen);
-        while (argsLen > 0 && e.cmdline[argsLen - 1] == 0) {
-            argsLen--;
-        }
-        e.cmdlineLen = argsLen;
+        e.cmdlineLen = joinArgs(e.cmdline, argsLen);
         return e;
     }
 
@@ -167,10 +160,7 @@ public final class ProcessTable {
             byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
             int n = Math.min(cmdline.length, e.cmdline.length);
             System.arraycopy(cmdline, 0, e.cmdline, 0, n);
-            while (n > 0 && e.cmdline[n - 1] == 0) {
-                n--;
-            }
-            e.cmdlineLen = n;
+            e.cmdlineLen = joinArgs(e.cmdline, n);
         } catch (IOException ex) {
             e.cmdlineLen = 0;
         }
@@ -193,10 +183,20 @@ public final class ProcessTable {
         }
     }
 
-    private static int copy(SegmentText text, byte[] out) {
-        int n = Math.min(text.length(), out.length);
+    /**
+     * argv as the kernel keeps it (each argument NUL-terminated) into the
+     * command line, in place: trailing NULs dropped, the others made spaces.
+     * Returns the new length.
+     */
+    static int joinArgs(byte[] args, int length) {
+        int n = length;
+        while (n > 0 && args[n - 1] == 0) {
+            n--;
+        }
         for (int i = 0; i < n; i++) {
-            out[i] = (byte) text.charAt(i);
+            if (args[i] == 0) {
+                args[i] = ' ';
+            }
         }
         return n;
     }

@@ -4,9 +4,17 @@ import static io.spawnwatch.event.ConnectRecordDescriptor.*;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /** Flyweight over a connect record (struct sw_connect_record). */
 public final class ConnectRecord extends ProcessRecord {
+    private static final ValueLayout.OfInt NET_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final ValueLayout.OfLong NET_LONG =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT_BE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_BE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     @Override
     public ConnectRecord wrap(MemorySegment segment, long offset) {
@@ -46,9 +54,15 @@ public final class ConnectRecord extends ProcessRecord {
         return address(DADDR_OFFSET, out);
     }
 
+    /** Word reads and stores in network order: cheaper than a bulk copy for 4 or 16 bytes. */
     private int address(int field, byte[] out) {
-        int len = family() == AF_INET ? 4 : 16;
-        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset + field, out, 0, len);
-        return len;
+        long at = offset + field;
+        if (family() == AF_INET) {
+            INT_BE.set(out, 0, segment.get(NET_INT, at));
+            return 4;
+        }
+        LONG_BE.set(out, 0, segment.get(NET_LONG, at));
+        LONG_BE.set(out, 8, segment.get(NET_LONG, at + 8));
+        return 16;
     }
 }

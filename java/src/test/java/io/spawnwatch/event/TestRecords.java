@@ -28,6 +28,31 @@ public final class TestRecords {
         return s;
     }
 
+    /** A connect record (IPv4 or IPv6 literals, both of one family; source port 0 as the tracepoint gives). */
+    public static MemorySegment connect(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
+            int lineageDepth, String source, String destination, int destinationPort) {
+        MemorySegment s = MemorySegment.ofArray(new byte[ConnectRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_CONNECT, ConnectRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
+        byte[] src = address(source);
+        byte[] dst = address(destination);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ConnectRecordDescriptor.FAMILY_OFFSET,
+                (short) (dst.length == 4 ? ConnectRecordDescriptor.AF_INET : ConnectRecordDescriptor.AF_INET6));
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ConnectRecordDescriptor.PROTOCOL_OFFSET, (short) 6);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ConnectRecordDescriptor.DPORT_OFFSET, (short) destinationPort);
+        MemorySegment.copy(src, 0, s, ValueLayout.JAVA_BYTE, ConnectRecordDescriptor.SADDR_OFFSET, src.length);
+        MemorySegment.copy(dst, 0, s, ValueLayout.JAVA_BYTE, ConnectRecordDescriptor.DADDR_OFFSET, dst.length);
+        return s;
+    }
+
+    private static byte[] address(String literal) {
+        try {
+            return java.net.InetAddress.getByName(literal).getAddress(); // literals only: no look-up
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+
     static void header(MemorySegment s, int type, int size) {
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.TYPE_OFFSET, (short) type);
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.VERSION_OFFSET, (short) RecordDescriptor.VERSION);

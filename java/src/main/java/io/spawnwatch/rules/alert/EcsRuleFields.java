@@ -1,8 +1,13 @@
 package io.spawnwatch.rules.alert;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.spawnwatch.rules.RuleMetadata;
 import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,10 +21,69 @@ public final class EcsRuleFields {
     /** {@code rule.ruleset}: lets a SIEM tell our rules from its own. */
     public static final String RULESET = "spawnwatch";
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private EcsRuleFields() {}
 
     public static void writeRuleAndThreat(RuleMetadata rule, JsonGenerator g) throws IOException {
-        g.writeObjectFieldStart("rule");
+        g.writeFieldName("rule");
+        writeRule(rule, g);
+        if (!rule.attack().isEmpty()) {
+            g.writeFieldName("threat");
+            writeThreat(rule.attack(), g);
+        }
+    }
+
+    /**
+     * The {@code rule} and {@code threat} objects of one rule, rendered once:
+     * every alert of the rule repeats them byte for byte, and writing them
+     * field by field (a long description, the ATT&CK names and links) cost
+     * more than the rest of an alert. {@link #write} copies the UTF-8 bytes.
+     */
+    public static final class Rendered {
+        private final SerializableString rule;
+        private final SerializableString threat;
+
+        private Rendered(SerializableString rule, SerializableString threat) {
+            this.rule = rule;
+            this.threat = threat;
+        }
+
+        /** Writes the two fields into the caller's open object, as {@link #writeRuleAndThreat} does. */
+        public void write(JsonGenerator g) throws IOException {
+            g.writeFieldName("rule");
+            g.writeRawValue(rule);
+            if (threat != null) {
+                g.writeFieldName("threat");
+                g.writeRawValue(threat);
+            }
+        }
+    }
+
+    /** Renders the rule's fields for {@link Rendered#write}. */
+    public static Rendered render(RuleMetadata rule) {
+        try {
+            String threat = null;
+            if (!rule.attack().isEmpty()) {
+                StringWriter t = new StringWriter();
+                try (JsonGenerator g = JSON.createGenerator(t)) {
+                    writeThreat(rule.attack(), g);
+                }
+                threat = t.toString();
+            }
+            StringWriter r = new StringWriter();
+            try (JsonGenerator g = JSON.createGenerator(r)) {
+                writeRule(rule, g);
+            }
+            return new Rendered(new SerializedString(r.toString()),
+                    threat == null ? null : new SerializedString(threat));
+        } catch (IOException e) {
+            throw new UncheckedIOException("rendering the ECS fields of rule " + rule.id(), e); // a StringWriter
+        }
+    }
+
+    private static void writeRule(RuleMetadata rule, JsonGenerator g) throws IOException {
+        g.writeStartObject();
         g.writeStringField("id", rule.id());
         g.writeStringField("uuid", rule.id());
         g.writeStringField("name", rule.title());
@@ -41,12 +105,10 @@ public final class EcsRuleFields {
             g.writeStringField("reference", rule.references().getFirst());
         }
         g.writeEndObject();
+    }
 
-        MitreAttack.Mapping attack = rule.attack();
-        if (attack.isEmpty()) {
-            return;
-        }
-        g.writeObjectFieldStart("threat");
+    private static void writeThreat(MitreAttack.Mapping attack, JsonGenerator g) throws IOException {
+        g.writeStartObject();
         g.writeStringField("framework", "MITRE ATT&CK");
         if (!attack.tactics().isEmpty()) {
             g.writeObjectFieldStart("tactic");

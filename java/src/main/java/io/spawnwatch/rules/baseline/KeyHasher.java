@@ -5,7 +5,9 @@ import io.spawnwatch.event.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Hashes the values of some fields of an event into a {@link Key}: SHA-256
@@ -20,11 +22,13 @@ import java.util.List;
  */
 public final class KeyHasher {
     private static final int BUFFER = 4096;
+    private static final int MAX_DOMAINS = 4096;
 
     private final MessageDigest sha;
     private final byte[] buf = new byte[BUFFER];
     private final byte[] out = new byte[32];
     private int n;
+    private final Map<String, byte[]> domains = new IdentityHashMap<>();
 
     public KeyHasher() {
         try {
@@ -40,28 +44,25 @@ public final class KeyHasher {
     public Key hash(String domain, EventView event, List<Field> fields) {
         sha.reset();
         n = 0;
-        byte[] d = domain.getBytes(StandardCharsets.UTF_8);
+        byte[] d = domainBytes(domain);
         putInt(d.length);
         for (byte b : d) {
             put(b);
         }
-        for (Field f : fields) {
-            if (f.kind() == Field.Kind.NUMBER) {
-                long v = event.number(f);
+        for (int f = 0, count = fields.size(); f < count; f++) {
+            Field field = fields.get(f);
+            if (field.kind() == Field.Kind.NUMBER) {
+                long v = event.number(field);
                 put((byte) (v == EventView.ABSENT ? 0 : 1));
                 putLong(v);
             } else {
-                CharSequence s = event.text(f);
+                CharSequence s = event.text(field);
                 if (s == null) {
                     put((byte) 0);
                 } else {
                     put((byte) 2);
                     putInt(s.length());
-                    for (int i = 0; i < s.length(); i++) {
-                        char c = s.charAt(i);
-                        put((byte) (c >>> 8));
-                        put((byte) c);
-                    }
+                    putChars(s);
                 }
             }
         }
@@ -72,6 +73,40 @@ public final class KeyHasher {
             throw new IllegalStateException(e);
         }
         return new Key(readLong(out, 0), readLong(out, 8));
+    }
+
+    /**
+     * The domain's UTF-8 bytes. Rules pass the same few domain strings every
+     * time, so they are kept by identity (cleared if reloads pile up more).
+     */
+    private byte[] domainBytes(String domain) {
+        byte[] d = domains.get(domain);
+        if (d == null) {
+            if (domains.size() >= MAX_DOMAINS) {
+                domains.clear();
+            }
+            d = domain.getBytes(StandardCharsets.UTF_8);
+            domains.put(domain, d);
+        }
+        return d;
+    }
+
+    /** Each char as two bytes, high first: the buffer filled in a local loop, drained when full. */
+    private void putChars(CharSequence s) {
+        final byte[] b = buf;
+        int at = n;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            if (at > BUFFER - 2) {
+                n = at;
+                drain();
+                at = 0;
+            }
+            char c = s.charAt(i);
+            b[at] = (byte) (c >>> 8);
+            b[at + 1] = (byte) c;
+            at += 2;
+        }
+        n = at;
     }
 
     private void put(byte b) {

@@ -58,6 +58,41 @@ public final class GlobPredicate implements TextPredicate {
         return q == m;
     }
 
+    public boolean cased() {
+        return cased;
+    }
+
+    /**
+     * The longest run of plain chars in the pattern (folded unless cased),
+     * which every matching value contains; null when the pattern has none.
+     */
+    public String requiredLiteral() {
+        int bestFrom = 0;
+        int bestLen = 0;
+        for (int i = 0; i < pattern.length; ) {
+            if (pattern[i] < 0) {
+                i++;
+                continue;
+            }
+            int from = i;
+            while (i < pattern.length && pattern[i] >= 0) {
+                i++;
+            }
+            if (i - from > bestLen) {
+                bestFrom = from;
+                bestLen = i - from;
+            }
+        }
+        if (bestLen == 0) {
+            return null;
+        }
+        StringBuilder b = new StringBuilder(bestLen);
+        for (int i = bestFrom; i < bestFrom + bestLen; i++) {
+            b.append((char) pattern[i]);
+        }
+        return b.toString();
+    }
+
     @Override
     public String toString() {
         return "glob" + (cased ? "|cased" : "") + "('" + source + "')";

@@ -64,6 +64,32 @@ class EcsRuleFieldsTest {
     }
 
     @Test
+    void shouldRenderOnceTheSameBytesItWritesFieldByField() throws Exception {
+        RuleMetadata rule = metadata();
+        EcsRuleFields.Rendered rendered = EcsRuleFields.render(rule);
+        for (boolean utf8 : new boolean[] {true, false}) {
+            java.io.ByteArrayOutputStream direct = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream cached = new java.io.ByteArrayOutputStream();
+            for (java.io.ByteArrayOutputStream out : List.of(direct, cached)) {
+                JsonFactory json = new JsonFactory();
+                try (JsonGenerator g = utf8 ? json.createGenerator(out)
+                        : json.createGenerator(new java.io.OutputStreamWriter(out, "UTF-8"))) {
+                    g.writeStartObject();
+                    g.writeStringField("before", "x");
+                    if (out == direct) {
+                        rule.writeRuleAndThreat(g);
+                    } else {
+                        rendered.write(g);
+                    }
+                    g.writeNumberField("after", 1);
+                    g.writeEndObject();
+                }
+            }
+            assertEquals(direct.toString("UTF-8"), cached.toString("UTF-8"));
+        }
+    }
+
+    @Test
     void shouldMapLevelsToElasticRiskScores() {
         assertEquals(List.of(1, 21, 47, 73, 99), java.util.Arrays.stream(io.spawnwatch.rules.RuleLevel.values())
                 .map(io.spawnwatch.rules.RuleLevel::riskScore).toList());

@@ -91,9 +91,11 @@ public final class Sensor implements AutoCloseable {
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
         this.serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
-        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
-                config.webServers().interpreters(), serverLines);
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
+        // Read each seeded process from /proc now, while it is alive: by the
+        // time a descendant's event names it as an ancestor it may be gone.
+        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
+                config.webServers().interpreters(), serverLines, table::get);
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());

@@ -33,7 +33,7 @@ public final class LineageSeeder {
      * by no name.
      */
     public int seed(FilterMaps maps, List<String> webNames, Set<Long> webUids, List<String> interpreters,
-            ServerCommandLines serverLines) throws BpfException {
+            ServerCommandLines serverLines, java.util.function.IntConsumer seeded) throws BpfException {
         Map<Integer, Proc> all = scan();
         Set<Integer> servers = new java.util.HashSet<>();
         for (Proc p : all.values()) {
@@ -45,7 +45,7 @@ public final class LineageSeeder {
         for (Proc p : all.values()) {
             children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
         }
-        int seeded = 0;
+        int count = 0;
         for (Proc p : all.values()) {
             boolean web = isWeb(p, webNames, webUids, servers);
             Proc parent = all.get(p.ppid());
@@ -54,11 +54,12 @@ public final class LineageSeeder {
             }
             if (servers.contains(p.pid())) {
                 maps.addRoot(p.pid());
-                seeded++;
+                count++;
             }
-            seeded += seedTree(maps, p.pid(), children);
+            seeded.accept(p.pid());
+            count += seedTree(maps, p.pid(), children, seeded);
         }
-        return seeded;
+        return count;
     }
 
     private static boolean isWeb(Proc p, List<String> webNames, Set<Long> webUids, Set<Integer> servers) {
@@ -80,8 +81,8 @@ public final class LineageSeeder {
         }
     }
 
-    private static int seedTree(FilterMaps maps, int root, Map<Integer, List<Integer>> children)
-            throws BpfException {
+    private static int seedTree(FilterMaps maps, int root, Map<Integer, List<Integer>> children,
+            java.util.function.IntConsumer seededPid) throws BpfException {
         int seeded = 0;
         ArrayDeque<int[]> queue = new ArrayDeque<>();
         queue.add(new int[] {root, 0});
@@ -89,6 +90,7 @@ public final class LineageSeeder {
             int[] item = queue.poll();
             for (int child : children.getOrDefault(item[0], List.of())) {
                 maps.addLineage(child, root, item[1] + 1);
+                seededPid.accept(child);
                 seeded++;
                 queue.add(new int[] {child, item[1] + 1});
             }

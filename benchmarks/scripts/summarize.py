@@ -221,7 +221,10 @@ if exists("evaluator-jmh.json"):
             w(f"| {mix} | {label} | {fmt(rate, 0)} | {fmt(min(samples), 0)} – {fmt(max(samples), 0)} | "
               f"{fmt(ns)} | {ratio} | {alloc_s} | {per_event} |")
             if name == "evaluate":
-                verdict = "met" if rate >= 2e6 else f"missed by {(1 - rate / 2e6) * 100:.0f}%"
+                if mix == "alerting":
+                    verdict = "every event an attack step: the worst case, not the goal's mix"
+                else:
+                    verdict = "met" if rate >= 2e6 else f"missed by {(1 - rate / 2e6) * 100:.0f}%"
                 goal_rate.append(f"{mix} {rate / 1e6:.2f} M/s ({verdict})")
                 if mix == "quiet":
                     goal_alloc.append(f"quiet mix {a:.3f} bytes/event ({'met' if a < 1 else 'missed'})")
@@ -238,7 +241,7 @@ if exists("evaluator-jmh.json"):
                 w(f"| {mix} | {int(c['matched']) / n:.3f} | {int(c['quiet_by_baseline']) / n:.3f} | "
                   f"{int(c['quiet_by_dedup']) / n:.3f} | {int(c['alerted']) / n:.3f} |")
         w("")
-    w("Goal at least 2 million events/s per core: " + "; ".join(goal_rate) + ".\n")
+    w("Goal at least 2 million events/s per core on a realistic mix: " + "; ".join(goal_rate) + ".\n")
     w("Goal no allocation for events that match no rule: " + "; ".join(goal_alloc) + ".\n")
     w("Events/s is JMH throughput of one benchmark thread (the median over iterations and forks); the JVM's "
       "JIT and GC threads run on the other vCPU. Bytes allocated per event is the median of JMH `-prof gc` "
@@ -488,11 +491,39 @@ w("Observations from the session that built these benchmarks, with the evidence 
 w("- **Ring drain.** For the 2,680-byte exec record every reader is bound by memory: the count-only handler "
   "costs about as much as the raw read and as C, and the Java/C ratio for exec decode moved between 0.7× and "
   "1.15× across full runs. For the small connect record the data is in cache and the Java reader loop itself "
-  "(count-only row: no record bytes read) costs 2–3× C's whole raw drain; decode adds the rest (a "
-  "`MemorySegment.copy` of 4 address bytes and a byte-by-byte comm scan, each access bounds- and "
-  "liveness-checked after an acquire load that keeps C2 from hoisting those checks). No PMU is exposed in this "
-  "KVM guest (perf: cycles not supported) and JMH perfasm is swamped by the kernel fill, so this is not "
-  "profiled to the instruction; it is the next thing to tune in java/ring and java/event.\n")
+  "(count-only row: no record bytes read) costs 2–3× C's whole raw drain. The decode's own costs named by the "
+  "first run are gone: the comm's NUL is found with two 8-byte reads instead of a byte-by-byte scan, and the "
+  "address is read as one int (IPv4) or two longs instead of a `MemorySegment.copy`. One cache-resident "
+  "connect record decodes in 8–10 ns instead of 13–14 (comm 8.0–8.9 → 5.0–5.2 ns, address 7.8 → 3.6 ns; "
+  "ad-hoc JMH over one record in a native segment, 2 forks, two rounds). What is left is the reader loop, "
+  "each access bounds- and liveness-checked after an acquire load that keeps C2 from hoisting those checks. "
+  "No PMU is exposed in this KVM guest (perf: cycles not supported) and JMH perfasm is swamped by the kernel "
+  "fill, so this is not profiled to the instruction; java/ring is the next place to tune.\n")
+w("- **Evaluator.** Tuned in this round. The same benchmark run on the code before (commit 0730299) and "
+  "after, 2 forks x 5 iterations each, median events/s: quiet 1.15 M → 3.49 M, realistic 0.44 M → 0.99 M, "
+  "alerting 48 k → 99 k, and a no-attack mix (realistic without the web shell's steps, `-p mix=no-attack`) "
+  "0.76 M → 2.12 M; bytes per event 0 → 0 (quiet), 525 → 331 (realistic); the rule census was the same "
+  "before and after. Found with JFR (1 ms sampling, `-jvmArgsAppend "
+  "-XX:StartFlightRecording:jdk.ExecutionSample#period=1ms,...`): every char a rule read went through a "
+  "`MemorySegment` access (SegmentText now copies a field once into an array it owns); fields were worked out "
+  "again by every rule (EnrichedEvent now keeps them per event); lists of up to 57 suffixes were compared one "
+  "by one (one trie walk now); twenty wildcard patterns ran over every `sh -c` command line (one automaton "
+  "pass for the literals they need now guards them); AND and OR tested their operands as written, scanning "
+  "the parent's command line before the name look-up that settles it (cheapest first now); and each alert "
+  "wrote its rule's description and ATT&CK fields field by field (rendered once per rule now). The realistic "
+  "mix still misses 2 M/s by half. Measured alone (`-p mix=<event id>`), one event costs: a connect "
+  "80–300 ns, an exec that matches nothing about 1.2 µs (six rules over its paths and command line), a "
+  "php-fpm `sh -c convert` about 3.5 µs (it matches a rarity and a new-terms rule: two SHA-256 keys and "
+  "their tables), a web shell's step 5–19 µs (one or two alerts: the ECS line, SHA-256 keys, the repeat and "
+  "baseline maps). So in the realistic mix the 4 attack steps per 100 events take about half the time and "
+  "the 8 baseline matches about a fifth; and every alert adds new keys to the LRU baseline and repeat maps "
+  "(up to 65,536 and 10,000 entries of boxed keys), which the young collections then copy and promote "
+  "(Serial GC pauses of 20–35 ms every ~250 ms in the JFR recording of that mix). Without the attack steps "
+  "the mix meets the goal (2.12 M/s, 472 ns per event); with the alerting mix's 10 µs per attack step, it "
+  "holds up to about 0.3% attack steps, i.e. 6,000 per second at 2 M/s. Left to do, in order of the "
+  "numbers: baseline and repeat tables as open-addressed primitive arrays (no per-key objects for the GC to copy); the alert line (Jackson field names "
+  "as pre-encoded strings, args written as bytes); one automaton pass for a command line's plain needles "
+  "and its patterns' guard literals; the SHA-256 key feed.\n")
 w("- **Per-record upcalls** (b) cost 1.3–4× the mmap reader, and the jextract callback shape allocates "
   "40 bytes per record: the design's 'no upcall per event' rule holds up.\n")
 w("- **Host overhead.** The paired loop ratios vary by ±20–40% between rounds (vCPU halt and wake-up on this "

@@ -6,10 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -19,21 +16,7 @@ import org.junit.jupiter.api.Test;
  * the same "java" running something else is not.
  */
 @Tag("kernel")
-class InterpreterServerTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static SensorHarness harness;
-
-    @BeforeAll
-    static void startSensor() throws Exception {
-        harness = SensorHarness.start();
-    }
-
-    @AfterAll
-    static void stopSensor() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+class InterpreterServerTest extends SharedSensorTest {
 
     @Test
     void shouldFollowJavaRunningTomcatAsAWebServer() throws Exception {

@@ -11,12 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -27,21 +24,7 @@ import org.junit.jupiter.api.Test;
  * invisible.
  */
 @Tag("kernel")
-class SensorEndToEndTest {
-    private static final Duration WAIT = Duration.ofSeconds(10);
-    private static SensorHarness harness;
-
-    @BeforeAll
-    static void startSensor() throws Exception {
-        harness = SensorHarness.start();
-    }
-
-    @AfterAll
-    static void stopSensor() {
-        if (harness != null) {
-            harness.close();
-        }
-    }
+class SensorEndToEndTest extends SharedSensorTest {
 
     @Test
     void shouldReportShellChildAndTmpGrandchildOfNginxWithExactFields() throws Exception {

@@ -47,10 +47,11 @@ $(LAYOUT_TABLE): bpf/layout_table.c $(CONTRACT)
 $(JAR): $(BPF_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES)
 	$(MVN) -pl java -am package -DskipTests
 
-$(LAUNCHER): $(JAR) java/spawnwatch.sh
+$(LAUNCHER): $(JAR) java/spawnwatch.sh java/cds-train.sh
 	@mkdir -p $(dir $@)
 	cp $(JAR) $(BUILD)/spawnwatch.jar
 	install -m 0755 java/spawnwatch.sh $@
+	java/cds-train.sh $(BUILD)
 
 
 # Installs what the sensor and the tests need on a fresh Debian host (only

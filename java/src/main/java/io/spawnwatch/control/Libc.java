@@ -4,24 +4,19 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import java.lang.foreign.Arena;
+import io.spawnwatch.sys.LibC;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
-import java.util.Map;
 
 /**
  * The few libc socket calls the control server needs, as FFM downcalls.
  *
  * <p>Every call that reports failure through {@code -1} + errno captures errno
- * into a segment the caller owns ({@link Errno}): one per thread, never a
- * shared static one, so that two connection threads cannot overwrite each
- * other's errno. Constants are the Linux x86-64/arm64 values.
+ * into the calling thread's segment ({@link Errno}, from {@link LibC}, which
+ * also links them and names errno values): never a shared static one, so two
+ * connection threads cannot overwrite each other's errno. Constants are the
+ * Linux x86-64/arm64 values.
  */
 final class Libc {
     static final int AF_UNIX = 1;
@@ -55,13 +50,6 @@ final class Libc {
     /** struct ucred: pid_t pid; uid_t uid; gid_t gid (12 bytes). */
     static final int UCRED_SIZE = 12;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE_LAYOUT = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO_HANDLE =
-            CAPTURE_LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
-    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
-
     private static final MethodHandle SOCKET = errnoCall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle BIND = errnoCall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CONNECT = errnoCall("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
@@ -74,37 +62,25 @@ final class Libc {
     private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle CHMOD = errnoCall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CHOWN = errnoCall("chown", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
-    private static final MethodHandle STRERROR = LINKER.downcallHandle(
-            LIBC.findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
-
-    private static final Map<Integer, String> NAMES = Map.ofEntries(
-            Map.entry(EPERM, "EPERM"), Map.entry(ENOENT, "ENOENT"), Map.entry(EINTR, "EINTR"),
-            Map.entry(9, "EBADF"), Map.entry(EAGAIN, "EAGAIN"), Map.entry(12, "ENOMEM"),
-            Map.entry(EACCES, "EACCES"), Map.entry(EINVAL, "EINVAL"), Map.entry(23, "ENFILE"),
-            Map.entry(24, "EMFILE"), Map.entry(EPIPE, "EPIPE"), Map.entry(ERANGE, "ERANGE"),
-            Map.entry(36, "ENAMETOOLONG"), Map.entry(88, "ENOTSOCK"), Map.entry(EADDRINUSE, "EADDRINUSE"),
-            Map.entry(ECONNRESET, "ECONNRESET"), Map.entry(ECONNREFUSED, "ECONNREFUSED"),
-            Map.entry(20, "ENOTDIR"), Map.entry(30, "EROFS"));
-
     private Libc() {}
 
+    /** A libc function linked to capture errno into {@link LibC#callState()}. */
     private static MethodHandle errnoCall(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LIBC.findOrThrow(name), descriptor, CAPTURE_ERRNO);
+        return LibC.downcall(name, true, descriptor);
     }
 
     /**
-     * A segment that receives errno after each call made with it. Each thread
-     * has its own ({@link #current()}), so concurrent connection threads never
-     * read each other's errno.
+     * The calling thread's errno capture segment ({@link LibC#callState()}):
+     * each connection thread has its own, so none reads another's errno.
      */
     static final class Errno {
         private static final ThreadLocal<Errno> PER_THREAD =
-                ThreadLocal.withInitial(() -> new Errno(Arena.ofAuto()));
+                ThreadLocal.withInitial(() -> new Errno(LibC.callState()));
 
         final MemorySegment state;
 
-        private Errno(Arena arena) {
-            this.state = arena.allocate(CAPTURE_LAYOUT);
+        private Errno(MemorySegment state) {
+            this.state = state;
         }
 
         /** The calling thread's errno segment. */
@@ -113,27 +89,20 @@ final class Libc {
         }
 
         int value() {
-            return (int) ERRNO_HANDLE.get(state, 0L);
+            return LibC.errno(state);
         }
     }
 
     /** "ENOENT (No such file or directory)": errno as libbpf's own messages print it. */
     static String describe(int errno) {
-        String message;
-        try {
-            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
-            message = text.reinterpret(256).getString(0);
-        } catch (Throwable t) {
-            message = "unknown error";
-        }
-        return NAMES.getOrDefault(errno, "errno=" + errno) + " (" + message + ")";
+        return io.spawnwatch.sys.Errno.describe(errno);
     }
 
     static int socket(Errno e, int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -141,7 +110,7 @@ final class Libc {
         try {
             return (int) BIND.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -149,7 +118,7 @@ final class Libc {
         try {
             return (int) CONNECT.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -157,7 +126,7 @@ final class Libc {
         try {
             return (int) LISTEN.invokeExact(e.state, fd, backlog);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -165,7 +134,7 @@ final class Libc {
         try {
             return (int) ACCEPT4.invokeExact(e.state, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -173,7 +142,7 @@ final class Libc {
         try {
             return (int) GETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -181,7 +150,7 @@ final class Libc {
         try {
             return (long) RECV.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -189,7 +158,7 @@ final class Libc {
         try {
             return (long) SEND.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -197,7 +166,7 @@ final class Libc {
         try {
             return (int) SHUTDOWN.invokeExact(e.state, fd, how);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -205,7 +174,7 @@ final class Libc {
         try {
             return (int) CLOSE.invokeExact(e.state, fd);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -213,7 +182,7 @@ final class Libc {
         try {
             return (int) CHMOD.invokeExact(e.state, path, mode);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
@@ -221,17 +190,8 @@ final class Libc {
         try {
             return (int) CHOWN.invokeExact(e.state, path, uid, gid);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibC.unexpected(t);
         }
     }
 
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            throw r;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        throw new IllegalStateException("libc downcall failed", t);
-    }
 }

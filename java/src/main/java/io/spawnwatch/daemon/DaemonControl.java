@@ -19,7 +19,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +43,6 @@ final class DaemonControl implements SensorControl {
     private final RateMeter alertRate = new RateMeter(10);
     private final Set<String> configNames;
     private final Set<Long> configUids;
-    private final Set<String> runtimeNames = new HashSet<>();
-    private final Set<Long> runtimeUids = new HashSet<>();
 
     DaemonControl(Sensor sensor, SensorConfig config, Path configPath, SubscriberHub hub, Runnable stop) {
         this.sensor = sensor;
@@ -56,8 +53,8 @@ final class DaemonControl implements SensorControl {
         this.exceptions = new ExceptionStore(Path.of(config.rules().exceptions() == null
                 ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()));
         this.stop = stop;
-        this.configNames = new HashSet<>(config.webServers().names());
-        this.configUids = new HashSet<>(sensor.configuredUids());
+        this.configNames = Set.copyOf(config.webServers().names());
+        this.configUids = sensor.configuredUids();
     }
 
     /** Called once a second by the daemon, for the rates in status. */
@@ -103,7 +100,7 @@ final class DaemonControl implements SensorControl {
                 c.get("drop_connect_ringbuf_full")));
         hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed"),
                 "servers_recognised", c.get("servers_recognised"), "interpreters_ignored",
-                c.get("candidates_ignored")));
+                c.get("candidates_ignored"), "process_table_evictions", c.get("process_table_evictions")));
         hooks.put("ring", ordered("delivered", c.get("ring_delivered"), "discarded", c.get("ring_discarded"),
                 "invalid", c.get("ring_invalid"), "skipped_bytes", c.get("ring_skipped_bytes"), "handler_errors",
                 c.get("handler_errors"), "unknown_records", c.get("unknown_records")));
@@ -185,11 +182,6 @@ final class DaemonControl implements SensorControl {
             sensor.filter().addName(entry);
             return null;
         });
-        synchronized (runtimeNames) {
-            if (!configNames.contains(entry)) {
-                runtimeNames.add(entry);
-            }
-        }
         return new WebServer(name, prefix, sourceOfName(entry));
     }
 
@@ -197,11 +189,7 @@ final class DaemonControl implements SensorControl {
     public WebServer removeWebServer(String name) {
         for (String entry : List.of(name, name + "*")) {
             if (call(() -> sensor.filter().removeName(entry))) {
-                String source = sourceOfName(entry);
-                synchronized (runtimeNames) {
-                    runtimeNames.remove(entry);
-                }
-                return new WebServer(name, entry.endsWith("*"), source);
+                return new WebServer(name, entry.endsWith("*"), sourceOfName(entry));
             }
         }
         throw new SensorException.NotFound("no web-server name " + name + " in the kernel filter");
@@ -223,11 +211,6 @@ final class DaemonControl implements SensorControl {
             sensor.filter().addUid(uid);
             return null;
         });
-        synchronized (runtimeUids) {
-            if (!configUids.contains(uid)) {
-                runtimeUids.add(uid);
-            }
-        }
         return webUser(uid);
     }
 
@@ -237,9 +220,6 @@ final class DaemonControl implements SensorControl {
         WebUser before = webUser(uid);
         if (!call(() -> sensor.filter().removeUid(uid))) {
             throw new SensorException.NotFound("uid " + uid + " is not in the kernel filter");
-        }
-        synchronized (runtimeUids) {
-            runtimeUids.remove(uid);
         }
         return before;
     }
@@ -345,20 +325,15 @@ final class DaemonControl implements SensorControl {
         }
     }
 
+    /** An entry the configuration names is "config"; anything else came over the socket. */
     private String sourceOfName(String entry) {
-        synchronized (runtimeNames) {
-            return runtimeNames.contains(entry) ? "runtime" : configNames.contains(entry) ? "config" : "runtime";
-        }
+        return configNames.contains(entry) ? "config" : "runtime";
     }
 
     private WebUser webUser(long uid) {
         String name = users.name(uid);
         boolean known = !name.equals(Long.toString(uid));
-        String source;
-        synchronized (runtimeUids) {
-            source = runtimeUids.contains(uid) ? "runtime" : configUids.contains(uid) ? "config" : "runtime";
-        }
-        return new WebUser(uid, known ? name : null, source);
+        return new WebUser(uid, known ? name : null, configUids.contains(uid) ? "config" : "runtime");
     }
 
     private long resolve(UserRef user) {

@@ -67,6 +67,7 @@ public final class Sensor implements AutoCloseable {
     private final Set<Long> configuredUids;
     private final SubscriberHub hub;
     private final ServerCommandLines serverLines;
+    private final ProcessTable processes;
     private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
     private final AlertSink alertSink = this::writeAlert;
@@ -92,6 +93,7 @@ public final class Sensor implements AutoCloseable {
         this.configuredUids = Set.copyOf(uids);
         this.serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
+        this.processes = table;
         // Read each seeded process from /proc now, while it is alive: by the
         // time a descendant's event names it as an ancestor it may be gone.
         this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
@@ -140,7 +142,7 @@ public final class Sensor implements AutoCloseable {
         } catch (NativeException e) {
             engine.close();
             probes.close();
-            throw new BpfException("ring: " + e.getMessage(), 0);
+            throw new BpfException(e.getMessage(), e.errno()); // already "ring: ...: ERRNO (text)"
         } catch (SpawnwatchException | RuntimeException e) {
             engine.close();
             probes.close();
@@ -181,14 +183,14 @@ public final class Sensor implements AutoCloseable {
 
     private void onRecord(MemorySegment data, long offset, int length) {
         if (!event.wrap(data, offset)) {
-            unknownRecords.incrementAndGet();
+            bump(unknownRecords);
             return;
         }
         if (event.record().match() == ProcessDescriptor.MATCH_CANDIDATE && !recogniseServer()) {
-            candidatesIgnored.incrementAndGet();
+            bump(candidatesIgnored);
             return;
         }
-        events.incrementAndGet();
+        bump(events);
         // Build the event document only when someone reads it: --events, or a
         // client following `spawnwatch events`.
         if (options.emitEvents() || (hub != null && hub.hasEventSubscribers())) {
@@ -198,10 +200,21 @@ public final class Sensor implements AutoCloseable {
             engine.evaluate(event, alertSink);
         } catch (RuntimeException e) {
             // A rule bug must not cost the following events: count, log, go on.
-            if (ruleErrors.getAndIncrement() < 10) {
+            if (bump(ruleErrors) <= 10) {
                 LOG.log(System.Logger.Level.ERROR, "rule evaluation failed; event skipped by the rules", e);
             }
         }
+    }
+
+    /**
+     * Counts on the reader thread, the only writer of these counters: a
+     * release store instead of a locked add (Agrona's single-writer counters);
+     * other threads read them with get(). Returns the new value.
+     */
+    private static long bump(AtomicLong counter) {
+        long next = counter.getPlain() + 1;
+        counter.setRelease(next);
+        return next;
     }
 
     /**
@@ -218,7 +231,7 @@ public final class Sensor implements AutoCloseable {
         int pid = event.record().pid();
         try {
             filter.addRoot(pid);
-            serversRecognised.incrementAndGet();
+            bump(serversRecognised);
             LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
                     + ") as a web server: its command line contains '" + fragment + "'");
         } catch (BpfException e) {
@@ -228,19 +241,19 @@ public final class Sensor implements AutoCloseable {
     }
 
     private void writeAlert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
-        alerts.incrementAndGet();
+        bump(alerts);
         try {
             JsonGenerator g = output.begin();
             ecs.writeAlert(g, event, rule, repeatsSuppressed);
             byte[] line = output.finish(g);
             if (!output.write(line)) {
-                outputErrors.incrementAndGet();
+                bump(outputErrors);
             }
             if (hub != null) {
                 hub.publishAlert(line);
             }
         } catch (IOException e) {
-            outputErrors.incrementAndGet();
+            bump(outputErrors);
         }
     }
 
@@ -250,13 +263,13 @@ public final class Sensor implements AutoCloseable {
             ecs.writeEvent(g, event);
             byte[] line = output.finish(g);
             if (options.emitEvents() && !output.write(line)) {
-                outputErrors.incrementAndGet();
+                bump(outputErrors);
             }
             if (hub != null) {
                 hub.publishEvent(line);
             }
         } catch (IOException e) {
-            outputErrors.incrementAndGet();
+            bump(outputErrors);
         }
     }
 
@@ -337,6 +350,7 @@ public final class Sensor implements AutoCloseable {
         all.put("alerts", alerts.get());
         all.put("rule_errors", ruleErrors.get());
         all.put("servers_recognised", serversRecognised.get());
+        all.put("process_table_evictions", processes.evictions());
         all.put("candidates_ignored", candidatesIgnored.get());
         all.put("unknown_records", unknownRecords.get());
         all.put("output_written", output.written());

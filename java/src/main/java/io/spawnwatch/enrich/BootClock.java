@@ -1,8 +1,8 @@
 package io.spawnwatch.enrich;
 
+import io.spawnwatch.sys.LibC;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
@@ -15,8 +15,7 @@ import java.lang.invoke.MethodHandle;
 public final class BootClock {
     private static final int CLOCK_REALTIME = 0;
     private static final int CLOCK_BOOTTIME = 7;
-    private static final MethodHandle CLOCK_GETTIME = Linker.nativeLinker().downcallHandle(
-            Linker.nativeLinker().defaultLookup().findOrThrow("clock_gettime"),
+    private static final MethodHandle CLOCK_GETTIME = LibC.downcall("clock_gettime", false,
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
 
     private volatile long offsetNanos;
@@ -53,12 +52,6 @@ public final class BootClock {
         return bootNanos + offsetNanos;
     }
 
-    /** The current CLOCK_BOOTTIME, to measure kernel-to-user latency. */
-    public static long bootNanosNow() {
-        try (Arena arena = Arena.ofConfined()) {
-            return now(CLOCK_BOOTTIME, arena.allocate(16, 8));
-        }
-    }
 
     private static long now(int clock, MemorySegment ts) {
         try {
@@ -68,7 +61,7 @@ public final class BootClock {
             }
             return ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
         } catch (Throwable t) {
-            throw t instanceof RuntimeException r ? r : new IllegalStateException(t);
+            throw LibC.unexpected(t);
         }
     }
 }

@@ -181,11 +181,6 @@ public final class EnrichedEvent implements EventView {
         };
     }
 
-    /** The process table entry of the event's process, or null. */
-    public ProcessTable.Entry processEntry(int pid) {
-        return processes.get(pid);
-    }
-
     private CharSequence numberText(Field field) {
         long n = number(field);
         if (n == ABSENT) {

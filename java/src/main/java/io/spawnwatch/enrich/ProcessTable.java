@@ -57,10 +57,6 @@ public final class ProcessTable {
         public SegmentText workingDirectory(SegmentText out) {
             return out.wrap(cwd, 0, cwdLen);
         }
-
-        public boolean hasCommandLine() {
-            return cmdlineLen > 0;
-        }
     }
 
     private final Entry[] slots;

@@ -133,16 +133,6 @@ public final class FilterMaps {
         }
     }
 
-    /** The lineage entry of a pid as {root, depth}, or null. */
-    public int[] lineageOf(int pid) throws BpfException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(8);
-            if (!lineage.lookup(arena.allocateFrom(ValueLayout.JAVA_INT, pid), value)) {
-                return null;
-            }
-            return new int[] {value.get(ValueLayout.JAVA_INT, 0), value.get(ValueLayout.JAVA_INT, 4)};
-        }
-    }
 
     static MemorySegment commKey(Arena arena, String name) {
         byte[] bare = WebServerNames.bare(name).getBytes(StandardCharsets.UTF_8);

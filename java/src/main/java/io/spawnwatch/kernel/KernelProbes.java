@@ -206,9 +206,6 @@ public final class KernelProbes implements AutoCloseable {
         return nl < 0 ? message : message.substring(0, nl);
     }
 
-    public BpfObject object() {
-        return object;
-    }
 
     public BpfMap map(String name) throws BpfException {
         return object.map(name);

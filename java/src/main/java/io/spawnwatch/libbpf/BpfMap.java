@@ -31,13 +31,7 @@ public final class BpfMap {
         return LibBpf.bpf_map__fd(map);
     }
 
-    public int keySize() {
-        return LibBpf.bpf_map__key_size(map);
-    }
 
-    public int valueSize() {
-        return LibBpf.bpf_map__value_size(map);
-    }
 
     public int maxEntries() {
         return LibBpf.bpf_map__max_entries(map);

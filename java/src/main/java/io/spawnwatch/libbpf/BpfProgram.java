@@ -30,9 +30,6 @@ public final class BpfProgram {
         }
     }
 
-    public boolean autoload() {
-        return LibBpf.bpf_program__autoload(program);
-    }
 
     /** Attaches to the hook its SEC() names. */
     public BpfLink attach() throws BpfException {

@@ -1,28 +1,23 @@
 package io.spawnwatch.libbpf;
 
 import io.spawnwatch.libbpf.jextract.LibBpf;
-import java.lang.foreign.Arena;
+import io.spawnwatch.sys.LibC;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * Downcalls for the libbpf functions that report failure as NULL plus errno.
  * The generated bindings cannot see errno (the JVM may clobber it between the
  * call and a later read), so these capture it with
- * {@code Linker.Option.captureCallState("errno")} into a segment owned by each
- * call: never one shared static segment, which would race between threads.
+ * {@code Linker.Option.captureCallState("errno")} into the calling thread's
+ * segment, {@link LibC#callState()}: never one shared static segment, which
+ * would race between threads.
  */
 final class ErrnoCalls {
     private static final Linker LINKER = Linker.nativeLinker();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
 
     private static final MethodHandle OPEN_MEM = LINKER.downcallHandle(
@@ -45,22 +40,22 @@ final class ErrnoCalls {
     }
 
     static Result openMem(MemorySegment buf, long size, MemorySegment opts) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
+        MemorySegment state = LibC.callState();
+        try {
             MemorySegment obj = (MemorySegment) OPEN_MEM.invokeExact(state, buf, size, opts);
-            return new Result(obj, (int) ERRNO.get(state, 0L));
+            return new Result(obj, LibC.errno(state));
         } catch (Throwable t) {
-            throw new AssertionError("bpf_object__open_mem downcall", t);
+            throw LibC.unexpected(t);
         }
     }
 
     static Result attach(MemorySegment program) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
+        MemorySegment state = LibC.callState();
+        try {
             MemorySegment link = (MemorySegment) PROGRAM_ATTACH.invokeExact(state, program);
-            return new Result(link, (int) ERRNO.get(state, 0L));
+            return new Result(link, LibC.errno(state));
         } catch (Throwable t) {
-            throw new AssertionError("bpf_program__attach downcall", t);
+            throw LibC.unexpected(t);
         }
     }
 }

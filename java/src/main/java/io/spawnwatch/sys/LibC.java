@@ -206,7 +206,7 @@ public final class LibC {
      * A downcall handle declares {@code Throwable}, but a native function cannot
      * throw: anything here is a JVM-level problem, passed on unchanged.
      */
-    static RuntimeException unexpected(Throwable t) {
+    public static RuntimeException unexpected(Throwable t) {
         if (t instanceof RuntimeException e) {
             throw e;
         }

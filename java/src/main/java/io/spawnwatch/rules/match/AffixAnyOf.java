@@ -2,11 +2,7 @@ package io.spawnwatch.rules.match;
 
 import static io.spawnwatch.rules.match.CaseFolding.maybeFold;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -27,9 +23,7 @@ public final class AffixAnyOf implements TextPredicate {
     private final boolean suffix;
     private final boolean cased;
     private final int literals;
-    private final byte[] asciiClass = new byte[128];
-    private final char[] otherChars;
-    private final int[] otherClass;
+    private final CharClasses classes;
     private final int width;
     private final int[] next;
     private final boolean[] terminal;
@@ -38,25 +32,8 @@ public final class AffixAnyOf implements TextPredicate {
         this.suffix = suffix;
         this.cased = cased;
         this.literals = folded.size();
-        List<Character> others = new ArrayList<>();
-        int cls = 1; // 0: a char no literal has
-        Map<Character, Integer> classOf = new HashMap<>();
-        for (char ch : alphabet) {
-            classOf.put(ch, cls);
-            if (ch < 128) {
-                asciiClass[ch] = (byte) cls;
-            } else {
-                others.add(ch);
-            }
-            cls++;
-        }
-        this.width = cls;
-        this.otherChars = new char[others.size()];
-        this.otherClass = new int[others.size()];
-        for (int i = 0; i < others.size(); i++) {
-            otherChars[i] = others.get(i);
-            otherClass[i] = classOf.get(others.get(i));
-        }
+        this.classes = new CharClasses(alphabet);
+        this.width = classes.count();
         this.next = new int[states * width];
         this.terminal = new boolean[states];
         int used = ROOT + 1;
@@ -64,7 +41,7 @@ public final class AffixAnyOf implements TextPredicate {
             int s = ROOT;
             for (int k = 0; k < lit.length(); k++) {
                 char ch = lit.charAt(suffix ? lit.length() - 1 - k : k);
-                int cell = s * width + classOf.get(ch);
+                int cell = s * width + classes.of(ch);
                 if (next[cell] == DEAD) {
                     next[cell] = used++;
                 }
@@ -98,13 +75,6 @@ public final class AffixAnyOf implements TextPredicate {
         return new AffixAnyOf(literals, suffix, cased, alphabet, states);
     }
 
-    private int classOf(char ch) {
-        if (ch < 128) {
-            return asciiClass[ch];
-        }
-        int i = Arrays.binarySearch(otherChars, ch);
-        return i >= 0 ? otherClass[i] : 0;
-    }
 
     @Override
     public boolean test(CharSequence value) {
@@ -115,7 +85,7 @@ public final class AffixAnyOf implements TextPredicate {
         final int n = value.length();
         int s = ROOT;
         for (int k = 0; k < n; k++) {
-            s = table[s * w + classOf(maybeFold(value.charAt(suffix ? n - 1 - k : k), c))];
+            s = table[s * w + classes.of(maybeFold(value.charAt(suffix ? n - 1 - k : k), c))];
             if (s == DEAD) {
                 return false;
             }

@@ -4,7 +4,6 @@ import static io.spawnwatch.rules.match.CaseFolding.maybeFold;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +20,7 @@ public final class ContainsAnyOf implements TextPredicate {
     static final int MAX_CELLS = 4 << 20;
 
     private final int alphabetSize;
-    private final byte[] asciiClass = new byte[128];
-    private final char[] otherChars;
-    private final int[] otherClass;
+    private final CharClasses classes;
     private final int[] next;
     private final boolean[] accepting;
     private final boolean cased;
@@ -32,25 +29,8 @@ public final class ContainsAnyOf implements TextPredicate {
     private ContainsAnyOf(List<String> needles, boolean cased, TreeSet<Character> alphabet, Trie trie) {
         this.cased = cased;
         this.needles = needles.size();
-        int cls = 1;
-        List<Character> others = new ArrayList<>();
-        Map<Character, Integer> classOf = new HashMap<>();
-        for (char ch : alphabet) {
-            classOf.put(ch, cls);
-            if (ch < 128) {
-                asciiClass[ch] = (byte) cls;
-            } else {
-                others.add(ch);
-            }
-            cls++;
-        }
-        this.alphabetSize = cls;
-        this.otherChars = new char[others.size()];
-        this.otherClass = new int[others.size()];
-        for (int i = 0; i < others.size(); i++) {
-            otherChars[i] = others.get(i);
-            otherClass[i] = classOf.get(others.get(i));
-        }
+        this.classes = new CharClasses(alphabet);
+        this.alphabetSize = classes.count();
         int states = trie.children.size();
         this.next = new int[states * alphabetSize];
         this.accepting = new boolean[states];
@@ -61,7 +41,7 @@ public final class ContainsAnyOf implements TextPredicate {
         }
         for (Map.Entry<Character, Integer> e : trie.children.get(0).entrySet()) {
             int s = e.getValue();
-            next[classOf.get(e.getKey())] = s;
+            next[classes.of(e.getKey())] = s;
             fail[s] = 0;
             queue.add(s);
         }
@@ -75,7 +55,7 @@ public final class ContainsAnyOf implements TextPredicate {
                 next[s * alphabetSize + c] = next[fail[s] * alphabetSize + c];
             }
             for (Map.Entry<Character, Integer> e : trie.children.get(s).entrySet()) {
-                int c = classOf.get(e.getKey());
+                int c = classes.of(e.getKey());
                 int t = e.getValue();
                 fail[t] = next[fail[s] * alphabetSize + c];
                 next[s * alphabetSize + c] = t;
@@ -111,13 +91,6 @@ public final class ContainsAnyOf implements TextPredicate {
         return new ContainsAnyOf(needles, cased, alphabet, trie);
     }
 
-    private int classOf(char ch) {
-        if (ch < 128) {
-            return asciiClass[ch];
-        }
-        int i = Arrays.binarySearch(otherChars, ch);
-        return i >= 0 ? otherClass[i] : 0;
-    }
 
     @Override
     public boolean test(CharSequence value) {
@@ -126,7 +99,7 @@ public final class ContainsAnyOf implements TextPredicate {
         final boolean c = cased;
         int s = 0;
         for (int i = 0, n = value.length(); i < n; i++) {
-            s = dfa[s * width + classOf(maybeFold(value.charAt(i), c))];
+            s = dfa[s * width + classes.of(maybeFold(value.charAt(i), c))];
             if (accepting[s]) {
                 return true;
             }

@@ -59,7 +59,7 @@ final class CheckCommands {
         CommandSpec spec;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Resolve %lists% against this configuration's detection section.")
+                description = "Resolve %%lists%% against this configuration's detection section.")
         Path config;
 
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Rule or exceptions files.")

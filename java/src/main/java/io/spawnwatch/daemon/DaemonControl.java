@@ -10,6 +10,7 @@ import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.WebServerNames;
+import io.spawnwatch.rules.EngineStats;
 import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.RuleError;
 import io.spawnwatch.rules.RuleMetadata;
@@ -84,10 +85,12 @@ final class DaemonControl implements SensorControl {
         }
         long userDrops = c.get("ring_invalid") + c.get("handler_errors") + c.get("unknown_records")
                 + c.get("output_errors") + c.get("rule_errors");
-        int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
+        EngineStats engine = sensor.engine().stats();
+        int enabled = (int) engine.rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
-                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString());
+                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
+                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine));
     }
 
     @Override
@@ -109,8 +112,13 @@ final class DaemonControl implements SensorControl {
             rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
                     "suppressed_by_exception", r.suppressedByException(), "suppressed_by_rarity",
                     r.suppressedByRarity(), "suppressed_by_new_terms", r.suppressedByNewTerms(),
-                    "suppressed_by_dedup", r.suppressedByDedup()));
+                    "suppressed_by_dedup", r.suppressedByDedup(), "held_back", r.heldBack(),
+                    "slow_evaluations", r.slowEvaluations(), "slowest_evaluation_micros", r.slowestNanos() / 1000));
         }
+        EngineStats.AlertBounds bounds = sensor.engine().stats().bounds();
+        hooks.put("alert_bounds", ordered("per_rule", bounds.perRule(), "per_web_server", bounds.perWebServer(),
+                "window_seconds", bounds.window().toSeconds(), "held_by_rule", bounds.heldByRule(),
+                "held_by_web_server", bounds.heldByWebServer(), "web_server_evictions", bounds.serverEvictions()));
         Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
         sinks.put("output", ordered("written", c.get("output_written"), "errors", c.get("output_errors"),
                 "alerts", c.get("alerts"), "events", c.get("events")));

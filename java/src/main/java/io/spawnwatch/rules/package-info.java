@@ -48,7 +48,8 @@
  * and fields our events never carry (DestinationHostname, hashes, Windows
  * fields, network fields in process_creation rules).
  *
- * <p>Semantics worth knowing: {@code re} is a Java regex searched anywhere in
+ * <p>Semantics worth knowing: {@code re} is an RE2 regex (linear time; no
+ * backreferences or lookaround, refused at load) searched anywhere in
  * the value (case-sensitive unless {@code i}); base64 and base64offset values
  * are matched case-sensitively (base64 is); {@code neq} needs the field present
  * (combine with {@code |exists: false} for absence); an IPv4-mapped IPv6

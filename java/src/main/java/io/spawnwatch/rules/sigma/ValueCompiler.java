@@ -1,5 +1,7 @@
 package io.spawnwatch.rules.sigma;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.match.CidrSet;
 import io.spawnwatch.rules.match.FieldMatchers;
@@ -15,8 +17,6 @@ import io.spawnwatch.rules.yaml.YamlTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.SequenceNode;
 
@@ -190,7 +190,8 @@ public final class ValueCompiler {
 
     private static Matcher regex(Field field, String name, Modifiers mods, List<String> values, boolean all,
             int line) {
-        int flags = (mods.has(Modifier.I) ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
+        // RE2 syntax, evaluated in linear time (see RegexPredicate for why).
+        int flags = (mods.has(Modifier.I) ? Pattern.CASE_INSENSITIVE : 0)
                 | (mods.has(Modifier.M) ? Pattern.MULTILINE : 0)
                 | (mods.has(Modifier.S) ? Pattern.DOTALL : 0);
         List<TextPredicate> preds = new ArrayList<>();
@@ -199,7 +200,8 @@ public final class ValueCompiler {
                 preds.add(new RegexPredicate(Pattern.compile(v, flags)));
             } catch (PatternSyntaxException e) {
                 throw new YamlException(line, "field " + name + "|re: invalid regular expression '" + v + "': "
-                        + e.getDescription());
+                        + e.getDescription() + " (regular expressions use RE2 syntax, evaluated in linear time:"
+                        + " no backreferences, no lookaround)");
             }
         }
         return new FieldMatchers.Text(field, all ? TextPredicates.allOf(preds) : TextPredicates.anyOf(preds));

@@ -31,6 +31,7 @@ import java.util.Set;
  * kernel maps, the rule engine's atomic swap), and none touches the event path.
  */
 final class DaemonControl implements SensorControl {
+    private static final System.Logger LOG = System.getLogger(DaemonControl.class.getName());
     static final String VERSION = "0.1.0";
 
     private final Sensor sensor;
@@ -44,6 +45,7 @@ final class DaemonControl implements SensorControl {
     private final RateMeter alertRate = new RateMeter(10);
     private final Set<String> configNames;
     private final Set<Long> configUids;
+    private Set<String> loggedWarnings = Set.of(); // only the ticker thread
 
     DaemonControl(Sensor sensor, SensorConfig config, Path configPath, SubscriberHub hub, Runnable stop) {
         this.sensor = sensor;
@@ -63,6 +65,21 @@ final class DaemonControl implements SensorControl {
         long now = System.nanoTime();
         eventRate.sample(sensor.eventCount(), now);
         alertRate.sample(sensor.alertCount(), now);
+    }
+
+    /**
+     * Called every few seconds by the daemon: logs each status warning that is
+     * new or changed since the last call, so the log tells what status shows
+     * (the reader thread itself never logs).
+     */
+    void logWarnings() {
+        List<String> now = EngineWarnings.of(sensor.engine().stats());
+        for (String w : now) {
+            if (!loggedWarnings.contains(w)) {
+                LOG.log(System.Logger.Level.WARNING, w);
+            }
+        }
+        loggedWarnings = Set.copyOf(now);
     }
 
     @Override

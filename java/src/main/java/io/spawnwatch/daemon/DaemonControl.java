@@ -54,7 +54,8 @@ final class DaemonControl implements SensorControl {
         this.hub = hub;
         this.users = sensor.users();
         this.exceptions = new ExceptionStore(Path.of(config.rules().exceptions() == null
-                ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()));
+                ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()),
+                config.control().socketGroup() == null ? -1 : config.control().socketGroup());
         this.stop = stop;
         this.configNames = Set.copyOf(config.webServers().names());
         this.configUids = sensor.configuredUids();
@@ -178,11 +179,20 @@ final class DaemonControl implements SensorControl {
 
     @Override
     public ReloadResult reloadRules() {
-        try {
-            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), "rules not reloaded");
-        } catch (ConfigException e) {
-            throw new SensorException.Rejected(e.getMessage());
+        // Under the exceptions' lock: a reload re-reads the file, an add must not land in between.
+        synchronized (exceptions) {
+            exceptions.invalidate();
+            try {
+                RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
+                if (!sources.unreadable().isEmpty()) {
+                    throw new SensorException.Rejected("rules not reloaded: " + sources.unreadable().size()
+                            + " error(s); the running rules are unchanged",
+                            sources.unreadable().stream().map(RuleError::toString).toList());
+                }
+                return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), "rules not reloaded");
+            } catch (ConfigException e) {
+                throw new SensorException.Rejected(e.getMessage());
+            }
         }
     }
 
@@ -265,39 +275,39 @@ final class DaemonControl implements SensorControl {
             find(spec.rule());
         }
         try {
-            return commit(exceptions.add(spec));
+            return exceptions.add(spec, engineSide);
         } catch (IOException e) {
             throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; nothing was changed", e);
         }
     }
 
     @Override
     public AlertException removeException(String id) {
         try {
-            ExceptionStore.Pending pending = exceptions.remove(id);
-            if (pending == null) {
+            AlertException removed = exceptions.remove(id, engineSide);
+            if (removed == null) {
                 throw new SensorException.NotFound("no exception with id " + id);
             }
-            return commit(pending);
+            return removed;
         } catch (IOException e) {
             throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; nothing was changed", e);
         }
     }
 
-    /** Compiles the changed list with the current rules; writes the file only when it compiles. */
-    private AlertException commit(ExceptionStore.Pending pending) throws IOException {
-        try {
-            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            RuleSource changed = pending.source(exceptions.file());
-            applied(sensor.engine().reload(sources.rules(), changed), "exception not applied");
-            exceptions.write(pending.text());
-            return pending.exception();
-        } catch (ConfigException e) {
-            throw new SensorException.Rejected(e.getMessage());
+    /** How an exceptions edit reaches the running engine: only the changed entry is compiled. */
+    private final ExceptionStore.Engine engineSide = new ExceptionStore.Engine() {
+        @Override
+        public void add(RuleSource entries) {
+            applied(sensor.engine().addExceptions(entries), "exception not applied");
         }
-    }
+
+        @Override
+        public void remove(String id) {
+            sensor.engine().removeException(id);
+        }
+    };
 
     @Override
     public void shutdown() {

@@ -29,14 +29,15 @@ public final class RuleCheck {
         List<RuleError> errors = new ArrayList<>();
         List<RuleSource> rules = new ArrayList<>();
         for (Path p : files) {
-            List<RuleSource> sources;
+            RuleSource.Read read;
             try {
-                sources = RuleSource.of(List.of(p));
+                read = RuleSource.read(List.of(p));
             } catch (IOException e) {
                 errors.add(new RuleError(p.toString(), 0, "cannot read: " + e.getMessage()));
                 continue;
             }
-            for (RuleSource s : sources) {
+            errors.addAll(read.unreadable());
+            for (RuleSource s : read.sources()) {
                 if (isExceptionsFile(s.text())) {
                     errors.addAll(ExceptionList.parse(s.name(), s.text(), config, null).errors());
                 } else {

@@ -72,6 +72,10 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicLong> exceptionHits = new ConcurrentHashMap<>();
     private final List<RuleError> loadErrors;
     private volatile RuleSet active;
+    /** Serialises every change of {@link #active}: reloads and exception edits never lose each other. */
+    private final Object swapLock = new Object();
+    /** The Sigma rules {@link #active} was bound from, to rebind with other exceptions without recompiling. */
+    private List<SigmaRule> compiledRules; // guarded by swapLock
     /** The rule whose detection runs now and since when (System.nanoTime); null between rules. */
     private volatile CompiledRule evaluating;
     private volatile long evaluatingSince;
@@ -110,6 +114,7 @@ public final class RuleEngine implements AutoCloseable {
         ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
         engine.loadErrors.addAll(compiled.errors());
         engine.loadErrors.addAll(ex.errors());
+        engine.compiledRules = compiled.rules();
         engine.active = engine.bind(compiled.rules(), ex.list(), config);
         return engine;
     }
@@ -267,6 +272,57 @@ public final class RuleEngine implements AutoCloseable {
      * suppression bounds are fixed while running: changing them is an error.
      */
     public ReloadResult reload(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
+        synchronized (swapLock) {
+            return reloadLocked(config, rules, exceptions);
+        }
+    }
+
+    /**
+     * Adds exceptions to the running set without recompiling the rules: the
+     * cost of an add does not grow with the rules or with the exceptions
+     * already there (beyond binding each rule's list).
+     *
+     * @param entries an exceptions file holding only the new entries
+     * @return applied, or not applied with every error (nothing changes then)
+     */
+    public ReloadResult addExceptions(RuleSource entries) {
+        synchronized (swapLock) {
+            RuleSet current = active;
+            ExceptionList.Loaded added = ExceptionList.parse(entries.name(), entries.text(), current.config(),
+                    current.byId().keySet());
+            List<RuleError> errors = new ArrayList<>(added.errors());
+            for (ExceptionList.Entry e : added.list().entries()) {
+                if (current.exceptions().find(e.id()) != null) {
+                    errors.add(new RuleError(entries.name(), 0, "duplicate exception id '" + e.id() + "'"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                return new ReloadResult(false, current.byId().size(), errors);
+            }
+            active = bind(compiledRules, current.exceptions().plus(added.list()), current.config());
+            return new ReloadResult(true, current.byId().size(), List.of());
+        }
+    }
+
+    /** Removes one exception from the running set; false when there is none with that id. */
+    public boolean removeException(String id) {
+        synchronized (swapLock) {
+            RuleSet current = active;
+            if (current.exceptions().find(id) == null) {
+                return false;
+            }
+            active = bind(compiledRules, current.exceptions().without(id), current.config());
+            exceptionHits.remove(id);
+            return true;
+        }
+    }
+
+    /** How many exceptions are in force. */
+    public int exceptionCount() {
+        return active.exceptions().entries().size();
+    }
+
+    private ReloadResult reloadLocked(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
         DetectionConfig old = active.config();
         List<RuleError> errors = new ArrayList<>();
         if (!java.util.Objects.equals(old.statePath(), config.statePath())
@@ -289,6 +345,7 @@ public final class RuleEngine implements AutoCloseable {
             return new ReloadResult(false, active.byId().size(), errors);
         }
         RuleSet next = bind(compiled.rules(), ex.list(), config);
+        compiledRules = compiled.rules();
         synchronized (stateLock) {
             if (!config.alertBounds().equals(bounds)) {
                 bounds = config.alertBounds();

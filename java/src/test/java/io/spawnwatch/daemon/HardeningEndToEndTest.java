@@ -1,0 +1,129 @@
+package io.spawnwatch.daemon;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spawnwatch.kernel.KernelTestSupport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The issue's attacks and faults against the real daemon, as its own process
+ * with the real BPF object and a fake web server (a symlink named nginx to
+ * bash).
+ */
+@Tag("kernel")
+class HardeningEndToEndTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String REDOS_RULE_ID = "0b7c2a51-1d1e-4c77-9a49-5a0f7b8f3c11";
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void kernel() {
+        KernelTestSupport.requireKernel();
+    }
+
+    private String config() {
+        return """
+                rules:
+                  paths: [%s]
+                  exceptions: %s
+                detection:
+                  state_path: %s
+                """.formatted(dir.resolve("rules.d"), dir.resolve("var/exceptions.yml"),
+                dir.resolve("var/lib/baselines.db"));
+    }
+
+    @Test
+    void shouldKeepDeliveringEventsAfterTheIssuesBacktrackingRegexInput() throws Exception {
+        Files.createDirectories(dir.resolve("rules.d"));
+        Files.writeString(dir.resolve("rules.d/redos.yml"), """
+                title: Copied from the internet
+                id: %s
+                level: high
+                logsource: {product: linux, category: process_creation}
+                detection:
+                    sel:
+                        CommandLine|re: '(.*a){11}!x'
+                    condition: sel
+                """.formatted(REDOS_RULE_ID));
+        try (DaemonProcess d = DaemonProcess.start(dir, config(), "022");
+                FakeWebServer nginx = new FakeWebServer("nginx")) {
+            d.awaitLog("ready:", Duration.ofSeconds(60));
+            assertTrue(d.logText().contains("8 rules loaded, 0 refused"), d.logText());
+            nginx.run("/bin/true " + "a".repeat(1000) + "!; true");
+            for (int i = 0; i < 20; i++) {
+                nginx.run("/bin/echo after-redos-" + i + " >/dev/null; /bin/true after-redos-" + i + "; true");
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            int seen = 0;
+            while (System.nanoTime() < deadline) {
+                seen = 0;
+                for (int i = 0; i < 20; i++) {
+                    seen += d.outputText().contains("\"/bin/true after-redos-" + i + "\"") ? 1 : 0;
+                }
+                if (seen == 20) {
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertEquals(20, seen, "execs reported after the regex input; log:\n" + d.logText());
+            assertTrue(d.outputText().contains("a".repeat(200) + "!"), "the attack's own exec is reported too");
+
+            DaemonProcess.Run status = d.cli("status", "--json");
+            assertEquals(0, status.code(), status.err());
+            JsonNode s = JSON.readTree(status.out());
+            assertEquals("[]", s.path("warnings").toString(), "nothing stuck or slow: " + s);
+            JsonNode rule = JSON.readTree(d.cli("stats", "--json").out()).path("rules").path(REDOS_RULE_ID);
+            assertEquals(0, rule.path("slow_evaluations").asLong(), rule.toString());
+            assertTrue(rule.path("evaluated").asLong() >= 21, rule.toString());
+
+            long start = System.nanoTime();
+            assertEquals(0, d.terminate(Duration.ofSeconds(10)));
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(millis < 5_000, "SIGTERM took " + millis + " ms");
+            assertTrue(d.logText().contains("stopped: every hook detached"), d.logText());
+        }
+    }
+
+    @Test
+    void shouldStopCleanlyOnSigtermDuringStartUp() throws Exception {
+        try (DaemonProcess d = DaemonProcess.start(dir, config(), "022")) {
+            d.awaitLog("rules loaded", Duration.ofSeconds(60)); // before the BPF load, the socket and "ready"
+            int code = d.terminate(Duration.ofSeconds(30));
+            assertEquals(0, code, d.logText());
+            assertTrue(d.logText().contains("stopped"), d.logText());
+            assertFalse(Files.exists(d.socket), "the socket file was left behind");
+        }
+    }
+
+    @Test
+    void shouldCreateItsFilesAndDirectoriesPrivateWhateverTheUmask() throws Exception {
+        try (DaemonProcess d = DaemonProcess.start(dir, config(), "000")) {
+            d.awaitLog("ready:", Duration.ofSeconds(60));
+            DaemonProcess.Run added = d.cli("exceptions", "add", "--rule", "*", "--match",
+                    "process.command_line=sh -c php -v");
+            assertEquals(0, added.code(), added.err());
+            assertEquals("rwx------", mode(dir.resolve("var/lib")));
+            assertEquals("rw-------", mode(dir.resolve("var/lib/baselines.db")));
+            assertEquals("rwx------", mode(dir.resolve("var")));
+            assertEquals("rw-------", mode(dir.resolve("var/exceptions.yml")));
+            assertEquals("rwx------", mode(dir.resolve("run")));
+            assertEquals(0, d.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    private static String mode(Path p) throws Exception {
+        return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+}

@@ -49,6 +49,24 @@ public final class RuleCheck {
         return List.copyOf(errors);
     }
 
+    /**
+     * The ids of the rules a configuration loads (built-in ones when
+     * {@code builtin}, then the files and directories in {@code paths}), for
+     * checking ids the configuration names. Unreadable files and refused rules
+     * contribute nothing.
+     */
+    public static java.util.Set<String> ruleIds(DetectionConfig config, boolean builtin, List<Path> paths)
+            throws IOException {
+        List<RuleSource> sources = new ArrayList<>();
+        if (builtin) {
+            sources.addAll(RuleSource.builtin());
+        }
+        sources.addAll(RuleSource.read(paths).sources());
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        RuleSetCompiler.compile(sources, config).rules().forEach(r -> ids.add(r.id()));
+        return ids;
+    }
+
     private static boolean isExceptionsFile(String text) {
         return Arrays.stream(text.split("\n")).anyMatch(l -> l.startsWith("exceptions:"));
     }

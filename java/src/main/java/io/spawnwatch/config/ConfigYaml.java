@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.rules.yaml.YamlTree;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.HashMap;
@@ -61,9 +62,10 @@ final class ConfigYaml {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new ConfigException("line " + (mark == null ? 0 : mark.getLine() + 1) + ": YAML syntax: " + problem);
+            throw new ConfigException("line " + (mark == null ? 0 : mark.getLine() + 1) + ": YAML syntax: "
+                    + YamlTree.oneLine(problem));
         } catch (YAMLException e) {
-            throw new ConfigException("YAML: " + e.getMessage());
+            throw new ConfigException("YAML: " + YamlTree.oneLine(e.getMessage()));
         }
         if (docs.isEmpty()) {
             return JsonNodeFactory.instance.objectNode();

@@ -62,6 +62,11 @@ final class LineClient implements AutoCloseable {
         out.flush();
     }
 
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     void sendLine(String line) throws IOException {
         send(line + "\n");
     }

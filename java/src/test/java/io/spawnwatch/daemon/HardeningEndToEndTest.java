@@ -123,6 +123,49 @@ class HardeningEndToEndTest {
         }
     }
 
+    @Test
+    void shouldLoadTheOtherRulesWhenOneFileIsLatin1AndOneConditionTooDeepAndRejectABadReload() throws Exception {
+        Files.createDirectories(dir.resolve("rules.d"));
+        Files.write(dir.resolve("rules.d/a-latin1.yml"), ("title: caf\u00e9\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        Files.writeString(dir.resolve("rules.d/b-deep.yml"), """
+                title: Deep
+                id: 6d1c2b1e-0000-4000-8000-0000000000d1
+                logsource: {product: linux, category: process_creation}
+                detection:
+                    sel:
+                        Image: /x
+                    condition: %s
+                """.formatted("(".repeat(3000) + "sel" + ")".repeat(3000)));
+        Files.writeString(dir.resolve("rules.d/c-good.yml"), """
+                title: Good
+                id: 6d1c2b1e-0000-4000-8000-0000000000d2
+                logsource: {product: linux, category: process_creation}
+                detection:
+                    sel:
+                        Image: /x
+                    condition: sel
+                """);
+        try (DaemonProcess d = DaemonProcess.start(dir, config(), "022")) {
+            d.awaitLog("ready:", Duration.ofSeconds(60));
+            String log = d.logText();
+            assertTrue(log.contains("rule file refused: " + dir.resolve("rules.d/a-latin1.yml")
+                    + ":1: line 1, column 11: not UTF-8 (byte 0xe9)"), log);
+            assertTrue(log.contains("nested deeper than 64 levels"), log);
+            assertTrue(log.contains("8 rules loaded, 2 refused"), log);
+            assertFalse(log.contains("StackOverflowError"), log);
+
+            DaemonProcess.Run reload = d.cli("rules", "reload");
+            assertEquals(1, reload.code(), reload.out());
+            assertTrue(reload.err().contains("rules not reloaded") && reload.err().contains("running rules are"
+                    + " unchanged"), reload.err());
+            DaemonProcess.Run status = d.cli("status", "--json");
+            assertEquals(0, status.code(), "the control thread survived the reload: " + status.err());
+            assertEquals(8, JSON.readTree(status.out()).path("rules_loaded").asInt());
+            assertEquals(0, d.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
     private static String mode(Path p) throws Exception {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }

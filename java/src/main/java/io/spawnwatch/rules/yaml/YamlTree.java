@@ -42,11 +42,16 @@ public final class YamlTree {
         } catch (MarkedYAMLException e) {
             Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
             String problem = e.getProblem() != null ? e.getProblem() : e.getMessage();
-            throw new YamlException(mark == null ? 0 : mark.getLine() + 1, "YAML syntax: " + problem);
+            throw new YamlException(mark == null ? 0 : mark.getLine() + 1, "YAML syntax: " + oneLine(problem));
         } catch (YAMLException e) {
-            throw new YamlException(0, "YAML: " + e.getMessage());
+            throw new YamlException(0, "YAML: " + oneLine(e.getMessage()));
         }
         return docs;
+    }
+
+    /** SnakeYAML's problem text on one line (some of its messages span several). */
+    public static String oneLine(String text) {
+        return String.valueOf(text).replaceAll("\\s+", " ").strip();
     }
 
     /** 1-based line of a node. */

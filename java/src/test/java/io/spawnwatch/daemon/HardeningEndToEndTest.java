@@ -33,7 +33,8 @@ class HardeningEndToEndTest {
         KernelTestSupport.requireKernel();
     }
 
-    private String config() {
+    private String config() throws java.io.IOException {
+        Files.createDirectories(dir.resolve("rules.d"));
         return """
                 rules:
                   paths: [%s]

@@ -167,6 +167,77 @@ class HardeningEndToEndTest {
         }
     }
 
+    @Test
+    void shouldHoldBackAFloodOfAlertsCountItInStatusAndSendTheCountInASummary() throws Exception {
+        String flood = "3a0f5d2e-6b1c-4e8f-9a7d-0c2b4e6f8a10";
+        Files.createDirectories(dir.resolve("rules.d"));
+        Files.writeString(dir.resolve("rules.d/flood.yml"), """
+                title: Flood
+                id: %s
+                level: medium
+                logsource: {product: linux, category: process_creation}
+                detection:
+                    sel:
+                        CommandLine|contains: sw-flood-
+                    condition: sel
+                """.formatted(flood));
+        String config = config() + "  alert_bounds: {per_rule: 5, per_web_server: 1000, window: 3s}\n";
+        try (DaemonProcess d = DaemonProcess.start(dir, config, "022");
+                FakeWebServer nginx = new FakeWebServer("nginx")) {
+            d.awaitLog("ready:", Duration.ofSeconds(60));
+            StringBuilder script = new StringBuilder();
+            for (int i = 0; i < 30; i++) { // unique command lines: repeat suppression does not apply
+                script.append("/bin/true sw-flood-").append(i).append("; ");
+            }
+            nginx.run(script + "true");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (alertsOf(d, flood).size() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            JsonNode status = JSON.readTree(d.cli("status", "--json").out());
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (status.path("alerts_held_back").asLong() < 25 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+                status = JSON.readTree(d.cli("status", "--json").out());
+            }
+            assertEquals(25, status.path("alerts_held_back").asLong(), status.toString());
+            assertTrue(status.path("warnings").toString().contains("alerts held back by the alert bounds: 25 over 5"
+                    + " per rule"), status.toString());
+            assertEquals(5, alertsOf(d, flood).size(), "only the bound's worth of alerts went out");
+
+            Thread.sleep(3500); // the window ends; the next event brings the summary
+            nginx.run("/bin/true sw-flood-late; true");
+            deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            JsonNode summary = null;
+            while (summary == null && System.nanoTime() < deadline) {
+                for (JsonNode a : alertsOf(d, flood)) {
+                    if (a.path("rule").path("name").asText().startsWith("Alerts held back: 25 alerts of rule Flood")) {
+                        summary = a;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            assertTrue(summary != null, "no summary alert:\n" + d.outputText());
+            assertEquals(25, summary.path("spawnwatch").path("repeats_suppressed").asLong(), summary.toString());
+            assertEquals(0, d.terminate(Duration.ofSeconds(30)));
+        }
+    }
+
+    private static java.util.List<JsonNode> alertsOf(DaemonProcess d, String ruleId) throws Exception {
+        java.util.List<JsonNode> out = new java.util.ArrayList<>();
+        for (String line : d.outputText().split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            JsonNode doc = JSON.readTree(line);
+            if ("alert".equals(doc.path("event").path("kind").asText())
+                    && ruleId.equals(doc.path("rule").path("id").asText())) {
+                out.add(doc);
+            }
+        }
+        return out;
+    }
+
     private static String mode(Path p) throws Exception {
         return java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
     }

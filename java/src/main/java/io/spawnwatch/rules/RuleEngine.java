@@ -96,6 +96,15 @@ public final class RuleEngine implements AutoCloseable {
         return List.copyOf(loadErrors);
     }
 
+    /**
+     * Evaluates one event into {@code matches}, cleared first: the sensor's form, one reusable list per reader,
+     * read once this returns.
+     */
+    public void evaluate(EventView event, RuleMatches matches) {
+        matches.clear();
+        evaluate(event, (AlertSink) matches);
+    }
+
     /** Evaluates one event; see the class comment for the pipeline. */
     public void evaluate(EventView event, AlertSink sink) {
         final CompiledRule[] rules = active.forType(event.type());

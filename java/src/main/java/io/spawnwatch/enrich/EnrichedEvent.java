@@ -252,15 +252,21 @@ public final class EnrichedEvent implements EventView {
         return text.length() == 0 ? null : text;
     }
 
-    /** "nginx > sh > curl": the web server down to this process, from the process table. */
+    /**
+     * "nginx > sh > curl": the web server down to this process, from the process table. Where an ancestor is
+     * not known (yet: its /proc read is pending), the direct parent's name comes from the record, the root's
+     * from the table, and the levels between that no one knows are "?" each (the kernel gives the depth).
+     */
     private CharSequence chain() {
         int[] pids = chainPids;
         int n = 0;
         int root = record.lineageRoot();
         int pid = record.ppid();
+        boolean reachedRoot = false;
         while (n < MAX_CHAIN - 1 && pid > 1) {
             pids[n++] = pid;
             if (pid == root) {
+                reachedRoot = true;
                 break;
             }
             ProcessTable.Entry e = process(pid);
@@ -271,9 +277,24 @@ public final class EnrichedEvent implements EventView {
         }
         StringBuilder chain = formatted[Field.LINEAGE_CHAIN.ordinal()];
         chain.setLength(0);
+        int depth = record.lineageDepth();
+        if (!reachedRoot && depth > n && n < MAX_CHAIN - 1) {
+            ProcessTable.Entry r = processes.peek(root);
+            chain.append(r == null ? "?" : r.name(chainName)).append(" > ");
+            for (int missing = depth - n - 1; missing > 0; missing--) {
+                chain.append("? > ");
+            }
+        }
         for (int i = n - 1; i >= 0; i--) {
             ProcessTable.Entry e = processes.peek(pids[i]); // read just above
-            chain.append(e == null ? "?" : e.name(chainName)).append(" > ");
+            if (e != null) {
+                chain.append(e.name(chainName));
+            } else if (pids[i] == record.ppid()) {
+                chain.append(record.parentComm(chainName));
+            } else {
+                chain.append('?');
+            }
+            chain.append(" > ");
         }
         return chain.append(record.comm(chainName));
     }

@@ -63,6 +63,27 @@ class SlowReadsTest {
     }
 
     @Test
+    void shouldNameAPendingParentFromTheRecordInTheLineageChain() throws Exception {
+        ProcessTable table = new ProcessTable(64, proc);
+        ContainerIds containers = new ContainerIds(proc);
+        try (SlowReads slow = new SlowReads(table, containers, new ProcFs(proc))) {
+            EnrichedEvent ev = new EnrichedEvent(table, new UserNames(proc.resolve("passwd")), containers,
+                    new BootClock(), slow);
+            // the master exec'd under our eyes; its worker (200) was forked, never exec'd, and /proc lacks it
+            assertTrue(ev.wrap(TestRecords.exec(100, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/x",
+                    0, 100, 0, "php-fpm: master process"), 0));
+            table.recordExec(ev.exec());
+            assertTrue(ev.wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/", "/x", 33, 100,
+                    2, "sh", "-c", "id"), 0));
+            assertEquals("php-fpm8.2 > php-fpm8.2 > sh", ev.text(Field.LINEAGE_CHAIN).toString());
+            assertTrue(ev.enrichmentPending());
+            assertTrue(ev.wrap(TestRecords.exec(400, 300, "id", "sh", "/usr/bin/id", "/", "/x", 33, 100, 3, "id"), 0));
+            assertEquals("php-fpm8.2 > ? > sh > id", ev.text(Field.LINEAGE_CHAIN).toString(),
+                    "the shell is not in the table either (not recorded here): its parent is unknown");
+        }
+    }
+
+    @Test
     void shouldAskOnceForAGoneProcessAndThenStopSayingPending() throws Exception {
         ProcessTable table = new ProcessTable(64, proc);
         ContainerIds containers = new ContainerIds(proc);

@@ -357,7 +357,7 @@ class CliTest {
         Run since = cli("alerts", "--since", "yesterday");
         assertEquals(2, since.code());
         assertEquals("spawnwatch: Invalid value for option '--since': 'yesterday' is not a duration: use e.g. 30s,"
-                + " 15m, 2h, 1d or 1h30m\nTry 'spawnwatch alerts --help' for more information.\n", since.err());
+                + " 15m, 2h, 1d, 2w or 1h30m\nTry 'spawnwatch alerts --help' for more information.\n", since.err());
         Run filter = cli("events", "--filter", "process.name");
         assertEquals(2, filter.code());
         assertEquals("spawnwatch: --filter: filter 'process.name' is not FIELD=VALUE, FIELD!=VALUE or FIELD~TEXT with"

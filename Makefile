@@ -50,8 +50,9 @@ $(LAYOUT_TABLE): bpf/layout_table.c $(CONTRACT)
 	$(CC) -O0 -Wall -Ibpf $< -o $(BUILD)/bpf/layout_table
 	$(BUILD)/bpf/layout_table > $@
 
-$(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES)
+$(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES) java/check-jar.sh
 	$(MVN) -pl java -am package -DskipTests
+	java/check-jar.sh $@
 
 $(LAUNCHER): $(JAR) java/spawnwatch.sh java/cds-train.sh
 	@mkdir -p $(dir $@)
@@ -69,6 +70,7 @@ run: setup $(LAUNCHER)
 
 test: setup $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)
 	mvn -B install
+	java/check-jar.sh $(JAR)
 	$(MAKE) image-test
 
 unit-test: $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)

@@ -161,9 +161,9 @@ public final class KernelProbes implements AutoCloseable {
         if (e.errno() == 0) {
             return firstLine(e.getMessage());
         }
-        String errno = io.spawnwatch.libbpf.Errno.describe(e.errno());
+        String errno = io.spawnwatch.sys.Errno.describe(e.errno());
         boolean expected = e.errno() == io.spawnwatch.sys.Errno.EPERM || e.errno() == io.spawnwatch.sys.Errno.ENOENT
-                || e.errno() == 95 || e.errno() == 524;
+                || e.errno() == io.spawnwatch.sys.Errno.EOPNOTSUPP || e.errno() == io.spawnwatch.sys.Errno.ENOTSUPP;
         return expected ? errno + ", " + likelyCause : errno;
     }
 

@@ -33,7 +33,10 @@
  * <h2>Sigma support</h2>
  * Supported: logsource product linux, categories process_creation and
  * network_connection; search identifiers as maps (AND) or lists of maps (OR);
- * value lists (OR); case-insensitive matching; {@code *} and {@code ?} with
+ * value lists (OR); case-insensitive matching (ASCII letters fold; values
+ * may hold any Unicode, compared as the UTF-8 bytes the kernel sends, so a
+ * non-ASCII letter matches in its own case and {@code ?} or a regex {@code .}
+ * stand for one byte); {@code *} and {@code ?} with
  * the specification's backslash escapes; null (absent) and '' (empty);
  * modifiers contains, startswith, endswith, all, exists, cased, neq, windash,
  * base64, base64offset, re with i/m/s, cidr, lt, lte, gt, gte, expand

@@ -3,6 +3,7 @@ package io.spawnwatch.daemon;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.control.SensorControl;
 import io.spawnwatch.control.SensorException;
+import io.spawnwatch.control.SensorMessages;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.error.BpfException;
@@ -164,7 +165,7 @@ final class DaemonControl implements SensorControl {
     @Override
     public Rule setRuleEnabled(String id, boolean enabled) {
         if (!sensor.engine().setEnabled(id, enabled)) {
-            throw new SensorException.NotFound("no rule with id " + id);
+            throw new SensorException.NotFound(SensorMessages.noRule(id));
         }
         RuleMetadata r = find(id);
         return new Rule(r.id(), r.title(), r.level().name().toLowerCase(), enabled, r.source());
@@ -174,7 +175,7 @@ final class DaemonControl implements SensorControl {
     public ReloadResult reloadRules() {
         try {
             RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), "rules not reloaded");
+            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), SensorMessages.RULES_NOT_RELOADED);
         } catch (ConfigException e) {
             throw new SensorException.Rejected(e.getMessage());
         }
@@ -211,7 +212,7 @@ final class DaemonControl implements SensorControl {
                 return new WebServer(name, entry.endsWith("*"), sourceOfName(entry));
             }
         }
-        throw new SensorException.NotFound("no web-server name " + name + " in the kernel filter");
+        throw new SensorException.NotFound(SensorMessages.noWebServerName(name));
     }
 
     @Override
@@ -238,7 +239,7 @@ final class DaemonControl implements SensorControl {
         long uid = resolve(user);
         WebUser before = webUser(uid);
         if (!call(() -> sensor.filter().removeUid(uid))) {
-            throw new SensorException.NotFound("uid " + uid + " is not in the kernel filter");
+            throw new SensorException.NotFound(SensorMessages.uidNotFollowed(uid));
         }
         return before;
     }
@@ -271,7 +272,7 @@ final class DaemonControl implements SensorControl {
         try {
             ExceptionStore.Pending pending = exceptions.remove(id);
             if (pending == null) {
-                throw new SensorException.NotFound("no exception with id " + id);
+                throw new SensorException.NotFound(SensorMessages.noException(id));
             }
             return commit(pending);
         } catch (IOException e) {
@@ -285,7 +286,7 @@ final class DaemonControl implements SensorControl {
         try {
             RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
             RuleSource changed = pending.source(exceptions.file());
-            applied(sensor.engine().reload(sources.rules(), changed), "exception not applied");
+            applied(sensor.engine().reload(sources.rules(), changed), SensorMessages.EXCEPTION_NOT_APPLIED);
             exceptions.write(pending.text());
             return pending.exception();
         } catch (ConfigException e) {
@@ -304,8 +305,7 @@ final class DaemonControl implements SensorControl {
             for (RuleError e : result.errors()) {
                 details.add(e.toString());
             }
-            throw new SensorException.Rejected(what + ": " + details.size() + " error(s); the running rules "
-                    + "are unchanged", details);
+            throw new SensorException.Rejected(SensorMessages.refused(what, details.size()), details);
         }
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new ReloadResult(result.rules(), enabled);
@@ -317,7 +317,7 @@ final class DaemonControl implements SensorControl {
                 return r;
             }
         }
-        throw new SensorException.NotFound("no rule with id " + id);
+        throw new SensorException.NotFound(SensorMessages.noRule(id));
     }
 
     private Map<String, Boolean> enabledById() {
@@ -361,7 +361,7 @@ final class DaemonControl implements SensorControl {
             case UserRef.ByName n -> {
                 long uid = users.uid(n.name());
                 if (uid < 0) {
-                    throw new SensorException.Rejected("no user named " + n.name() + " in /etc/passwd");
+                    throw new SensorException.Rejected(SensorMessages.noSuchUser(n.name()));
                 }
                 yield uid;
             }

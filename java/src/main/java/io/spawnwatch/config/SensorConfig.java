@@ -1,7 +1,7 @@
 package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import java.util.List;
 
 /**

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.output.Document;
 import io.spawnwatch.output.DocumentKind;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,7 +114,7 @@ public final class DocumentRenderer {
                 rules.clear();
             }
             EcsRuleFields.Rendered rendered = EcsRuleFields.render(rule);
-            f = new RuleFragments(scratch.render(rule::writeEventSeverity), scratch.render(rendered::write));
+            f = new RuleFragments(scratch.render(g -> EcsRuleFields.writeEventSeverity(rule, g)), scratch.render(rendered::write));
             rules.put(rule, f);
         }
         return f;

@@ -10,7 +10,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -64,7 +64,7 @@ public final class EcsEventWriter {
         g.writeObjectFieldStart("event");
         g.writeStringField("kind", "alert");
         writeEventClassification(g, ev);
-        rule.writeEventSeverity(g);
+        EcsRuleFields.writeEventSeverity(rule, g);
         g.writeEndObject();
         writeFields(g, ev, repeatsSuppressed);
         rendered(rule).write(g);

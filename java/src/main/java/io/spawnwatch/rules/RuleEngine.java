@@ -1,5 +1,9 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;

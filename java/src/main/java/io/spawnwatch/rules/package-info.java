@@ -12,8 +12,8 @@
  * RuleEngine engine = RuleEngine.open(config, rules, exceptions);
  * engine.loadErrors();                     // refused rules, each "file:line: message"
  * engine.evaluate(event, (rule, ev, repeats) -> {
- *     // write one ECS alert: event.kind "alert" + rule.writeEventSeverity(json) inside "event",
- *     // rule.writeRuleAndThreat(json), the event's fields, and repeats if > 0
+ *     // write one ECS alert: event.kind "alert" + EcsRuleFields.writeEventSeverity(rule, json) inside "event",
+ *     // EcsRuleFields.writeRuleAndThreat(rule, json), the event's fields, and repeats if > 0
  * });
  * ReloadResult r = engine.reload(rules, exceptions);  // all or nothing
  * engine.setEnabled(ruleId, false);
@@ -40,7 +40,7 @@
  * the specification's backslash escapes; null (absent) and '' (empty);
  * modifiers contains, startswith, endswith, all, exists, cased, neq, windash,
  * base64, base64offset, re with i/m/s, cidr, lt, lte, gt, gte, expand
- * ({@code %name%} placeholders from {@link io.spawnwatch.rules.DetectionConfig});
+ * ({@code %name%} placeholders from {@link io.spawnwatch.rules.model.DetectionConfig});
  * conditions with and, or, not, parentheses, 1 of/any of/all of over
  * identifier patterns and them (not identifiers starting with _), a list of
  * conditions (OR). Refused with file, line and the feature: other products,
@@ -95,3 +95,7 @@
  * See {@link io.spawnwatch.rules.exceptions.ExceptionList} for the file shape.
  */
 package io.spawnwatch.rules;
+
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;

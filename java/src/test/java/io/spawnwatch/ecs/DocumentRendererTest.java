@@ -18,7 +18,7 @@ import io.spawnwatch.event.TestRecords;
 import io.spawnwatch.output.Document;
 import io.spawnwatch.output.DocumentKind;
 import io.spawnwatch.procfs.ProcFs;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.Rules;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;

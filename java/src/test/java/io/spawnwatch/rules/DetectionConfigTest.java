@@ -1,5 +1,6 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.DetectionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,8 @@
 package io.spawnwatch.rules.exceptions;
 
 import io.spawnwatch.event.EventView;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.match.Matcher;
 import io.spawnwatch.rules.sigma.SelectionCompiler;
 import io.spawnwatch.rules.sigma.ValueCompiler;

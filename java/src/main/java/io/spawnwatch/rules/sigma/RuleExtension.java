@@ -2,7 +2,7 @@ package io.spawnwatch.rules.sigma;
 
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.Field;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.time.Durations;
 import io.spawnwatch.rules.yaml.YamlException;
 import io.spawnwatch.rules.yaml.YamlTree;

@@ -1,11 +1,11 @@
 package io.spawnwatch.rules.sigma;
 
 import io.spawnwatch.event.EventType;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
-import io.spawnwatch.rules.RuleLevel;
-import io.spawnwatch.rules.RuleMetadata;
-import io.spawnwatch.rules.alert.MitreAttack;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleLevel;
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.MitreAttack;
 import io.spawnwatch.rules.match.Matcher;
 import io.spawnwatch.rules.yaml.YamlException;
 import io.spawnwatch.rules.yaml.YamlTree;

@@ -1,4 +1,4 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -93,7 +93,8 @@ public final class DocumentRenderer {
     }
 
     private Document document(DocumentKind kind, byte[] line) {
-        return new Document(kind, line, event.record().lineageRoot(), 0, event.timestampNanos());
+        return new Document(kind, line, event.record().lineageRoot(), event.record().rootStartBootNanos(),
+                event.timestampNanos());
     }
 
     private void render() throws IOException {

@@ -51,12 +51,13 @@ public final class LineageSeeder {
             if (!web || (parent != null && isWeb(parent, webNames, webUids, servers))) {
                 continue; // only the topmost web server of a tree is a root
             }
+            long rootStart = startBootNanos(p.pid());
             if (servers.contains(p.pid())) {
-                maps.addRoot(p.pid());
+                maps.addRoot(p.pid(), rootStart);
                 count++;
             }
             seeded.accept(p.pid());
-            count += seedTree(maps, p.pid(), children, seeded);
+            count += seedTree(maps, p.pid(), rootStart, children, seeded);
         }
         return count;
     }
@@ -70,7 +71,12 @@ public final class LineageSeeder {
         return procFs.commandLine(pid);
     }
 
-    private static int seedTree(FilterMaps maps, int root, Map<Integer, List<Integer>> children,
+    /** The start time of a process as CLOCK_BOOTTIME ns at tick resolution, 0 when it is gone. */
+    long startBootNanos(int pid) {
+        return procFs.startBootNanos(pid);
+    }
+
+    private static int seedTree(FilterMaps maps, int root, long rootStart, Map<Integer, List<Integer>> children,
             java.util.function.IntConsumer seededPid) throws BpfException {
         int seeded = 0;
         ArrayDeque<int[]> queue = new ArrayDeque<>();
@@ -78,7 +84,7 @@ public final class LineageSeeder {
         while (!queue.isEmpty()) {
             int[] item = queue.poll();
             for (int child : children.getOrDefault(item[0], List.of())) {
-                maps.addLineage(child, root, item[1] + 1);
+                maps.addLineage(child, root, rootStart, item[1] + 1);
                 seededPid.accept(child);
                 seeded++;
                 queue.add(new int[] {child, item[1] + 1});

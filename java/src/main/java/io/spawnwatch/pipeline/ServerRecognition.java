@@ -34,7 +34,7 @@ public final class ServerRecognition {
         int pid = event.record().pid();
         if (filter != null) {
             try {
-                filter.addRoot(pid);
+                filter.addRoot(pid, event.record().startBootNanos());
             } catch (BpfException e) {
                 LOG.log(System.Logger.Level.WARNING, "cannot follow pid " + pid + " as a web server: "
                         + e.getMessage());

@@ -81,6 +81,37 @@ public final class ProcFs {
         return name == null || ppid < 0 ? null : new Status(pid, name, ppid, uid);
     }
 
+    /**
+     * /proc/PID/stat counts time in USER_HZ ticks, 100 a second on every Linux ABI
+     * (include/asm-generic/param.h); the kernel counts start_boottime in ns.
+     */
+    public static final long NANOS_PER_TICK = 10_000_000L;
+
+    /**
+     * The start time of a process as CLOCK_BOOTTIME ns at tick resolution (/proc/PID/stat field 22,
+     * starttime), 0 when it is gone or the file is malformed.
+     */
+    public long startBootNanos(int pid) {
+        String stat;
+        try {
+            stat = Files.readString(dir(pid).resolve("stat"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return 0;
+        }
+        return parseStartBootNanos(stat);
+    }
+
+    /** Field 22 of a /proc/PID/stat text, in ns; 0 when malformed. */
+    static long parseStartBootNanos(String stat) {
+        try {
+            // The name (field 2) may hold spaces and parentheses: count from the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[22 - 3]) * NANOS_PER_TICK;
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** argv as the kernel keeps it (each argument NUL-terminated); null when the process is gone. */
     public byte[] cmdline(int pid) {
         try {

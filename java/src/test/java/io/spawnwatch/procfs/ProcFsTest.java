@@ -41,6 +41,14 @@ class ProcFsTest {
     }
 
     @Test
+    void shouldReadTheStartTimeFromStatEvenWithParenthesesInTheName() {
+        String stat = "4000 (php (fpm) x) S 1 4000 4000 0 -1 4194560 1 0 0 0 0 0 0 0 20 0 1 0 123456 1 1";
+        assertEquals(123456L * ProcFs.NANOS_PER_TICK, ProcFs.parseStartBootNanos(stat));
+        assertEquals(0, ProcFs.parseStartBootNanos("garbage"));
+        assertEquals(0, new ProcFs(proc).startBootNanos(4001));
+    }
+
+    @Test
     void shouldJoinArgvWithSpacesAndDropTrailingNuls() {
         byte[] b = "sh\0-c\0id; true\0\0".getBytes(StandardCharsets.UTF_8);
         int n = ProcFs.joinArgs(b, b.length);

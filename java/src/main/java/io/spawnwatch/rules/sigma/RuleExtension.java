@@ -10,9 +10,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
+import io.spawnwatch.rules.yaml.MappingNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.NodeTuple;
 
 /**
  * Our extension beside the Sigma detection, the rule file's top-level

@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.SequenceNode;
 
 /**
  * Compiles one {@code field|modifiers: value(s)} item into a matcher, with the

@@ -46,7 +46,7 @@ class Utf8RuleTest {
         SensorConfig config = d.withDetection(d.detection().withStatePath(null))
                 .withRules(new SensorConfig.Rules(true, List.of(rule.toString()), null));
         try (SensorHarness harness = SensorHarness.start(config); FakeWebServer nginx = new FakeWebServer("nginx")) {
-            Path program = nginx.dir.resolve("naïve-Ω");
+            Path program = dir.resolve("naïve-Ω"); // not in nginx.dir, which FakeWebServer cleans file by file
             Files.copy(Path.of("/bin/true"), program, StandardCopyOption.COPY_ATTRIBUTES);
             nginx.run(program + " CAFÉ-" + marker + " ; " + program + " CAFé-" + marker + "; true");
 

@@ -13,7 +13,7 @@ import java.lang.invoke.MethodHandle;
  * The few libc socket calls the control server needs, as FFM downcalls.
  *
  * <p>Every call that reports failure through {@code -1} + errno captures errno
- * into the calling thread's segment ({@link Errno}, from {@link LibC}, which
+ * into the calling thread's segment ({@link CallState}, from {@link LibC}, which
  * also links them and names errno values): never a shared static one, so two
  * connection threads cannot overwrite each other's errno. Constants are the
  * Linux x86-64/arm64 values.
@@ -32,18 +32,6 @@ final class Libc {
     static final int SHUT_RDWR = 2;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;
-
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int EACCES = 13;
-    static final int EINVAL = 22;
-    static final int EPIPE = 32;
-    static final int ERANGE = 34;
-    static final int EADDRINUSE = 98;
-    static final int ECONNRESET = 104;
-    static final int ECONNREFUSED = 111;
 
     /** struct sockaddr_un: sa_family_t sun_family; char sun_path[108]. */
     static final int SUN_PATH_OFFSET = 2;
@@ -78,18 +66,18 @@ final class Libc {
      * The calling thread's errno capture segment ({@link LibC#callState()}):
      * each connection thread has its own, so none reads another's errno.
      */
-    static final class Errno {
-        private static final ThreadLocal<Errno> PER_THREAD =
-                ThreadLocal.withInitial(() -> new Errno(LibC.callState()));
+    static final class CallState {
+        private static final ThreadLocal<CallState> PER_THREAD =
+                ThreadLocal.withInitial(() -> new CallState(LibC.callState()));
 
         final MemorySegment state;
 
-        private Errno(MemorySegment state) {
+        private CallState(MemorySegment state) {
             this.state = state;
         }
 
         /** The calling thread's errno segment. */
-        static Errno current() {
+        static CallState current() {
             return PER_THREAD.get();
         }
 
@@ -98,12 +86,7 @@ final class Libc {
         }
     }
 
-    /** "ENOENT (No such file or directory)": errno as libbpf's own messages print it. */
-    static String describe(int errno) {
-        return io.spawnwatch.sys.Errno.describe(errno);
-    }
-
-    static int socket(Errno e, int domain, int type, int protocol) {
+    static int socket(CallState e, int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
         } catch (Throwable t) {
@@ -111,7 +94,7 @@ final class Libc {
         }
     }
 
-    static int bind(Errno e, int fd, MemorySegment addr, int len) {
+    static int bind(CallState e, int fd, MemorySegment addr, int len) {
         try {
             return (int) BIND.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
@@ -119,7 +102,7 @@ final class Libc {
         }
     }
 
-    static int connect(Errno e, int fd, MemorySegment addr, int len) {
+    static int connect(CallState e, int fd, MemorySegment addr, int len) {
         try {
             return (int) CONNECT.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
@@ -127,7 +110,7 @@ final class Libc {
         }
     }
 
-    static int listen(Errno e, int fd, int backlog) {
+    static int listen(CallState e, int fd, int backlog) {
         try {
             return (int) LISTEN.invokeExact(e.state, fd, backlog);
         } catch (Throwable t) {
@@ -135,7 +118,7 @@ final class Libc {
         }
     }
 
-    static int accept4(Errno e, int fd, int flags) {
+    static int accept4(CallState e, int fd, int flags) {
         try {
             return (int) ACCEPT4.invokeExact(e.state, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
         } catch (Throwable t) {
@@ -143,7 +126,7 @@ final class Libc {
         }
     }
 
-    static int getsockopt(Errno e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    static int getsockopt(CallState e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
         try {
             return (int) GETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
         } catch (Throwable t) {
@@ -151,7 +134,7 @@ final class Libc {
         }
     }
 
-    static long recv(Errno e, int fd, MemorySegment buf, long len, int flags) {
+    static long recv(CallState e, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) RECV.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -159,7 +142,7 @@ final class Libc {
         }
     }
 
-    static long send(Errno e, int fd, MemorySegment buf, long len, int flags) {
+    static long send(CallState e, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) SEND.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -167,7 +150,7 @@ final class Libc {
         }
     }
 
-    static int shutdown(Errno e, int fd, int how) {
+    static int shutdown(CallState e, int fd, int how) {
         try {
             return (int) SHUTDOWN.invokeExact(e.state, fd, how);
         } catch (Throwable t) {
@@ -175,7 +158,7 @@ final class Libc {
         }
     }
 
-    static int close(Errno e, int fd) {
+    static int close(CallState e, int fd) {
         try {
             return (int) CLOSE.invokeExact(e.state, fd);
         } catch (Throwable t) {
@@ -183,7 +166,7 @@ final class Libc {
         }
     }
 
-    static int chmod(Errno e, MemorySegment path, int mode) {
+    static int chmod(CallState e, MemorySegment path, int mode) {
         try {
             return (int) CHMOD.invokeExact(e.state, path, mode);
         } catch (Throwable t) {
@@ -191,7 +174,7 @@ final class Libc {
         }
     }
 
-    static int chown(Errno e, MemorySegment path, int uid, int gid) {
+    static int chown(CallState e, MemorySegment path, int uid, int gid) {
         try {
             return (int) CHOWN.invokeExact(e.state, path, uid, gid);
         } catch (Throwable t) {
@@ -199,7 +182,7 @@ final class Libc {
         }
     }
 
-    static int setsockopt(Errno e, int fd, int level, int name, MemorySegment value, int len) {
+    static int setsockopt(CallState e, int fd, int level, int name, MemorySegment value, int len) {
         try {
             return (int) SETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
         } catch (Throwable t) {

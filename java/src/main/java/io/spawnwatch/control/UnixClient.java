@@ -3,7 +3,7 @@ package io.spawnwatch.control;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.spawnwatch.control.Libc.Errno;
+import io.spawnwatch.sys.Errno;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,15 +33,15 @@ public final class UnixClient implements AutoCloseable {
         }
 
         public boolean noSuchFile() {
-            return errno == Libc.ENOENT;
+            return errno == Errno.ENOENT;
         }
 
         public boolean permissionDenied() {
-            return errno == Libc.EACCES || errno == Libc.EPERM;
+            return errno == Errno.EACCES || errno == Errno.EPERM;
         }
 
         public boolean refused() {
-            return errno == Libc.ECONNREFUSED;
+            return errno == Errno.ECONNREFUSED;
         }
     }
 
@@ -67,10 +67,10 @@ public final class UnixClient implements AutoCloseable {
             throw new IOException("socket path too long: " + encoded.length + " bytes, at most "
                     + (Libc.SUN_PATH_MAX - 1));
         }
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         int fd = Libc.socket(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw new IOException("socket(AF_UNIX) failed: " + Libc.describe(errno.value()));
+            throw new IOException("socket(AF_UNIX) failed: " + Errno.describe(errno.value()));
         }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(Libc.SOCKADDR_UN_SIZE, 2);
@@ -78,9 +78,9 @@ public final class UnixClient implements AutoCloseable {
             MemorySegment.copy(encoded, 0, addr, JAVA_BYTE, Libc.SUN_PATH_OFFSET, encoded.length);
             while (Libc.connect(errno, fd, addr, Libc.SUN_PATH_OFFSET + encoded.length + 1) != 0) {
                 int err = errno.value();
-                if (err != Libc.EINTR) {
+                if (err != Errno.EINTR) {
                     Libc.close(errno, fd);
-                    throw new ConnectFailed(Libc.describe(err), err);
+                    throw new ConnectFailed(Errno.describe(err), err);
                 }
             }
         }

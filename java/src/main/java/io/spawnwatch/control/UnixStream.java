@@ -1,8 +1,8 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.sys.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import io.spawnwatch.control.Libc.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -41,23 +41,23 @@ final class UnixStream implements AutoCloseable {
      * timeout ({@link #setReceiveTimeout}) passed.
      */
     int read(MemorySegment buf) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         while (true) {
             long n = Libc.recv(errno, fd, buf, buf.byteSize(), 0);
             if (n >= 0) {
                 return (int) n;
             }
             int err = errno.value();
-            if (err == Libc.EINTR) {
+            if (err == Errno.EINTR) {
                 continue;
             }
-            if (err == Libc.ECONNRESET) {
+            if (err == Errno.ECONNRESET) {
                 return 0;
             }
-            if (err == Libc.EAGAIN) {
+            if (err == Errno.EAGAIN) {
                 return -1; // the receive timeout (SO_RCVTIMEO) passed with nothing to read
             }
-            throw new IOException("control: recv failed on fd=" + fd + ": " + Libc.describe(err));
+            throw new IOException("control: recv failed on fd=" + fd + ": " + Errno.describe(err));
         }
     }
 
@@ -66,14 +66,14 @@ final class UnixStream implements AutoCloseable {
      * (SO_RCVTIMEO), so a reader can notice an idle peer.
      */
     void setReceiveTimeout(long millis) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         try (Arena a = Arena.ofConfined()) {
             MemorySegment tv = a.allocate(Libc.TIMEVAL_SIZE, 8);
             tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, millis / 1000);
             tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1000);
             if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, Libc.TIMEVAL_SIZE) != 0) {
                 throw new IOException("control: setsockopt(SO_RCVTIMEO) failed on fd=" + fd + ": "
-                        + Libc.describe(errno.value()));
+                        + Errno.describe(errno.value()));
             }
         }
     }
@@ -116,7 +116,7 @@ final class UnixStream implements AutoCloseable {
         writeLock.lock();
         try {
             MemorySegment.copy(line, 0, sendBuffer, JAVA_BYTE, 0, Math.min(line.length, SEND_BUFFER));
-            long n = Libc.send(Errno.current(), fd, sendBuffer, Math.min(line.length, SEND_BUFFER),
+            long n = Libc.send(Libc.CallState.current(), fd, sendBuffer, Math.min(line.length, SEND_BUFFER),
                     Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
             return n == line.length;
         } finally {
@@ -128,7 +128,7 @@ final class UnixStream implements AutoCloseable {
     void drainNonBlocking(int maxBytes) {
         long total = 0;
         while (total < maxBytes) {
-            long n = Libc.recv(Errno.current(), fd, sendBuffer, SEND_BUFFER, Libc.MSG_DONTWAIT);
+            long n = Libc.recv(Libc.CallState.current(), fd, sendBuffer, SEND_BUFFER, Libc.MSG_DONTWAIT);
             if (n <= 0) {
                 return;
             }
@@ -137,7 +137,7 @@ final class UnixStream implements AutoCloseable {
     }
 
     private void sendFully(int length, int from) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         long offset = from;
         while (offset < length) {
             long n = Libc.send(errno, fd, sendBuffer.asSlice(offset), length - offset, Libc.MSG_NOSIGNAL);
@@ -146,10 +146,10 @@ final class UnixStream implements AutoCloseable {
                 continue;
             }
             int err = errno.value();
-            if (err == Libc.EINTR) {
+            if (err == Errno.EINTR) {
                 continue;
             }
-            throw new IOException("control: send failed on fd=" + fd + ": " + Libc.describe(err));
+            throw new IOException("control: send failed on fd=" + fd + ": " + Errno.describe(err));
         }
     }
 
@@ -157,7 +157,7 @@ final class UnixStream implements AutoCloseable {
     void shutdownOutput() {
         synchronized (state) {
             if (!closed) {
-                Libc.shutdown(Errno.current(), fd, Libc.SHUT_WR);
+                Libc.shutdown(Libc.CallState.current(), fd, Libc.SHUT_WR);
             }
         }
     }
@@ -167,7 +167,7 @@ final class UnixStream implements AutoCloseable {
         synchronized (state) {
             if (!shut && !closed) {
                 shut = true;
-                Libc.shutdown(Errno.current(), fd, Libc.SHUT_RDWR);
+                Libc.shutdown(Libc.CallState.current(), fd, Libc.SHUT_RDWR);
             }
         }
     }
@@ -180,7 +180,7 @@ final class UnixStream implements AutoCloseable {
                 return;
             }
             closed = true;
-            Libc.close(Errno.current(), fd);
+            Libc.close(Libc.CallState.current(), fd);
         }
         arena.close();
     }

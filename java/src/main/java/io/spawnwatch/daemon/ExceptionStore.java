@@ -10,7 +10,7 @@ import io.spawnwatch.control.SensorControl.ExceptionSpec;
 import io.spawnwatch.control.SensorException;
 import io.spawnwatch.files.PrivateFiles;
 import io.spawnwatch.files.TextFiles;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,5 +1,9 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
@@ -124,6 +128,15 @@ public final class RuleEngine implements AutoCloseable {
         return List.copyOf(loadErrors);
     }
 
+    /**
+     * Evaluates one event into {@code matches}, cleared first: the sensor's form, one reusable list per reader,
+     * read once this returns.
+     */
+    public void evaluate(EventView event, RuleMatches matches) {
+        matches.clear();
+        evaluate(event, (AlertSink) matches);
+    }
+
     /** Evaluates one event; see the class comment for the pipeline. */
     public void evaluate(EventView event, AlertSink sink) {
         final CompiledRule[] rules = active.forType(event.type());
@@ -180,8 +193,8 @@ public final class RuleEngine implements AutoCloseable {
 
     private RuleMetadata summaryOf(AlertBudget.Summary s, CompiledRule rule, EventType type) {
         DetectionConfig.AlertBounds b = active.config().alertBounds();
-        String bound = s.perRule() ? b.perRule() + " alerts per " + DurationText.format(b.window()) + " for one rule"
-                : b.perWebServer() + " alerts per " + DurationText.format(b.window()) + " for one web server";
+        String bound = s.perRule() ? b.perRule() + " alerts per " + io.spawnwatch.time.Durations.format(b.window()) + " for one rule"
+                : b.perWebServer() + " alerts per " + io.spawnwatch.time.Durations.format(b.window()) + " for one web server";
         String title = "Alerts held back: " + s.heldBack() + " alerts of " + s.subject() + " over the bound of "
                 + bound;
         String description = "spawnwatch sends at most " + bound + " (detection.alert_bounds); " + s.heldBack()
@@ -190,9 +203,9 @@ public final class RuleEngine implements AutoCloseable {
                 + " event that closed the window.";
         RuleMetadata base = rule != null ? rule.metadata : null;
         return new RuleMetadata(base != null ? base.id() : ALERT_BOUND_RULE_ID, title, description, "1", "stable",
-                base != null ? base.level() : RuleLevel.MEDIUM, base != null ? base.eventType() : type, "spawnwatch",
+                base != null ? base.level() : io.spawnwatch.rules.model.RuleLevel.MEDIUM, base != null ? base.eventType() : type, "spawnwatch",
                 base != null ? base.tags() : List.of(), List.of(), List.of(),
-                base != null ? base.attack() : io.spawnwatch.rules.alert.MitreAttack.fromTags(List.of()),
+                base != null ? base.attack() : io.spawnwatch.rules.model.MitreAttack.fromTags(List.of()),
                 base != null ? base.source() : "spawnwatch:alert_bounds");
     }
 

@@ -40,9 +40,10 @@ class ConfigHardeningTest {
     }
 
     @Test
-    void shouldReadAnAliasAsTheAnchoredValue() throws Exception {
+    void shouldRefuseAnchorsAndAliasesInsteadOfReadingTheAnchorsName() throws Exception {
         Path file = write("rules: {exceptions: &f /var/lib/x.db}\ndetection: {state_path: *f}\n");
-        assertEquals("/var/lib/x.db", ConfigLoader.load(file).detection().statePath());
+        assertEquals("config " + file + ": line 2: detection.state_path: YAML anchors and aliases (&name, *name) are"
+                + " not supported in a configuration; write the value itself", error(file));
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
 import io.spawnwatch.files.TextFiles;
 import java.io.IOException;

@@ -11,19 +11,21 @@ import org.junit.jupiter.api.Test;
 class KeyHasherTest {
     private static final List<Field> FIELDS = List.of(Field.COMMAND_LINE, Field.PARENT_IMAGE, Field.USER_ID,
             Field.CONTAINER_ID);
+    private static final long SEED = 0x5eed_5eed_5eed_5eedL;
 
     private static TestEvent event(String commandLine) {
         return TestEvent.phpFpmChild("/usr/bin/dash", "sh", commandLine);
     }
 
     /**
-     * Keys are stored in the baseline database: the same values must give the
-     * same key in every version, or every baseline looks new after an upgrade.
-     * These values were computed by the first version of KeyHasher.
+     * Keys are stored in the baseline database: the same values and seed must
+     * give the same key in every version, or every baseline looks new after an
+     * upgrade. These values were computed by the first XXH3-128 version of
+     * KeyHasher (baseline store schema 2).
      */
     @Test
-    void shouldGiveTheSameKeysAsEverForTheSameValues() {
-        KeyHasher h = new KeyHasher();
+    void shouldGiveTheSameKeysAsEverForTheSameValuesAndSeed() {
+        KeyHasher h = new KeyHasher(SEED);
         assertEquals(new Key(GOLDEN_SHORT_HI, GOLDEN_SHORT_LO), h.hash("rule-a", event("sh -c id"), FIELDS));
         String longLine = "sh -c " + "x".repeat(5000) + "\u00e9";
         assertEquals(new Key(GOLDEN_LONG_HI, GOLDEN_LONG_LO), h.hash("rule-a", event(longLine), FIELDS));
@@ -31,7 +33,7 @@ class KeyHasherTest {
 
     @Test
     void shouldTellDomainsAndFieldBoundariesApart() {
-        KeyHasher h = new KeyHasher();
+        KeyHasher h = new KeyHasher(SEED);
         assertNotEquals(h.hash("rule-a", event("sh -c id"), FIELDS), h.hash("rule-b", event("sh -c id"), FIELDS));
         TestEvent ab = TestEvent.exec().set(Field.IMAGE, "ab").set(Field.COMMAND_LINE, "c");
         TestEvent a = TestEvent.exec().set(Field.IMAGE, "a").set(Field.COMMAND_LINE, "bc");
@@ -39,8 +41,37 @@ class KeyHasherTest {
         assertNotEquals(h.hash("d", ab, two), h.hash("d", a, two));
     }
 
-    private static final long GOLDEN_SHORT_HI = 8002865643839752721L;
-    private static final long GOLDEN_SHORT_LO = -1166632863450486778L;
-    private static final long GOLDEN_LONG_HI = 896306140111994243L;
-    private static final long GOLDEN_LONG_LO = -2879079407223437660L;
+    @Test
+    void shouldTellAbsentFromEmptyAndOneByteCharsFromTwoByteChars() {
+        KeyHasher h = new KeyHasher(SEED);
+        List<Field> one = List.of(Field.COMMAND_LINE);
+        TestEvent absent = TestEvent.exec();
+        TestEvent empty = TestEvent.exec().set(Field.COMMAND_LINE, "");
+        assertNotEquals(h.hash("d", absent, one), h.hash("d", empty, one));
+        // "\u0100" is one char above 0xff; "\u0001\u0000" would be its two bytes high first
+        TestEvent wide = TestEvent.exec().set(Field.COMMAND_LINE, "\u0100");
+        TestEvent narrow = TestEvent.exec().set(Field.COMMAND_LINE, "\u0001\u0000");
+        assertNotEquals(h.hash("d", wide, one), h.hash("d", narrow, one));
+    }
+
+    @Test
+    void shouldGiveOtherKeysUnderAnotherSeed() {
+        Key a = new KeyHasher(SEED).hash("rule-a", event("sh -c id"), FIELDS);
+        Key b = new KeyHasher(SEED + 1).hash("rule-a", event("sh -c id"), FIELDS);
+        assertNotEquals(a, b);
+    }
+
+    @Test
+    void shouldGiveTheSameKeyWithoutTheKeyObject() {
+        KeyHasher h = new KeyHasher(SEED);
+        Key k = h.hash("rule-a", event("sh -c id"), FIELDS);
+        h.hashInto("rule-b", event("other"), FIELDS);
+        h.hashInto("rule-a", event("sh -c id"), FIELDS);
+        assertEquals(k, new Key(h.hi(), h.lo()));
+    }
+
+    private static final long GOLDEN_SHORT_HI = -5092486286461890778L;
+    private static final long GOLDEN_SHORT_LO = 1869973253983972011L;
+    private static final long GOLDEN_LONG_HI = -4401563383621701946L;
+    private static final long GOLDEN_LONG_LO = 4775593645975332783L;
 }

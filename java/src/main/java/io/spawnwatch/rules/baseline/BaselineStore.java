@@ -26,10 +26,12 @@ import java.util.List;
  * under a secret seed kept in the store ({@link #keySeed}; see
  * {@link KeyHasher}), so the file is made readable by its owner only.
  *
- * <p>Schema versions ({@code PRAGMA user_version}): 1 keyed rows with
- * SHA-256, which cannot be converted to the new keys without the values they
- * stand for; opening a version 1 store deletes its rows (logged with their
- * number), so every baseline starts learning again once. 2 adds the seed.
+ * <p>Keys were SHA-256 until the seed came; those cannot be converted without
+ * the values they stand for, so opening a store without a seed deletes its
+ * rows (logged with their number) before making one: every baseline learns
+ * again, once. The schema version stays 1 (a table was added, none changed),
+ * so an older sensor still opens the file; the rows it adds are keys no
+ * value hashes to here, which age out like any unseen key.
  */
 public final class BaselineStore implements AutoCloseable {
     /** One baseline entry as stored. */
@@ -39,7 +41,7 @@ public final class BaselineStore implements AutoCloseable {
     public record Batch(String tracker, List<Row> upserts, List<Key> deletes, long pruneBefore) {}
 
     private static final System.Logger LOG = System.getLogger("spawnwatch.rules.baseline");
-    private static final int SCHEMA = 2;
+    private static final int SCHEMA = 1;
 
     private final Connection db;
     private final String path;
@@ -88,12 +90,7 @@ public final class BaselineStore implements AutoCloseable {
                     + " PRIMARY KEY (tracker, hi, lo))");
             s.execute("CREATE INDEX IF NOT EXISTS baseline_age ON baseline (tracker, last_seen)");
             s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
-            if (version == 1) {
-                int dropped = s.executeUpdate("DELETE FROM baseline");
-                LOG.log(System.Logger.Level.WARNING, "baseline store " + path + ": schema 1 keys (SHA-256) cannot be"
-                        + " converted to schema 2 keys (XXH3-128): " + dropped + " rows deleted, baselines learn again");
-            }
-            seed = keySeed(s);
+            seed = keySeed(s, path);
             s.execute("PRAGMA user_version=" + SCHEMA);
         } catch (SQLException e) {
             c.close();
@@ -103,12 +100,21 @@ public final class BaselineStore implements AutoCloseable {
         return new BaselineStore(c, path == null ? ":memory:" : path.toString(), seed);
     }
 
-    /** The store's key seed, made from SecureRandom the first time. */
-    private static long keySeed(Statement s) throws SQLException {
+    /**
+     * The store's key seed, made from SecureRandom the first time; the rows of
+     * a store without one have SHA-256 keys and are deleted (class comment).
+     */
+    private static long keySeed(Statement s, Path path) throws SQLException {
         try (ResultSet r = s.executeQuery("SELECT value FROM meta WHERE name = 'key_seed'")) {
             if (r.next()) {
                 return r.getLong(1);
             }
+        }
+        int dropped = s.executeUpdate("DELETE FROM baseline");
+        if (dropped > 0) {
+            LOG.log(System.Logger.Level.WARNING, "baseline store " + path + ": " + dropped + " rows keyed with"
+                    + " SHA-256 deleted: keys are XXH3-128 under a seed now and cannot be converted; baselines"
+                    + " learn again");
         }
         long seed = new SecureRandom().nextLong();
         s.execute("INSERT INTO meta (name, value) VALUES ('key_seed', " + seed + ")");

@@ -50,9 +50,13 @@ class BaselineStoreTest {
         }
     }
 
-    /** Schema 1 rows are SHA-256 keys, which no value hashes to any more: they are deleted, not kept stale. */
+    /**
+     * Rows of a store without a seed are SHA-256 keys, which no value hashes to
+     * any more: they are deleted, not kept stale; the schema version stays 1 so
+     * an older sensor still opens the file.
+     */
     @Test
-    void shouldDropSchemaOneRowsWhenItMigrates() throws Exception {
+    void shouldDropTheRowsOfAStoreWithoutASeedAndKeepItsSchemaVersion() throws Exception {
         Path db = dir.resolve("v1.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE baseline (tracker TEXT NOT NULL, hi INTEGER NOT NULL, lo INTEGER NOT NULL,"
@@ -66,12 +70,12 @@ class BaselineStoreTest {
                     List.of(), Long.MIN_VALUE)));
         }
         try (BaselineStore s = BaselineStore.open(db)) {
-            assertEquals(1, s.count("t")); // schema 2 rows stay
+            assertEquals(1, s.count("t")); // rows written under the seed stay
         }
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
                 ResultSet r = s.executeQuery("PRAGMA user_version")) {
             r.next();
-            assertEquals(2, r.getInt(1));
+            assertEquals(1, r.getInt(1));
         }
     }
 }

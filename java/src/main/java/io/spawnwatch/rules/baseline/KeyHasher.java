@@ -5,6 +5,7 @@ import com.dynatrace.hash4j.hashing.Hasher128;
 import com.dynatrace.hash4j.hashing.Hashing;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.SegmentText;
 import java.nio.charset.StandardCharsets;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class KeyHasher {
     private final Hasher128 xxh3;
     private final long seed;
     private byte[] buf = new byte[1024];
+    private byte[] scratch = new byte[1024];
     private int n;
     private long hi;
     private long lo;
@@ -119,6 +121,16 @@ public final class KeyHasher {
         ensure(5 + 2 * len);
         final byte[] b = buf;
         final int kindAt = n;
+        if (s instanceof SegmentText bytes) {
+            // Text from a record: one byte per char by construction, copied in bulk.
+            int copied = bytes.copyTo(scratch(len));
+            b[kindAt] = TEXT_LATIN1;
+            n = kindAt + 1;
+            putInt(len);
+            System.arraycopy(scratch, 0, b, n, copied);
+            n += copied;
+            return;
+        }
         int at = kindAt + 5;
         int any = 0;
         for (int i = 0; i < len; i++) {
@@ -157,6 +169,14 @@ public final class KeyHasher {
             domains.put(domain, d);
         }
         return d;
+    }
+
+    /** A buffer of at least {@code length} bytes for {@link SegmentText#copyTo}. */
+    private byte[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new byte[Math.max(length, scratch.length * 2)];
+        }
+        return scratch;
     }
 
     private void ensure(int more) {

@@ -54,6 +54,44 @@ class KeyHasherTest {
         assertNotEquals(h.hash("d", wide, one), h.hash("d", narrow, one));
     }
 
+    /** Text from a record (SegmentText, copied in bulk) hashes as the same chars in a String do. */
+    @Test
+    void shouldGiveTheSameKeyForRecordTextAsForTheSameString() {
+        String line = "sh -c convert /var/www/html/up/a.png -resize 50% b.png \u00e9";
+        byte[] latin1 = line.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        io.spawnwatch.event.SegmentText text = new io.spawnwatch.event.SegmentText();
+        java.lang.foreign.MemorySegment record = java.lang.foreign.MemorySegment.ofArray(latin1);
+        TestEvent asString = event(line);
+        io.spawnwatch.event.EventView asRecord = new io.spawnwatch.event.EventView() {
+            @Override
+            public io.spawnwatch.event.EventType type() {
+                return asString.type();
+            }
+
+            @Override
+            public long timestampNanos() {
+                return asString.timestampNanos();
+            }
+
+            @Override
+            public CharSequence text(Field field) {
+                return field == Field.COMMAND_LINE ? text.wrap(record, 0, latin1.length, false) : asString.text(field);
+            }
+
+            @Override
+            public long number(Field field) {
+                return asString.number(field);
+            }
+
+            @Override
+            public int address(Field field, byte[] out) {
+                return asString.address(field, out);
+            }
+        };
+        KeyHasher h = new KeyHasher(SEED);
+        assertEquals(h.hash("rule-a", asString, FIELDS), h.hash("rule-a", asRecord, FIELDS));
+    }
+
     @Test
     void shouldGiveOtherKeysUnderAnotherSeed() {
         Key a = new KeyHasher(SEED).hash("rule-a", event("sh -c id"), FIELDS);

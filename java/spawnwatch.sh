@@ -12,11 +12,12 @@ fi
 # maps the JDK's own CDS archive. The logs are off because the JDK's base
 # archive was dumped without --enable-native-access, which the JVM reports on
 # every start otherwise. SPAWNWATCH_AOT=train (aot-train.sh) leaves both out:
-# -XX:AOTCacheOutput refuses them.
+# -XX:AOTCacheOutput refuses them; SPAWNWATCH_AOT=off leaves the cache out
+# (benchmarks/run.sh compares the two).
 share="-Xshare:auto"
 if [ "${SPAWNWATCH_AOT:-}" = train ]; then
     share=""
-elif [ -r "$here/spawnwatch.aot" ]; then
+elif [ -r "$here/spawnwatch.aot" ] && [ "${SPAWNWATCH_AOT:-}" != off ]; then
     share="-XX:AOTCache=$here/spawnwatch.aot -Xlog:cds=off -Xlog:aot=off"
 fi
 exec "$java_home/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC $share \

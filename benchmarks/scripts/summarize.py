@@ -198,34 +198,41 @@ if exists("evaluator-jmh.json"):
         sec = b.get("secondaryMetrics", {})
         alloc = [x for fork in sec.get("gc.alloc.rate.norm", {}).get("rawData", []) for x in fork]
         alerts = [x for fork in sec.get("alerts", {}).get("rawData", []) for x in fork]
-        runs[(name, mix)] = (samples, alloc, alerts)
+        cpu = [x for fork in sec.get("cpuNanos", {}).get("rawData", []) for x in fork]
+        # events per second of the thread's own CPU time, iteration by iteration
+        per_core = [e / (c / 1e9) for e, c in zip(samples, cpu) if c > 0] if len(cpu) == len(samples) else []
+        runs[(name, mix)] = (samples, alloc, alerts, per_core)
     mixes = [m for m in ("quiet", "realistic", "alerting") if ("evaluate", m) in runs]
-    w("| mix | work | events/s (median) | min – max | ns/event | vs decode only | bytes allocated/event | "
-      "alerts/event |")
-    w("|---|---|---:|---:|---:|---:|---:|---:|")
+    w("| mix | work | events/s (median) | min – max | events per CPU-second (median) | CPU ns/event "
+      "| vs decode only | bytes allocated/event | alerts/event |")
+    w("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     goal_rate, goal_alloc = [], []
     for mix in mixes:
         base = runs.get(("decodeOnly", mix))
-        base_ns = 1e9 / med(base[0]) if base else float("nan")
+        base_ns = float("nan")
+        if base:
+            base_ns = 1e9 / med(base[3] if base[3] else base[0])
         for name, label in (("decodeOnly", "decode only (baseline)"), ("evaluate", "decode + every rule")):
             r = runs.get((name, mix))
             if not r:
                 continue
-            samples, alloc, alerts = r
+            samples, alloc, alerts, per_core = r
             rate = med(samples)
-            ns = 1e9 / rate
+            core = med(per_core) if per_core else float("nan")
+            ns = 1e9 / (core if per_core else rate)
             a = med(alloc) if alloc else float("nan")
             alloc_s = "n/a" if a != a else (f"{a:,.0f}" if a >= 1 else f"{a:.3f} (zero)")
             per_event = (f"{sum(alerts) / sum(samples):.3f}" if alerts and sum(samples) else "–")
             ratio = f"{ns / base_ns:.1f}× the time" if name == "evaluate" else "1.0×"
             w(f"| {mix} | {label} | {fmt(rate, 0)} | {fmt(min(samples), 0)} – {fmt(max(samples), 0)} | "
-              f"{fmt(ns)} | {ratio} | {alloc_s} | {per_event} |")
+              f"{fmt(core, 0) if per_core else 'n/a'} | {fmt(ns)} | {ratio} | {alloc_s} | {per_event} |")
             if name == "evaluate":
+                figure = core if per_core else rate
                 if mix == "alerting":
                     verdict = "every event an attack step: the worst case, not the goal's mix"
                 else:
-                    verdict = "met" if rate >= 2e6 else f"missed by {(1 - rate / 2e6) * 100:.0f}%"
-                goal_rate.append(f"{mix} {rate / 1e6:.2f} M/s ({verdict})")
+                    verdict = "met" if figure >= 3e6 else f"missed by {(1 - figure / 3e6) * 100:.0f}%"
+                goal_rate.append(f"{mix} {figure / 1e6:.2f} M/s per core ({verdict})")
                 if mix == "quiet":
                     goal_alloc.append(f"quiet mix {a:.3f} bytes/event ({'met' if a < 1 else 'missed'})")
     w("")
@@ -241,10 +248,14 @@ if exists("evaluator-jmh.json"):
                 w(f"| {mix} | {int(c['matched']) / n:.3f} | {int(c['quiet_by_baseline']) / n:.3f} | "
                   f"{int(c['quiet_by_dedup']) / n:.3f} | {int(c['alerted']) / n:.3f} |")
         w("")
-    w("Goal at least 2 million events/s per core on a realistic mix: " + "; ".join(goal_rate) + ".\n")
+    w("Goal at least 3 million events/s per core on a realistic mix (events per CPU-second of the benchmark "
+      "thread): " + "; ".join(goal_rate) + ".\n")
     w("Goal no allocation for events that match no rule: " + "; ".join(goal_alloc) + ".\n")
     w("Events/s is JMH throughput of one benchmark thread (the median over iterations and forks); the JVM's "
-      "JIT and GC threads run on the other vCPU. Bytes allocated per event is the median of JMH `-prof gc` "
+      "JIT and GC threads run on the other vCPU. Events per CPU-second divides each iteration's events by the "
+      "CPU time the benchmark thread got in it (JMH aux counter `cpuNanos`, ThreadMXBean): on a machine shared "
+      "with other builds the thread waits for a CPU part of the time, which lowers events/s but not this; CPU "
+      "ns/event and the decode-only ratio are from it. Bytes allocated per event is the median of JMH `-prof gc` "
       "`gc.alloc.rate.norm`; below 1 byte it is the harness's own allocation spread over millions of events, "
       "i.e. zero. Alerts/event is the rate of alerts reaching the sink over the rate of events.\n")
     w(commands("evaluator"))
@@ -430,11 +441,17 @@ if exists("lat-latency.tsv"):
           f"p50 {f['p50_us']} µs, p99 {f['p99_us']} µs, p99.9 {f['p999_us']} µs, max {f['max_us']} µs after "
           "commit: one hop, where the sensor's figure above has two (kernel → JVM, JVM → pipe → reader) plus "
           "decode, enrichment and JSON.\n")
+    if exists("lat-floor-java.json"):
+        f = json.loads(read("lat-floor-java.json"))
+        w(f"The same with the sensor's own reader (`io.spawnwatch.bench.RingWake`: RingPoller asleep in "
+          f"epoll_wait on the map fd, RingBuffer.poll, a handler that only reads the clock): p50 {f['p50_us']} "
+          f"µs, p90 {f['p90_us']} µs, p99 {f['p99_us']} µs, p99.9 {f['p999_us']} µs, max {f['max_us']} µs: "
+          "what the JVM reader adds to the kernel's wake-up, before the sensor's pipeline and output.\n")
     all_lat = [(r[4] - r[3]) / 1000 for r in conn + execs]
     if all_lat:
         p99 = pct(all_lat, .99) + bias_us
-        w(f"Goal p99 under 1 ms at 1,000 events/s: p99 = {fmt(p99)} µs after the clock correction "
-          f"({'met' if p99 < 1000 else f'missed by {fmt(p99 - 1000)} µs'}).\n")
+        w(f"Goal p99 under 500 µs at 1,000 events/s: p99 = {fmt(p99)} µs after the clock correction "
+          f"({'met' if p99 < 500 else f'missed by {fmt(p99 - 500)} µs'}).\n")
     w(commands("latency"))
 else:
     w("Not run in this invocation.\n")
@@ -447,26 +464,34 @@ if exists("startup.tsv"):
         v, j = line.split("\t", 1)
         runs.setdefault(v, []).append(json.loads(j))
     w("Time from fork of the command to the line \"hooks attached\" on its stderr (`build/bench/readytime`), "
-      "variants interleaved; \"started in\" is the sensor's own figure (it starts counting after the BPF "
-      "object is loaded and the hooks attached, so it leaves out the JVM and libbpf). The CDS archive and "
-      "the AOT cache are made by a training run at the start of this section.\n")
-    w("| variant | to hooks attached: median | min – max | vs launcher | \"started in\" median |")
-    w("|---|---:|---:|---:|---:|")
-    base = med([r["ready_ms"] for r in runs.get("launcher", [])])
+      "variants interleaved; CPU is the user + system time the sensor's process (all its threads) had used by "
+      "then (/proc/PID/stat), the figure that other work on the machine changes least; \"JVM to ready\" is "
+      "the sensor's own figure (from the JVM's start to its ready line). The AOT cache is trained as `make` "
+      "trains it (`java/aot-train.sh`), and the CDS archive it replaced by a training run, at the start of this "
+      "section.\n")
+    w("| variant | to hooks attached: median | min – max | vs no cache | CPU to ready: median | vs no cache "
+      "| JVM to ready: median |")
+    w("|---|---:|---:|---:|---:|---:|---:|")
+    def col(rs, key):
+        return [r[key] for r in rs if r.get(key, -1) >= 0]
+    base = med(col(runs.get("no-cache", []), "ready_ms"))
+    base_cpu = med(col(runs.get("no-cache", []), "cpu_ms"))
     labels = {
-        "launcher": "`build/spawnwatch run` (as shipped: -Xshare:auto, SerialGC)",
-        "launcher+cds": "launcher + AppCDS archive (-XX:SharedArchiveFile)",
-        "java+aot": "java + JDK 25 AOT cache (-XX:AOTCache; needs no -Xshare:auto)",
-        "launcher+cds+c1": "launcher + AppCDS + -XX:TieredStopAtLevel=1",
+        "launcher": "`build/spawnwatch run` (as shipped: JDK 25 AOT cache, -XX:AOTCache)",
+        "no-cache": "launcher without a cache (SPAWNWATCH_AOT=off: -Xshare:auto, the JDK's archive only)",
+        "cds": "launcher + AppCDS archive (what was shipped before: -XX:SharedArchiveFile)",
+        "aot+c1": "launcher + AOT cache + -XX:TieredStopAtLevel=1 (C1 only: for comparison, not shipped)",
     }
-    for v in ("launcher", "launcher+cds", "java+aot", "launcher+cds+c1"):
+    for v in ("launcher", "no-cache", "cds", "aot+c1"):
         rs = runs.get(v)
         if not rs:
             continue
-        ready = [r["ready_ms"] for r in rs]
-        started = [r["started_in_ms"] for r in rs]
+        ready = col(rs, "ready_ms")
+        cpu = col(rs, "cpu_ms")
+        jvm = col(rs, "jvm_ready_ms")
         w(f"| {labels[v]} | {fmt(med(ready), 0)} ms | {fmt(min(ready), 0)} – {fmt(max(ready), 0)} ms "
-          f"| {med(ready) / base:.2f}× | {fmt(med(started), 0)} ms |")
+          f"| {med(ready) / base:.2f}× | {fmt(med(cpu), 0) if cpu else 'n/a'} ms "
+          f"| {f'{med(cpu) / base_cpu:.2f}×' if cpu and base_cpu else 'n/a'} | {fmt(med(jvm), 0) if jvm else 'n/a'} ms |")
     w("")
     if "bpfload" in runs and "jvm-help" in runs:
         fen = med([r["fentry_attempt_ms"] for r in runs["bpfload"]])
@@ -476,11 +501,10 @@ if exists("startup.tsv"):
           f"ms; libbpf in C needs {fmt(fen, 0)} ms for the fentry attempt that fails here (a full object load, "
           f"kernel BTF parsed again) and {fmt(load, 0)} ms for the real load (`build/bench/bpfload`). The rest "
           "is class loading and linking of the application (config, Jackson, FFM downcall handles), which "
-          "AppCDS and the AOT cache cut.\n")
-    ready = [r["ready_ms"] for r in runs.get("launcher", [])]
-    best = min((med([r["ready_ms"] for r in rs]), v) for v, rs in runs.items() if v in labels)
-    w(f"Goal under 1.5 s: as shipped {fmt(med(ready), 0)} ms ({'met' if med(ready) < 1500 else 'missed'}); "
-      f"best variant {best[1]} {fmt(best[0], 0)} ms ({'met' if best[0] < 1500 else 'missed'}).\n")
+          "the AOT cache cuts, and JIT compilation, which competes with start-up for the 2 vCPUs.\n")
+    ready = col(runs.get("launcher", []), "ready_ms")
+    w(f"Goal under 1.0 s as shipped: {fmt(med(ready), 0)} ms to hooks attached "
+      f"({'met' if med(ready) < 1000 else 'missed'}).\n")
     w(commands("startup"))
 else:
     w("Not run in this invocation.\n")

@@ -182,6 +182,11 @@ if want evaluator; then
     cmd evaluator "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JMH_JAR" EvaluatorBenchmark $EV_ARGS \
         -prof gc -rf json -rff "$RES/evaluator-jmh.json" > "$RES/evaluator-jmh.txt" 2>&1 \
         || { tail -30 "$RES/evaluator-jmh.txt" >&2; exit 1; }
+    log "2. evaluator: JMH KeyTableBenchmark (key hash and repeat table, the previous implementation beside)"
+    if [ $QUICK = 1 ]; then KT_ARGS="-wi 3 -i 3"; else KT_ARGS=""; fi
+    # shellcheck disable=SC2086
+    cmd evaluator "$JAVA" -jar "$JMH_JAR" KeyTableBenchmark $KT_ARGS -prof gc -rf json -rff "$RES/keytable-jmh.json" \
+        > "$RES/keytable-jmh.txt" 2>&1 || { tail -30 "$RES/keytable-jmh.txt" >&2; exit 1; }
 fi
 
 # ============================================================ 3. host overhead

@@ -35,8 +35,11 @@ import java.util.Map;
  * both.
  *
  * <p>Only runs for events that matched a rule. Not thread-safe: one per user,
- * under that user's lock. Allocates nothing once its buffer has grown to the
- * largest key (a key is bounded by the record's field sizes).
+ * under that user's lock. Its buffers grow to the largest key (a key is
+ * bounded by the record's field sizes) and are reused; the one allocation
+ * left per key is hash4j's 32-byte result object, which the JIT does not
+ * scalar-replace (XXH3 is too large to inline): short-lived, so the young
+ * collector frees it without copying (KeyTableBenchmark, -prof gc).
  */
 public final class KeyHasher {
     private static final int MAX_DOMAINS = 4096;

@@ -38,6 +38,7 @@ done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 START_TIME=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { printf '[bench %4ds] %s\n' $(( $(date +%s) - START_TIME )) "$*" >&2; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -348,6 +349,7 @@ log "writing benchmarks/RESULTS.md"
     echo "mode=$([ $QUICK = 1 ] && echo quick || echo full)"
     echo "elapsed_s=$(( $(date +%s) - START_TIME ))"
     echo "sections=$ONLY"
+    echo "loadavg=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 } > "$RES/meta.txt"
 $PY "$ROOT/benchmarks/scripts/summarize.py" "$RES" > "$ROOT/benchmarks/RESULTS.md"
 log "done in $(( $(date +%s) - START_TIME )) s: benchmarks/RESULTS.md (raw data in build/bench/results/)"

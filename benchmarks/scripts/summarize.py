@@ -91,6 +91,9 @@ w(f"| kernel | {meta.get('kernel')} |")
 w(f"| JDK | {meta.get('jdk')} |")
 w(f"| libbpf | {meta.get('libbpf')} (Debian) |")
 w(f"| bpftrace | {meta.get('bpftrace')} |")
+if meta.get("loadavg"):
+    w(f"| load average (1, 5, 15 min) | {meta.get('loadavg')}: on 2 vCPUs anything above 1–2 is other work "
+      "(builds and tests of other branches), which every figure below shares with its baseline |")
 w("")
 
 # ------------------------------------------------------------------ 1. drain

@@ -572,19 +572,22 @@ w("- **Host overhead.** The paired loop ratios vary by ±20–40% between rounds
   "connect hook that works here). bpftrace's smaller programs cost less on non-web loops and more per web "
   "event (it formats strings in the kernel): 6–9× spawnwatch's for a web connect, 1.2–3.6× for a web exec "
   "across the last two full runs, where spawnwatch's handle_exec itself moved between 5.8 and 22.7 µs.\n")
-w("- **Latency** (issue9b). The sensor's reader alone (RingWake, the row beside the C floor) adds about "
-  "10–15 µs at the median to the kernel's wake-up of a C consumer; the rest of the sensor's median is its "
-  "pipeline and the second hop (JSON, write(2) to the pipe, the reader's wake-up), which issue 9's sink "
-  "threads reshape. The tails measured on this branch are those of a machine with a load average of 10–20 "
-  "on 2 vCPUs: the C floor's own p99 reached milliseconds, and the JVM reader's tail is one stall of tens "
-  "of milliseconds per run (p99 ≈ p99.9 ≈ max: a safepoint or JIT pause held up by descheduled threads), "
-  "so the 500 µs p99 cannot be judged here; rerun on an idle machine.\n")
-w("- **Start-up** (issue9b). The JDK 25 AOT cache replaces the CDS archive; in the CPU-time column it cuts "
-  "about a quarter of the work to ready (0.77× the launcher without a cache in a first run on this branch, "
-  "against 0.84× for the CDS archive), and the wall-clock figures follow the machine's load rather than the "
+w("- **Latency** (issue9b). The sensor's reader alone (RingWake, beside the C floor above) adds about "
+  "10–15 µs at the median to the kernel's wake-up of a C consumer (34 vs 25 µs in this branch's run); the "
+  "rest of the sensor's median (about 190 µs) is its pipeline and the second hop (JSON, write(2) to the "
+  "pipe, the reader's wake-up), which issue 9's sink threads reshape. The tails measured on this branch are "
+  "those of a machine with a load average of 8–20 on 2 vCPUs: the C floor reached 0.3 ms at p99 and 3 ms at "
+  "p99.9, the JVM reader 17 ms at p99 in one run and 28 ms in another, each time one stall of tens of "
+  "milliseconds (p99.9 ≈ max: a safepoint or JIT pause held up by descheduled threads, which a C consumer "
+  "does not have), and the sensor's p99 was 30–140 ms from run to run. The 500 µs p99 cannot be judged "
+  "here; rerun on an idle machine.\n")
+w("- **Start-up** (issue9b). The JDK 25 AOT cache replaces the CDS archive: in the CPU-time column it cuts "
+  "about 30% of the work to ready, a little more than the CDS archive did (table above; 0.77× against "
+  "0.84× in a first run on this branch); the wall-clock figures follow the machine's load more than the "
   "code. Most of the CPU to ready is JIT compilation competing with start-up on 2 vCPUs: AOT plus C1 only "
-  "takes 0.55× (not shipped: C1 code is slower at the events), and -XX:CompileThresholdScaling=4 took "
+  "takes about half (not shipped: C1 code is slower at the events), and -XX:CompileThresholdScaling=4 took "
   "about 0.87× of the default's CPU in four interleaved starts (not shipped: not measured on an idle "
   "machine, and it delays the hot path's compilation). The BPF loads (fentry attempt plus the real load, "
   "about 170 ms of libbpf in C on an idle machine) are issue 9's connect-probe work.\n")
+
 print("\n".join(out))

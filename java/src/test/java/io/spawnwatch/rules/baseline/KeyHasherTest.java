@@ -3,8 +3,13 @@ package io.spawnwatch.rules.baseline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
+import io.spawnwatch.event.EventType;
+import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.SegmentText;
 import io.spawnwatch.rules.TestEvent;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,9 +53,10 @@ class KeyHasherTest {
         TestEvent absent = TestEvent.exec();
         TestEvent empty = TestEvent.exec().set(Field.COMMAND_LINE, "");
         assertNotEquals(h.hash("d", absent, one), h.hash("d", empty, one));
-        // "\u0100" is one char above 0xff; "\u0001\u0000" would be its two bytes high first
-        TestEvent wide = TestEvent.exec().set(Field.COMMAND_LINE, "\u0100");
-        TestEvent narrow = TestEvent.exec().set(Field.COMMAND_LINE, "\u0001\u0000");
+        // Events give text as bytes, one per char; a view that gives Java chars above 0xff is hashed two
+        // bytes per char, and must not collide with the chars of those two bytes: "\u0100" vs "\u0001\u0000".
+        EventView wide = withCommandLine(TestEvent.exec(), "\u0100");
+        EventView narrow = withCommandLine(TestEvent.exec(), "\u0001\u0000");
         assertNotEquals(h.hash("d", wide, one), h.hash("d", narrow, one));
     }
 
@@ -58,38 +64,41 @@ class KeyHasherTest {
     @Test
     void shouldGiveTheSameKeyForRecordTextAsForTheSameString() {
         String line = "sh -c convert /var/www/html/up/a.png -resize 50% b.png \u00e9";
-        byte[] latin1 = line.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-        io.spawnwatch.event.SegmentText text = new io.spawnwatch.event.SegmentText();
-        java.lang.foreign.MemorySegment record = java.lang.foreign.MemorySegment.ofArray(latin1);
-        TestEvent asString = event(line);
-        io.spawnwatch.event.EventView asRecord = new io.spawnwatch.event.EventView() {
+        byte[] utf8 = line.getBytes(StandardCharsets.UTF_8); // what the kernel record holds
+        SegmentText text = new SegmentText().wrap(MemorySegment.ofArray(utf8), 0, utf8.length, false);
+        TestEvent asString = event(line); // TestEvent gives the same UTF-8 bytes, one per char
+        KeyHasher h = new KeyHasher(SEED);
+        assertEquals(h.hash("rule-a", asString, FIELDS), h.hash("rule-a", withCommandLine(asString, text), FIELDS));
+    }
+
+    /** {@code base} with its command line replaced by {@code commandLine}, given as it is. */
+    private static EventView withCommandLine(TestEvent base, CharSequence commandLine) {
+        return new EventView() {
             @Override
-            public io.spawnwatch.event.EventType type() {
-                return asString.type();
+            public EventType type() {
+                return base.type();
             }
 
             @Override
             public long timestampNanos() {
-                return asString.timestampNanos();
+                return base.timestampNanos();
             }
 
             @Override
             public CharSequence text(Field field) {
-                return field == Field.COMMAND_LINE ? text.wrap(record, 0, latin1.length, false) : asString.text(field);
+                return field == Field.COMMAND_LINE ? commandLine : base.text(field);
             }
 
             @Override
             public long number(Field field) {
-                return asString.number(field);
+                return base.number(field);
             }
 
             @Override
             public int address(Field field, byte[] out) {
-                return asString.address(field, out);
+                return base.address(field, out);
             }
         };
-        KeyHasher h = new KeyHasher(SEED);
-        assertEquals(h.hash("rule-a", asString, FIELDS), h.hash("rule-a", asRecord, FIELDS));
     }
 
     @Test
@@ -110,6 +119,7 @@ class KeyHasherTest {
 
     private static final long GOLDEN_SHORT_HI = -5092486286461890778L;
     private static final long GOLDEN_SHORT_LO = 1869973253983972011L;
-    private static final long GOLDEN_LONG_HI = -4401563383621701946L;
-    private static final long GOLDEN_LONG_LO = 4775593645975332783L;
+    // The long line ends in "\u00e9", which events (and TestEvent) give as its UTF-8 bytes C3 A9, one per char.
+    private static final long GOLDEN_LONG_HI = -2429280514436158675L;
+    private static final long GOLDEN_LONG_LO = -4025055602739150175L;
 }

@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,11 @@ class FleetJobKafkaTest {
     @BeforeAll
     static void startBroker() {
         broker = KafkaBroker.start(tmp.resolve("broker"));
+    }
+
+    @AfterEach
+    void killJobs() throws InterruptedException {
+        FleetProcess.killAll();
     }
 
     @AfterAll

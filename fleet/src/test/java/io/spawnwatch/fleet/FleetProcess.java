@@ -8,6 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 /** The fleet job as an operator runs it, {@code spawnwatch fleet} in its own JVM, so a test can SIGKILL it. */
 final class FleetProcess {
+    /** Every job a test started, so that a failed test leaves none running ({@link #killAll}). */
+    private static final java.util.List<Process> STARTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
     private final Process process;
     private final Path log;
 
@@ -30,7 +33,16 @@ final class FleetProcess {
                 "--new-terms-topic", s.newTermsTopic(), "--kafka-config", kafkaConfig.toString(), "--grace", "1m", "--new-terms-learning", "0s");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        STARTED.add(p);
         return new FleetProcess(p, log);
+    }
+
+    static void killAll() throws InterruptedException {
+        for (Process p : STARTED) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+        STARTED.clear();
     }
 
     boolean isAlive() {

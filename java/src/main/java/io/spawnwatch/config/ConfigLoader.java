@@ -136,6 +136,7 @@ public final class ConfigLoader {
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
+        problems.addAll(io.spawnwatch.output.ConfiguredOutputs.problems(c.outputs()));
         Long group = c.control().socketGroup();
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);

@@ -14,7 +14,8 @@ public record SensorConfig(
         @JsonProperty("enrichment") Enrichment enrichment,
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
-        @JsonProperty("detection") DetectionConfig detection) {
+        @JsonProperty("detection") DetectionConfig detection,
+        @JsonProperty("outputs") List<OutputConfig> outputs) {
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -44,16 +45,21 @@ public record SensorConfig(
 
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, outputs);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, outputs);
+    }
+
+    /** A copy with other outputs. */
+    public SensorConfig withOutputs(List<OutputConfig> o) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, o);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, outputs);
     }
 }

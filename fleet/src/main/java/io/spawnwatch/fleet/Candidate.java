@@ -16,7 +16,8 @@ import java.time.format.DateTimeParseException;
  * @param workingDirectory {@code process.working_directory}
  * @param parentExecutable {@code process.parent.executable}
  * @param commandLine      {@code process.command_line}
- * @param agentId          {@code agent.id}, falling back to {@code host.id} when a sensor sends no agent id
+ * @param agentId          {@code agent.id}, falling back to {@code host.id}, then {@code host.name}, when a
+ *                         sensor sends no agent id (sensors before host and agent ids)
  * @param hostId           {@code host.id}
  * @param hostName         {@code host.name}
  */
@@ -58,16 +59,17 @@ public record Candidate(long timestampMillis, String executable, String workingD
         }
         String hostId = text(root, "host", "id");
         String agentId = text(root, "agent", "id");
+        String hostName = text(root, "host", "name");
         if (agentId == null) {
-            agentId = hostId;
+            agentId = hostId != null ? hostId : hostName;
         }
         if (agentId == null) {
-            throw new BadCandidate("agent.id and host.id: both missing; expected at least one");
+            throw new BadCandidate("agent.id, host.id and host.name: all missing; expected at least one");
         }
         return new Candidate(millis, orEmpty(text(root, "process", "executable")),
                 orEmpty(text(root, "process", "working_directory")),
                 orEmpty(text(root, "process", "parent", "executable")),
-                orEmpty(text(root, "process", "command_line")), agentId, hostId, text(root, "host", "name"));
+                orEmpty(text(root, "process", "command_line")), agentId, hostId, hostName);
     }
 
     /** The seed rule's group: (process.executable, process.working_directory, process.parent.executable). */

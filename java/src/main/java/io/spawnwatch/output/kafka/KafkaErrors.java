@@ -1,6 +1,7 @@
 package io.spawnwatch.output.kafka;
 
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.BufferExhaustedException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -46,6 +47,11 @@ public final class KafkaErrors {
         if (t instanceof RecordTooLargeException) {
             return "a document is larger than the brokers accept for " + topic + " (max.request.size or the"
                     + " topic's max.message.bytes): " + kafka;
+        }
+        if (t instanceof BufferExhaustedException) {
+            return "the producer's buffer (" + s.origin() + ".buffer_bytes=" + s.bufferBytes() + ") stayed full for "
+                    + s.origin() + ".max_block=" + s.maxBlock().toMillis() + " ms: brokers " + s.bootstrapServers()
+                    + " down or too slow; the document is counted as an error: " + kafka;
         }
         if (t instanceof TimeoutException) {
             // Also what a missing topic looks like to a producer: metadata for it never comes.

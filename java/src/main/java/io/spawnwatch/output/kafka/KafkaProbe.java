@@ -18,12 +18,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * topics exist? A producer alone would only retry quietly (a missing topic looks like a slow broker to it).
  */
 final class KafkaProbe {
-    private static final long TIMEOUT_SECONDS = 15;
+    private static final long MAX_TIMEOUT_MILLIS = 15_000;
 
     private KafkaProbe() {}
 
     /** Null when all is well, else one line saying what is wrong. */
     static String check(KafkaOutputSettings s, Collection<String> topics) {
+        // The writer waits max.block.ms for a broker; the probe need not wait longer to say so.
+        long timeout = Math.max(1_000, Math.min(MAX_TIMEOUT_MILLIS, s.maxBlock().toMillis()));
         Properties p = new Properties();
         for (Map.Entry<Object, Object> e : s.producerProperties().entrySet()) {
             String k = (String) e.getKey();
@@ -32,10 +34,10 @@ final class KafkaProbe {
             }
         }
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, s.clientId() + "-probe");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS) / 2);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout / 2);
         try (Admin admin = Admin.create(p)) {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            Set<String> existing = admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS);
             List<String> missing = new ArrayList<>();
             for (String t : new TreeSet<>(topics)) {
                 if (!existing.contains(t)) {
@@ -52,7 +54,7 @@ final class KafkaProbe {
         } catch (ExecutionException e) {
             return KafkaErrors.describe(e, s, String.join(",", topics));
         } catch (java.util.concurrent.TimeoutException e) {
-            return "no answer from " + s.bootstrapServers() + " in " + TIMEOUT_SECONDS + " s (" + s.origin()
+            return "no answer from " + s.bootstrapServers() + " in " + timeout + " ms (" + s.origin()
                     + ".bootstrap_servers): brokers down or unreachable? documents are buffered (buffer.memory="
                     + s.bufferBytes() + " bytes) and retried for delivery.timeout.ms=" + s.deliveryTimeout().toMillis();
         } catch (InterruptedException e) {

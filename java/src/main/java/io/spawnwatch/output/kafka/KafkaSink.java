@@ -53,6 +53,8 @@ public final class KafkaSink extends QueuedSink {
     private final ScheduledExecutorService watchdog;
     private volatile long lastAckNanos = System.nanoTime();
     private boolean stalled; // watchdog thread only
+    private volatile Thread writerThread;
+    private Exception refusedNow; // writer thread only: a callback that ran inside send()
 
     private final Callback onAck = this::onCompletion;
 
@@ -86,13 +88,21 @@ public final class KafkaSink extends QueuedSink {
             return; // not offered: the pipeline asks wants() first
         }
         long millis = d.timestampNanos() / 1_000_000;
+        writerThread = Thread.currentThread();
         try {
             producer.send(new ProducerRecord<>(topic, null, millis > 0 ? millis : null, key, d.line()), onAck);
-            sent.incrementAndGet();
         } catch (RuntimeException e) {
-            // Buffer still full after max.block.ms, a record over max.request.size, a closed producer.
             throw new IOException(KafkaErrors.describe(e, settings, topic), e);
         }
+        // The producer reports some refusals through the callback before send() returns (the buffer still full
+        // after max.block.ms, no metadata for the topic in time, a record over max.request.size): this document
+        // was not taken, so it is this write's error, not a delivery failure.
+        Exception refused = refusedNow;
+        if (refused != null) {
+            refusedNow = null;
+            throw new IOException(KafkaErrors.describe(refused, settings, topic), refused);
+        }
+        sent.incrementAndGet();
     }
 
     /** Reports deliveries that failed since the last report as one error (the base class logs it, rate-limited). */
@@ -131,6 +141,10 @@ public final class KafkaSink extends QueuedSink {
     }
 
     private void onCompletion(RecordMetadata metadata, Exception e) {
+        if (e != null && Thread.currentThread() == writerThread) {
+            refusedNow = e; // inside send(): see write()
+            return;
+        }
         if (e == null) {
             acked.incrementAndGet();
             lastAckNanos = System.nanoTime();

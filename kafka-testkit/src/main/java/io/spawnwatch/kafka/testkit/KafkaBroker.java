@@ -42,14 +42,16 @@ public final class KafkaBroker implements AutoCloseable {
 
     private final Path dir;
     private final int port;
+    private final int saslPort;
     private final int controllerPort;
     private final Path config;
     private final Path log;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int controllerPort) {
+    private KafkaBroker(Path dir, int port, int saslPort, int controllerPort) {
         this.dir = dir;
         this.port = port;
+        this.saslPort = saslPort;
         this.controllerPort = controllerPort;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("broker.log");
@@ -57,7 +59,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats a fresh log directory under {@code dir}, starts the broker and waits until it answers. */
     public static KafkaBroker start(Path dir) {
-        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort());
+        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), freePort());
         broker.writeConfig();
         broker.format();
         broker.restart();
@@ -72,6 +74,17 @@ public final class KafkaBroker implements AutoCloseable {
     public int port() {
         return port;
     }
+
+    /**
+     * "127.0.0.1:PORT" of a SASL_PLAINTEXT listener (mechanism PLAIN) that knows one user, {@link #SASL_USER}
+     * with password {@link #SASL_PASSWORD}.
+     */
+    public String saslBootstrapServers() {
+        return "127.0.0.1:" + saslPort;
+    }
+
+    public static final String SASL_USER = "spawnwatch";
+    public static final String SASL_PASSWORD = "right-password";
 
     /** Starts the broker (again) on the same port and log directory and waits until it answers. */
     public void restart() {
@@ -132,10 +145,17 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
+                + saslPort);
         p.setProperty("controller.listener.names", "CONTROLLER");
-        p.setProperty("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
+                        + SASL_PASSWORD + "\";");
         p.setProperty("inter.broker.listener.name", "PLAINTEXT");
         p.setProperty("log.dirs", dir.resolve("data").toString());
         // One node: every internal topic has one replica.

@@ -27,6 +27,8 @@ import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.RuleMetadata;
 import io.spawnwatch.ring.RingPoller;
 import io.spawnwatch.ring.RingStats;
+import io.spawnwatch.output.ConfiguredSinks;
+import io.spawnwatch.output.DocumentKind;
 import io.spawnwatch.sys.NativeException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -70,7 +72,21 @@ public final class Sensor implements AutoCloseable {
     private final ProcessTable processes;
     private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
-    private final AlertSink alertSink = this::writeAlert;
+    private final AlertSink alertSink = new AlertSink() {
+        @Override
+        public void alert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
+            writeAlert(rule, view, repeatsSuppressed);
+        }
+
+        @Override
+        public void rarityCandidate(RuleMetadata rule, io.spawnwatch.event.EventView view) {
+            writeFleetCandidate(rule);
+        }
+    };
+    /** The outputs: list (Kafka, rotating files). */
+    private final ConfiguredSinks sinks;
+    /** The current record's event document once rendered (reader thread only), else null. */
+    private byte[] eventLine;
 
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -101,6 +117,7 @@ public final class Sensor implements AutoCloseable {
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());
+        this.sinks = ConfiguredSinks.open(config.outputs());
         this.engine = engine;
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
         this.poller = RingPoller.start(ring, this::onRecord, this::onHandlerError);
@@ -191,9 +208,10 @@ public final class Sensor implements AutoCloseable {
             return;
         }
         bump(events);
+        eventLine = null;
         // Build the event document only when someone reads it: --events, or a
-        // client following `spawnwatch events`.
-        if (options.emitEvents() || (hub != null && hub.hasEventSubscribers())) {
+        // client following `spawnwatch events`, or an output of events.
+        if (options.emitEvents() || (hub != null && hub.hasEventSubscribers()) || sinks.wants(DocumentKind.EVENT)) {
             writeEvent();
         }
         try {
@@ -252,6 +270,7 @@ public final class Sensor implements AutoCloseable {
             if (hub != null) {
                 hub.publishAlert(line);
             }
+            sinks.offer(DocumentKind.ALERT, line, event.record().lineageRoot(), 0, event.timestampNanos());
         } catch (IOException e) {
             bump(outputErrors);
         }
@@ -268,9 +287,29 @@ public final class Sensor implements AutoCloseable {
             if (hub != null) {
                 hub.publishEvent(line);
             }
+            eventLine = line;
+            sinks.offer(DocumentKind.EVENT, line, event.record().lineageRoot(), 0, event.timestampNanos());
         } catch (IOException e) {
             bump(outputErrors);
         }
+    }
+
+    /** The seed rule's candidate before rarity: the event's document, for the fleet job (outputs: kafka). */
+    private void writeFleetCandidate(RuleMetadata rule) {
+        if (!sinks.wants(DocumentKind.FLEET_CANDIDATE) || !ConfiguredSinks.FLEET_RULE_ID.equals(rule.id())) {
+            return;
+        }
+        if (eventLine == null) {
+            try {
+                JsonGenerator g = output.begin();
+                ecs.writeEvent(g, event);
+                eventLine = output.finish(g);
+            } catch (IOException e) {
+                bump(outputErrors);
+                return;
+            }
+        }
+        sinks.offer(DocumentKind.FLEET_CANDIDATE, eventLine, event.record().lineageRoot(), 0, event.timestampNanos());
     }
 
     private void onHandlerError(RuntimeException e) {
@@ -355,6 +394,13 @@ public final class Sensor implements AutoCloseable {
         all.put("unknown_records", unknownRecords.get());
         all.put("output_written", output.written());
         all.put("output_errors", outputErrors.get());
+        sinks.stats().forEach((name, st) -> {
+            all.put("sink " + name + " offered", st.offered());
+            all.put("sink " + name + " written", st.written());
+            all.put("sink " + name + " dropped", st.dropped());
+            all.put("sink " + name + " errors", st.errors());
+            all.put("sink " + name + " queued", (long) st.queued());
+        });
         return all;
     }
 
@@ -391,6 +437,7 @@ public final class Sensor implements AutoCloseable {
         }
         logCounters();
         engine.close();
+        sinks.close();
         ring.close();
         probes.close();
         try {

@@ -14,8 +14,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the fleet sent it within the history window (Elastic's new-terms rule type, over the whole fleet instead of
  * one host). The store holds each key's last-seen event time (a changelogged store, so a restarted job resumes
  * with it); keys older than the history are deleted once per hour of stream time, which bounds the store by the
- * keys seen in the history window. The job's first event time is kept under the key {@link #STARTED} (never a
- * group key: those are JSON arrays) to know when learning ends.
+ * keys seen in the history window. Each partition's first event time is kept under the key {@link #STARTED}
+ * (never a group key: those are JSON arrays) to know when its learning ends. A key's history restarts when it
+ * was last seen more than the history ago (then it is new again, and its last-seen time may already be swept).
  */
 final class NewTermsProcessor implements Processor<String, Candidate, String, byte[]> {
     static final String STORE = "new-terms-last-seen";

@@ -24,12 +24,14 @@ import picocli.CommandLine.Spec;
 @Command(name = "spawnwatch fleet", mixinStandardHelpOptions = true,
         header = "Fleet-wide rarity and new terms over the sensors' fleet candidates (Kafka Streams).",
         description = {
-            "Reads the candidates the sensors send to Kafka (outputs: kafka, topics.fleet_candidates), counts",
-            "each (process.executable, process.working_directory, process.parent.executable) per 61-minute",
-            "window over every host, and writes an ECS alert when a window closes with exactly one agent and",
-            "fewer than 5 events (the seed rule's ES|QL). Also writes fleet-wide new terms: the first time in",
-            "7 days any host runs a command line under a parent. Exactly-once; several instances with the same",
-            "--application-id share the partitions."
+            "Reads the candidates the sensors send to Kafka (outputs: kafka,",
+            "fleet_candidates), counts each (process.executable,",
+            "process.working_directory, process.parent.executable) per 61-minute",
+            "window over every host, and writes an ECS alert when a window closes",
+            "with exactly one agent and fewer than 5 events (the seed rule's ES|QL).",
+            "Also writes fleet-wide new terms: the first time in 7 days that any",
+            "host runs a command line under a parent. Exactly-once; instances with",
+            "the same --application-id share the partitions."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped cleanly", "1:the job failed (the message says why)", "2:bad usage"})
@@ -45,32 +47,32 @@ public final class FleetMain implements Callable<Integer> {
             description = "Kafka client properties (security.protocol, ssl.*, sasl.*, ...), Java properties format.")
     Path kafkaConfig;
 
-    @Option(names = "--application-id", defaultValue = "spawnwatch-fleet",
+    @Option(names = "--application-id", paramLabel = "ID", defaultValue = "spawnwatch-fleet",
             description = "Kafka Streams application id: consumer group and prefix of internal topics (default: ${DEFAULT-VALUE}).")
     String applicationId;
 
-    @Option(names = "--state-dir", defaultValue = "/var/lib/spawnwatch-fleet",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "/var/lib/spawnwatch-fleet",
             description = "Local state (RocksDB), rebuilt from the changelogs when lost (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
-    @Option(names = "--candidates-topic", defaultValue = "spawnwatch.fleet-candidates", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--candidates-topic", paramLabel = "TOPIC", defaultValue = "spawnwatch.fleet-candidates", description = "(default: ${DEFAULT-VALUE})")
     String candidatesTopic;
 
-    @Option(names = "--alerts-topic", defaultValue = "spawnwatch.fleet-alerts", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--alerts-topic", paramLabel = "TOPIC", defaultValue = "spawnwatch.fleet-alerts", description = "(default: ${DEFAULT-VALUE})")
     String alertsTopic;
 
-    @Option(names = "--new-terms-topic", defaultValue = "spawnwatch.fleet-new-terms", description = "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--new-terms-topic", paramLabel = "TOPIC", defaultValue = "spawnwatch.fleet-new-terms", description = "(default: ${DEFAULT-VALUE})")
     String newTermsTopic;
 
-    @Option(names = "--grace", defaultValue = "2m", converter = DurationText.class,
+    @Option(names = "--grace", paramLabel = "DURATION", defaultValue = "2m", converter = DurationText.class,
             description = "Late candidates still count this long after a window's end; alerts go out then (default: ${DEFAULT-VALUE}).")
     Duration grace;
 
-    @Option(names = "--new-terms-learning", defaultValue = "7d", converter = DurationText.class,
+    @Option(names = "--new-terms-learning", paramLabel = "DURATION", defaultValue = "7d", converter = DurationText.class,
             description = "Learn without new-terms alerts this long after the first candidate (default: ${DEFAULT-VALUE}).")
     Duration learning;
 
-    @Option(names = "--threads", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1", description = "Stream threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
     public static void main(String[] args) {

@@ -84,6 +84,9 @@ final class DaemonControl implements SensorControl {
         }
         long userDrops = c.get("ring_invalid") + c.get("handler_errors") + c.get("unknown_records")
                 + c.get("output_errors") + c.get("rule_errors");
+        for (io.spawnwatch.output.SinkStats st : sensor.sinkStats().values()) {
+            userDrops += st.dropped() + st.errors(); // the outputs: sinks (Kafka, rotating files)
+        }
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
@@ -114,6 +117,8 @@ final class DaemonControl implements SensorControl {
         Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
         sinks.put("output", ordered("written", c.get("output_written"), "errors", c.get("output_errors"),
                 "alerts", c.get("alerts"), "events", c.get("events")));
+        sensor.sinkStats().forEach((name, st) -> sinks.put(name, ordered("offered", st.offered(), "written",
+                st.written(), "dropped", st.dropped(), "errors", st.errors(), "queued", (long) st.queued())));
         for (SubscriberHub.SubscriberStats s : hub.subscribers()) {
             sinks.put("subscriber-" + s.id() + "-" + s.kind(), ordered("delivered", s.delivered(), "dropped",
                     s.dropped(), "queued", (long) s.queued()));

@@ -376,6 +376,11 @@ public final class Sensor implements AutoCloseable {
         return probes.hooks();
     }
 
+    /** The outputs: sinks' counters by name. */
+    public Map<String, io.spawnwatch.output.SinkStats> sinkStats() {
+        return sinks.stats();
+    }
+
     /** Kernel counters (summed over CPUs) and user-side counters together. */
     public Map<String, Long> counters() throws BpfException {
         Map<String, Long> all = new java.util.LinkedHashMap<>(kernelCounters.read());

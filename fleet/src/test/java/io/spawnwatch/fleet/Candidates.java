@@ -9,16 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -31,10 +26,8 @@ final class Candidates implements AutoCloseable {
     static final long WINDOW_MS = Duration.ofMinutes(61).toMillis();
 
     private final KafkaProducer<String, byte[]> producer;
-    private final String bootstrap;
 
     Candidates(String bootstrap) {
-        this.bootstrap = bootstrap;
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
                 new StringSerializer(), new ByteArraySerializer());
@@ -78,25 +71,8 @@ final class Candidates implements AutoCloseable {
     /** Every committed record of a topic's partition 0, from the start, read until quiet for {@code quiet}. */
     List<JsonNode> readAll(String topic, Duration atMost, Duration quiet, int expectAtLeast) throws Exception {
         List<JsonNode> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + atMost.toNanos();
-            long lastNew = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(JSON.readTree(r.value()));
-                    lastNew = System.nanoTime();
-                }
-                if (out.size() >= expectAtLeast && System.nanoTime() - lastNew > quiet.toNanos()) {
-                    break;
-                }
-            }
+        for (ConsumerRecord<String, byte[]> r : FleetJobKafkaTest.broker.read(topic, expectAtLeast, quiet, atMost)) {
+            out.add(JSON.readTree(r.value()));
         }
         return out;
     }

@@ -15,14 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,27 +94,14 @@ class FleetCandidatesKafkaTest {
         return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
     }
 
-    /** Records of partition 0 that match, read until {@code expect} of them came and 3 s passed without more. */
+    /** Records of partition 0 that match, read until {@code expect} records came and 3 s passed without more. */
     private static List<ConsumerRecord<String, byte[]>> read(KafkaBroker broker, String topic, int expect,
             Predicate<JsonNode> match) throws Exception {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
-            long lastNew = System.nanoTime();
-            while (System.nanoTime() < deadline
-                    && (out.size() < expect || System.nanoTime() - lastNew < Duration.ofSeconds(3).toNanos())) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    if (match.test(JSON.readTree(r.value()))) {
-                        out.add(r);
-                        lastNew = System.nanoTime();
-                    }
-                }
+        for (ConsumerRecord<String, byte[]> r : broker.read(topic, expect, Duration.ofSeconds(3),
+                Duration.ofSeconds(45))) {
+            if (match.test(JSON.readTree(r.value()))) {
+                out.add(r);
             }
         }
         return out;

@@ -21,12 +21,7 @@ import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,25 +221,7 @@ class KafkaSinkTest {
 
     /** Every record of partition 0, read until {@code expect} arrived and 2 s passed without more. */
     private static List<ConsumerRecord<String, byte[]>> readAll(String topic, int expect) {
-        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            long lastNew = System.nanoTime();
-            while (System.nanoTime() < deadline
-                    && (out.size() < expect || System.nanoTime() - lastNew < Duration.ofSeconds(2).toNanos())) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(r);
-                    lastNew = System.nanoTime();
-                }
-            }
-        }
-        return out;
+        return broker.read(topic, expect, Duration.ofSeconds(2), Duration.ofSeconds(60));
     }
 
     private static void await(BooleanSupplier done, Duration atMost, String what, KafkaSink sink)

@@ -18,7 +18,13 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real single-node Kafka broker in KRaft combined mode (broker and controller in one process), Apache Kafka's
@@ -127,6 +133,33 @@ public final class KafkaBroker implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+    }
+
+    /**
+     * Every committed record of the topic's partition 0 from its start ({@code read_committed}), read until at
+     * least {@code expect} came and then {@code quiet} passed without another, or {@code atMost} passed.
+     */
+    public List<ConsumerRecord<String, byte[]>> read(String topic, int expect, Duration quiet, Duration atMost) {
+        List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long deadline = System.nanoTime() + atMost.toNanos();
+            long lastNew = System.nanoTime();
+            while (System.nanoTime() < deadline
+                    && (out.size() < expect || System.nanoTime() - lastNew < quiet.toNanos())) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
+                    out.add(r);
+                    lastNew = System.nanoTime();
+                }
+            }
+        }
+        return out;
     }
 
     /** Stops the broker and deletes its directory. */

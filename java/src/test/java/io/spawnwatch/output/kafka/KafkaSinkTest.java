@@ -50,6 +50,7 @@ class KafkaSinkTest {
         broker.createTopic("t.events", 1);
         broker.createTopic("t.overflow", 1);
         broker.createTopic("t.sasl", 1);
+        broker.createTopic("t.tls", 1);
     }
 
     @AfterAll
@@ -61,8 +62,13 @@ class KafkaSinkTest {
 
     private static KafkaOutputSettings settings(String servers, Map<DocumentKind, String> topics, int queue,
             long bufferBytes, Duration maxBlock, KafkaOutputSettings.Sasl sasl) {
+        return tlsSettings(servers, topics, queue, bufferBytes, maxBlock, sasl, null);
+    }
+
+    private static KafkaOutputSettings tlsSettings(String servers, Map<DocumentKind, String> topics, int queue,
+            long bufferBytes, Duration maxBlock, KafkaOutputSettings.Sasl sasl, KafkaOutputSettings.Tls tls) {
         return new KafkaOutputSettings("outputs[0]", servers, "spawnwatch-test", topics, queue, bufferBytes,
-                Duration.ofMinutes(5), maxBlock, "lz4", null, sasl, Map.of());
+                Duration.ofMinutes(5), maxBlock, "lz4", tls, sasl, Map.of());
     }
 
     private static Document doc(DocumentKind kind, int seq, int padding) {
@@ -204,6 +210,33 @@ class KafkaSinkTest {
             good.close();
         }
         assertEquals(List.of(7), readAll("t.sasl", 1).stream().map(r -> seqOf(r.value())).toList());
+    }
+
+    @Test
+    void shouldDeliverOverTlsWithTheRightCaAndSayWhenTheCaIsWrong() throws Exception {
+        Map<DocumentKind, String> topics = Map.of(DocumentKind.ALERT, "t.tls");
+        Path wrongCa = KafkaBroker.selfSignedPem(tmp, "other-ca");
+        try (Captured log = new Captured()) {
+            KafkaSink bad = new KafkaSink(tlsSettings(broker.tlsBootstrapServers(), topics, 10, 1 << 20,
+                    Duration.ofSeconds(5), null, new KafkaOutputSettings.Tls(wrongCa, null, true)), HOST);
+            try {
+                String line = log.await("TLS handshake failed", Duration.ofSeconds(30));
+                assertTrue(line.startsWith("WARNING kafka:" + broker.tlsBootstrapServers() + ": TLS handshake failed"
+                        + " with " + broker.tlsBootstrapServers() + " (outputs[0].tls: check ca_file,"
+                        + " client_pem_file and verify_hostname): "), line);
+            } finally {
+                bad.close();
+            }
+        }
+        KafkaSink good = new KafkaSink(tlsSettings(broker.tlsBootstrapServers(), topics, 10, 1 << 20,
+                Duration.ofSeconds(30), null, new KafkaOutputSettings.Tls(broker.caPem(), null, true)), HOST);
+        try {
+            good.offer(doc(DocumentKind.ALERT, 9, 10));
+            await(() -> good.acknowledged() == 1, Duration.ofSeconds(60), "delivered over TLS", good);
+        } finally {
+            good.close();
+        }
+        assertEquals(List.of(9), readAll("t.tls", 1).stream().map(r -> seqOf(r.value())).toList());
     }
 
     private static int seqOf(byte[] json) {

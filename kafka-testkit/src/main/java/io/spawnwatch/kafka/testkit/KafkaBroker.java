@@ -49,15 +49,17 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final int saslPort;
+    private final int tlsPort;
     private final int controllerPort;
     private final Path config;
     private final Path log;
     private Process process;
 
-    private KafkaBroker(Path dir, int port, int saslPort, int controllerPort) {
+    private KafkaBroker(Path dir, int port, int saslPort, int tlsPort, int controllerPort) {
         this.dir = dir;
         this.port = port;
         this.saslPort = saslPort;
+        this.tlsPort = tlsPort;
         this.controllerPort = controllerPort;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("broker.log");
@@ -65,7 +67,8 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats a fresh log directory under {@code dir}, starts the broker and waits until it answers. */
     public static KafkaBroker start(Path dir) {
-        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), freePort());
+        KafkaBroker broker = new KafkaBroker(dir, freePort(), freePort(), freePort(), freePort());
+        broker.makeCertificate();
         broker.writeConfig();
         broker.format();
         broker.restart();
@@ -87,6 +90,59 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public String saslBootstrapServers() {
         return "127.0.0.1:" + saslPort;
+    }
+
+    /**
+     * "127.0.0.1:PORT" of an SSL listener whose certificate (self-signed, for IP 127.0.0.1 and localhost) is
+     * {@link #caPem()}.
+     */
+    public String tlsBootstrapServers() {
+        return "127.0.0.1:" + tlsPort;
+    }
+
+    /** The TLS listener's certificate in PEM: the CA file a client trusts it with. */
+    public Path caPem() {
+        return dir.resolve("ca.pem");
+    }
+
+    /**
+     * Makes a self-signed certificate with keytool (the JDK's) into {@code dir}: {@code NAME.p12} (password
+     * "changeit") and {@code NAME.pem}. Also for a test's wrong CA.
+     */
+    public static Path selfSignedPem(Path dir, String name) {
+        Path store = dir.resolve(name + ".p12");
+        Path pem = dir.resolve(name + ".pem");
+        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        run(List.of(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=localhost", "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2",
+                "-keystore", store.toString(), "-storetype", "PKCS12", "-storepass", "changeit"));
+        run(List.of(keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(),
+                "-storepass", "changeit", "-file", pem.toString()));
+        return pem;
+    }
+
+    private static void run(List<String> cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run " + cmd.getFirst(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted: " + cmd.getFirst(), e);
+        }
+    }
+
+    private void makeCertificate() {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        selfSignedPem(dir, "ca");
     }
 
     public static final String SASL_USER = "spawnwatch";
@@ -179,12 +235,16 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("node.id", "1");
         p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
         p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+                + ",SSL://127.0.0.1:" + tlsPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
-                + saslPort);
+                + saslPort + ",SSL://127.0.0.1:" + tlsPort);
+        p.setProperty("ssl.keystore.type", "PKCS12");
+        p.setProperty("ssl.keystore.location", dir.resolve("ca.p12").toString());
+        p.setProperty("ssl.keystore.password", "changeit");
+        p.setProperty("ssl.key.password", "changeit");
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+                "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
         p.setProperty("sasl.enabled.mechanisms", "PLAIN");
         p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""

@@ -22,6 +22,12 @@ final class KafkaProbe {
 
     private KafkaProbe() {}
 
+    private static String noAnswer(KafkaOutputSettings s, long timeout) {
+        return "no answer from " + s.bootstrapServers() + " in " + timeout + " ms (" + s.origin()
+                + ".bootstrap_servers): brokers down or unreachable? documents are buffered (buffer.memory="
+                + s.bufferBytes() + " bytes) and retried for delivery.timeout.ms=" + s.deliveryTimeout().toMillis();
+    }
+
     /** Null when all is well, else one line saying what is wrong. */
     static String check(KafkaOutputSettings s, Collection<String> topics) {
         // The writer waits max.block.ms for a broker; the probe need not wait longer to say so.
@@ -52,11 +58,12 @@ final class KafkaProbe {
             }
             return null;
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                return noAnswer(s, timeout); // the admin client's own deadline ("waiting for a node assignment")
+            }
             return KafkaErrors.describe(e, s, String.join(",", topics));
         } catch (java.util.concurrent.TimeoutException e) {
-            return "no answer from " + s.bootstrapServers() + " in " + timeout + " ms (" + s.origin()
-                    + ".bootstrap_servers): brokers down or unreachable? documents are buffered (buffer.memory="
-                    + s.bufferBytes() + " bytes) and retried for delivery.timeout.ms=" + s.deliveryTimeout().toMillis();
+            return noAnswer(s, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

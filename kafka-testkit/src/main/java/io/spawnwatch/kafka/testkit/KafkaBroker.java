@@ -85,8 +85,8 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * "127.0.0.1:PORT" of a SASL_PLAINTEXT listener (mechanism PLAIN) that knows one user, {@link #SASL_USER}
-     * with password {@link #SASL_PASSWORD}.
+     * "127.0.0.1:PORT" of a SASL_PLAINTEXT listener: mechanism PLAIN knows one user, {@link #SASL_USER} with
+     * password {@link #SASL_PASSWORD}; SCRAM-SHA-512 knows those given to {@link #addScramUser}.
      */
     public String saslBootstrapServers() {
         return "127.0.0.1:" + saslPort;
@@ -172,6 +172,21 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /** Gives {@code user} a SCRAM-SHA-512 password on the SASL listener (the broker keeps it in its metadata). */
+    public void addScramUser(String user, String password) {
+        try (Admin admin = admin()) {
+            admin.alterUserScramCredentials(List.of(new org.apache.kafka.clients.admin.UserScramCredentialUpsertion(
+                    user, new org.apache.kafka.clients.admin.ScramCredentialInfo(
+                            org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512, 4096), password)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot add SCRAM user " + user + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted adding SCRAM user " + user, e);
+        }
+    }
+
     /** Creates a topic with replication factor 1 and waits for it. */
     public void createTopic(String name, int partitions) {
         try (Admin admin = admin()) {
@@ -245,7 +260,9 @@ public final class KafkaBroker implements AutoCloseable {
         p.setProperty("controller.listener.names", "CONTROLLER");
         p.setProperty("listener.security.protocol.map",
                 "PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SSL:SSL,CONTROLLER:PLAINTEXT");
-        p.setProperty("sasl.enabled.mechanisms", "PLAIN");
+        p.setProperty("sasl.enabled.mechanisms", "PLAIN,SCRAM-SHA-512");
+        p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         p.setProperty("listener.name.sasl_plaintext.plain.sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required user_" + SASL_USER + "=\""
                         + SASL_PASSWORD + "\";");

@@ -5,7 +5,7 @@ import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.output.kafka.KafkaOutputSettings;
 import io.spawnwatch.output.kafka.KafkaSink;
 import io.spawnwatch.output.rotating.RotatingFileSink;
-import io.spawnwatch.rules.DurationText;
+import io.spawnwatch.time.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +80,26 @@ public final class ConfiguredOutputs {
             throw e;
         }
         return sinks;
+    }
+
+    /**
+     * This host's id, the key of its Kafka records: {@code host.id} as ECS and Elastic Agent have it, systemd's
+     * /etc/machine-id; the kernel's host name where there is none.
+     */
+    public static String hostKey() {
+        try {
+            String id = Files.readString(Path.of("/etc/machine-id")).strip();
+            if (id.matches("[0-9a-f]{32}")) {
+                return id;
+            }
+        } catch (IOException e) {
+            // no machine-id: a container without the host's /etc, a minimal system
+        }
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException e) {
+            return "localhost";
+        }
     }
 
     /** The entry's settings (KafkaOutputSettings or RotatingFileSink.Settings), or why not. */
@@ -220,7 +240,7 @@ public final class ConfiguredOutputs {
             return dflt;
         }
         try {
-            Duration d = DurationText.parse(text);
+            Duration d = Durations.parse(text);
             if (d.toMillis() < 1) {
                 throw new ConfigException(key + ": expected a positive duration, got '" + text + "'");
             }

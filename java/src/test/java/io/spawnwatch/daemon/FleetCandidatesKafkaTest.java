@@ -79,9 +79,11 @@ class FleetCandidatesKafkaTest {
                         ours.and(d -> SEED.equals(text(d, "rule.id"))));
                 // The host's own rarity lets 4 through; repeat suppression (10 min) sends the first of them.
                 assertEquals(1, alerts.size(), "one alert on this host, its repeats suppressed: " + alerts.size());
-                var stats = harness.sensor().counters();
-                assertEquals(0L, stats.get("sink kafka:" + broker.bootstrapServers() + " dropped"));
-                assertEquals(0L, stats.get("sink kafka:" + broker.bootstrapServers() + " errors"));
+                io.spawnwatch.output.SinkStats kafka = harness.sensor().counters().sinks()
+                        .get("kafka:" + broker.bootstrapServers());
+                assertEquals(0, kafka.dropped(), "nothing dropped: " + kafka);
+                assertEquals(0, kafka.errors(), "no error: " + kafka);
+                assertEquals(7, kafka.written(), "6 candidates and 1 alert: " + kafka);
             }
         }
     }

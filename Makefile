@@ -1,6 +1,6 @@
 # spawnwatch build. Everything goes to build/; see README.md for the targets.
 #
-#   make            BPF object + jar + launcher build/spawnwatch (+ its CDS archive, as root)
+#   make            BPF object + jar + launcher build/spawnwatch (+ its JDK AOT cache, as root)
 #   make run        set up this host, build, run the sensor in the foreground
 #   make test       set up this host, build, run every test (kernel tests too)
 #   make bench      run the benchmarks (benchmarks/)
@@ -60,12 +60,12 @@ $(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES) java/check-jar.
 $(FLEET_JAR): $(FLEET_SOURCES)
 	$(MVN) -pl fleet -am package -DskipTests
 
-$(LAUNCHER): $(JAR) $(FLEET_JAR) java/spawnwatch.sh java/cds-train.sh
+$(LAUNCHER): $(JAR) $(FLEET_JAR) java/spawnwatch.sh java/aot-train.sh
 	@mkdir -p $(dir $@)
 	cp $(JAR) $(BUILD)/spawnwatch.jar
 	cp $(FLEET_JAR) $(BUILD)/spawnwatch-fleet.jar
 	install -m 0755 java/spawnwatch.sh $@
-	java/cds-train.sh $(BUILD)
+	java/aot-train.sh $(BUILD)
 
 # Installs what the sensor and the tests need on a fresh Debian host (only
 # what is missing) and mounts tracefs and bpffs when they are not.

@@ -144,6 +144,7 @@ public final class ConfigLoader {
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
+        problems.addAll(io.spawnwatch.output.ConfiguredOutputs.problems(c.outputs()));
         Long group = c.control().socketGroup();
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);
@@ -234,6 +235,13 @@ public final class ConfigLoader {
         }
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown key " + path(u) + where + ": known keys are " + u.getKnownPropertyIds();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
+            // outputs: entries pick their kind with "type"; Jackson lists the known ones in its message.
+            java.util.regex.Matcher known = java.util.regex.Pattern.compile("known type ids = \\[([^\\]]*)\\]")
+                    .matcher(String.valueOf(t.getOriginalMessage()));
+            return "key " + path(t) + ".type" + where + ": expected one of " + (known.find() ? known.group(1) : "?")
+                    + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'");
         }
         if (e instanceof InvalidFormatException f) {
             return "key " + path(f) + where + ": expected " + f.getTargetType().getSimpleName() + ", got '"

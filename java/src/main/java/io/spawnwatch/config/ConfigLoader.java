@@ -172,6 +172,7 @@ public final class ConfigLoader {
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
+        problems.addAll(io.spawnwatch.output.ConfiguredOutputs.problems(c.outputs()));
         Long group = c.control().socketGroup();
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);
@@ -261,6 +262,14 @@ public final class ConfigLoader {
         if (e instanceof UnrecognizedPropertyException u) {
             String key = path(u);
             return "unknown key " + key + line(lines, key) + ": known keys are " + u.getKnownPropertyIds();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
+            // outputs: entries pick their kind with "type"; Jackson lists the known ones in its message.
+            java.util.regex.Matcher known = java.util.regex.Pattern.compile("known type ids = \\[([^\\]]*)\\]")
+                    .matcher(String.valueOf(t.getOriginalMessage()));
+            String key = path(t) + ".type";
+            return "key " + key + line(lines, key) + ": expected one of " + (known.find() ? known.group(1) : "?")
+                    + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'");
         }
         if (e instanceof InvalidFormatException f) {
             String key = path(f);

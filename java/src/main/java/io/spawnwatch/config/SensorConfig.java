@@ -15,7 +15,8 @@ public record SensorConfig(
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
         @JsonProperty("detection") DetectionConfig detection,
-        @JsonProperty("output") Output output) {
+        @JsonProperty("output") Output output,
+        @JsonProperty("outputs") List<OutputConfig> outputs) {
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -55,16 +56,21 @@ public record SensorConfig(
 
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output, outputs);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output, outputs);
+    }
+
+    /** A copy with other outputs. */
+    public SensorConfig withOutputs(List<OutputConfig> o) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, output, o);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output, outputs);
     }
 }

@@ -541,6 +541,11 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 #define FMODE_WRITE 0x2
 #define FMODE_CREATED (1 << 20)
 
+/* Whether the cgroup connect hooks report TCP connects: user space clears it
+ * when fentry/tcp_connect does (the cgroup hooks then report UDP only). Its
+ * own section, so it never reshapes .rodata.config. */
+const volatile __u32 cgroup_connect_tcp SEC(".rodata.vis") = 1;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SW_VIS_MAX);
@@ -1117,8 +1122,10 @@ static __always_inline int sock_addr(struct bpf_sock_addr *ctx, __u32 hook, bool
 
 		__builtin_memcpy(a.daddr, &ip4, 4);
 	}
-	if (protocol == IPPROTO_TCP)
-		emit_connect(&a, hook);
+	if (protocol == IPPROTO_TCP) {
+		if (cgroup_connect_tcp)
+			emit_connect(&a, hook);
+	}
 	else if (protocol == IPPROTO_UDP)
 		emit_udp(&a, hook);
 	return 1;

@@ -1,10 +1,14 @@
 package io.spawnwatch.enrich;
 
 import io.spawnwatch.event.ConnectRecord;
+import io.spawnwatch.event.DnsQuestion;
+import io.spawnwatch.event.DnsRecord;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.FileRecord;
+import io.spawnwatch.event.PrivilegeRecord;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.RecordDescriptor;
 import io.spawnwatch.event.SegmentText;
@@ -24,6 +28,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class EnrichedEvent implements EventView {
     private static final int MAX_CHAIN = 16;
+    private static final int IPPROTO_UDP = 17;
 
     static {
         if (Field.values().length > Long.SIZE) {
@@ -38,6 +43,14 @@ public final class EnrichedEvent implements EventView {
 
     private final ExecRecord exec = new ExecRecord();
     private final ConnectRecord connect = new ConnectRecord();
+    private final FileRecord file = new FileRecord();
+    private final DnsRecord dns = new DnsRecord();
+    private final PrivilegeRecord privilege = new PrivilegeRecord();
+    private final DnsQuestion question = new DnsQuestion();
+    /** A CONNECT event from a DNS query record (else from a connect record). */
+    private boolean dnsQuery;
+    /** Whether the DNS query's payload parsed as a question. */
+    private boolean questionParsed;
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
 
@@ -82,6 +95,21 @@ public final class EnrichedEvent implements EventView {
             case RecordDescriptor.TYPE_CONNECT -> {
                 record = connect.wrap(segment, offset);
                 type = EventType.CONNECT;
+                dnsQuery = false;
+            }
+            case RecordDescriptor.TYPE_FILE -> {
+                record = file.wrap(segment, offset);
+                type = EventType.FILE;
+            }
+            case RecordDescriptor.TYPE_DNS -> {
+                record = dns.wrap(segment, offset);
+                type = EventType.CONNECT;
+                dnsQuery = true;
+                questionParsed = dns.question(question);
+            }
+            case RecordDescriptor.TYPE_PRIVILEGE -> {
+                record = privilege.wrap(segment, offset);
+                type = EventType.PRIVILEGE;
             }
             default -> {
                 return false;
@@ -100,6 +128,36 @@ public final class EnrichedEvent implements EventView {
 
     public ConnectRecord connect() {
         return connect;
+    }
+
+    public FileRecord file() {
+        return file;
+    }
+
+    public DnsRecord dns() {
+        return dns;
+    }
+
+    public PrivilegeRecord privilege() {
+        return privilege;
+    }
+
+    /** Whether this CONNECT event is a DNS query (read {@link #dns()}, not {@link #connect()}). */
+    public boolean isDnsQuery() {
+        return type == EventType.CONNECT && dnsQuery;
+    }
+
+    /** The DNS query's question, or null when the payload did not parse as one. */
+    public DnsQuestion dnsQuestion() {
+        return isDnsQuery() && questionParsed ? question : null;
+    }
+
+    /** "udp" or "tcp" for a CONNECT event, else null. */
+    public String transport() {
+        if (type != EventType.CONNECT) {
+            return null;
+        }
+        return dnsQuery || connect.protocol() == IPPROTO_UDP ? "udp" : "tcp";
     }
 
     @Override
@@ -145,11 +203,18 @@ public final class EnrichedEvent implements EventView {
                     : fromTable(record.lineageRoot(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
             case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
-            case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], false) : null;
-            case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
+            case SOURCE_IP -> type == EventType.CONNECT && !dnsQuery
+                    ? formatAddress(formatted[field.ordinal()], false) : null;
+            case PROTOCOL -> transport();
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
+            case DESTINATION_HOSTNAME -> dnsQuestion() != null ? question.name() : null;
+            case DNS_QUERY_TYPE -> dnsQuestion() != null ? DnsQuestion.typeName(question.type()) : null;
+            case TARGET_FILENAME -> type == EventType.FILE ? file.path(out) : null;
+            case FILE_ACTION -> type == EventType.FILE ? FileRecord.actionName(file.action()) : null;
+            case FILE_CLASS -> type == EventType.FILE ? FileRecord.className(file.pathClass()) : null;
+            case PRIVILEGE_CALL -> type == EventType.PRIVILEGE ? PrivilegeRecord.howName(privilege.how()) : null;
             case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
-                    LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT -> numberText(field);
+                    LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT, PREVIOUS_EFFECTIVE_USER_ID, FILE_MODE -> numberText(field);
         };
     }
 
@@ -163,8 +228,12 @@ public final class EnrichedEvent implements EventView {
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
             case LINEAGE_DEPTH -> record.lineageDepth();
-            case DESTINATION_PORT -> type == EventType.CONNECT ? connect.destinationPort() : ABSENT;
-            case SOURCE_PORT -> type == EventType.CONNECT && connect.sourcePort() != 0 ? connect.sourcePort() : ABSENT;
+            case DESTINATION_PORT -> type != EventType.CONNECT ? ABSENT
+                    : dnsQuery ? dns.destinationPort() : connect.destinationPort();
+            case SOURCE_PORT -> type == EventType.CONNECT && !dnsQuery && connect.sourcePort() != 0
+                    ? connect.sourcePort() : ABSENT;
+            case FILE_MODE -> type == EventType.FILE ? file.mode() & 07777 : ABSENT;
+            case PREVIOUS_EFFECTIVE_USER_ID -> type == EventType.PRIVILEGE ? privilege.oldEuid() : ABSENT;
             default -> ABSENT;
         };
     }
@@ -173,6 +242,9 @@ public final class EnrichedEvent implements EventView {
     public int address(Field field, byte[] out) {
         if (type != EventType.CONNECT) {
             return 0;
+        }
+        if (dnsQuery) {
+            return field == Field.DESTINATION_IP ? dns.destinationAddress(out) : 0;
         }
         return switch (field) {
             case DESTINATION_IP -> connect.destinationAddress(out);
@@ -236,7 +308,7 @@ public final class EnrichedEvent implements EventView {
     }
 
     private CharSequence formatAddress(StringBuilder sb, boolean destinationSide) {
-        int len = destinationSide ? connect.destinationAddress(address) : connect.sourceAddress(address);
+        int len = destinationSide ? address(Field.DESTINATION_IP, address) : address(Field.SOURCE_IP, address);
         sb.setLength(0);
         if (len == 4) {
             for (int i = 0; i < 4; i++) {

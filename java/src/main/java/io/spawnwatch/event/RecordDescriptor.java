@@ -18,9 +18,13 @@ package io.spawnwatch.event;
  * </pre>
  */
 public final class RecordDescriptor {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int TYPE_EXEC = 1;
     public static final int TYPE_CONNECT = 2;
+    /** Visibility II records (3 is left for the listen record). */
+    public static final int TYPE_FILE = 4;
+    public static final int TYPE_DNS = 5;
+    public static final int TYPE_PRIVILEGE = 6;
 
     public static final int TYPE_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;

@@ -25,9 +25,17 @@ public final class KernelProbes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KernelProbes.class.getName());
     static final String OBJECT_RESOURCE = "/io/spawnwatch/bpf/spawnwatch.bpf.o";
 
+    /**
+     * The cgroup socket-address hooks on the root cgroup: once per connect()
+     * (inet_sock_set_state fires on every state change of every socket), no
+     * kprobes needed, and they see UDP too. cg_connect6 attaches with it.
+     */
+    private static final Candidate CGROUP_CONNECT = new Candidate("cg_connect4", "cgroup/connect4+connect6");
+
     /** The connect fallback chain, in the order it is tried. */
     private static final List<Candidate> CONNECT_CHAIN = List.of(
             new Candidate("fentry_tcp_connect", "fentry/tcp_connect"),
+            CGROUP_CONNECT,
             new Candidate("kprobe_tcp_connect", "kprobe/tcp_connect"),
             new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state"));
 
@@ -104,6 +112,9 @@ public final class KernelProbes implements AutoCloseable {
                 hooks.add(HookStatus.attached(probeOf(c), c.program(), c.hook()));
             }
             String connectHook = attachConnect(object, hooks, links);
+            boolean trampolines = hooks.stream().noneMatch(h -> h.program().equals("fentry_tcp_connect")
+                    && !h.attached() && h.reason().startsWith("load failed"));
+            VisibilityHooks.attach(object, hooks, links, trampolines, connectHook.equals(CGROUP_CONNECT.hook()));
             KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook,
                     System.nanoTime() - start);
             for (HookStatus h : hooks) {
@@ -126,12 +137,17 @@ public final class KernelProbes implements AutoCloseable {
                 continue;
             }
             try {
-                links.add(object.program(c.program()).attach());
+                if (c == CGROUP_CONNECT) {
+                    VisibilityHooks.attachCgroupConnect(object, links);
+                } else {
+                    links.add(object.program(c.program()).attach());
+                }
                 hooks.add(HookStatus.attached("connect", c.program(), c.hook()));
                 return c.hook();
             } catch (BpfException e) {
                 hooks.add(HookStatus.failed("connect", c.program(), c.hook(), "attach failed: "
                         + reason(e, c.hook().startsWith("kprobe") ? "no kprobe support (CONFIG_KPROBES)"
+                                : c == CGROUP_CONNECT ? "no cgroup v2 at " + CgroupRoot.PATH
                                 : "tracefs not mounted or no such tracepoint")));
             }
         }
@@ -150,10 +166,13 @@ public final class KernelProbes implements AutoCloseable {
         try {
             for (Candidate c : CONNECT_CHAIN) {
                 boolean isFentry = c.program().equals("fentry_tcp_connect");
-                // With fentry: only fentry among the connect candidates. Without: the other two.
-                boolean load = fentryProgram != null ? isFentry : !isFentry;
+                // With fentry: fentry and the cgroup hooks (which then report UDP only). Without: the others.
+                boolean load = fentryProgram != null ? isFentry || c == CGROUP_CONNECT : !isFentry;
                 object.program(c.program()).setAutoload(load);
             }
+            // The file hook's trampoline twin loads and fails with fentry.
+            object.program(VisibilityHooks.FEXIT_OPEN).setAutoload(fentryProgram != null);
+            setCgroupConnectTcp(object.map(".rodata.vis"), fentryProgram == null);
             object.map("events").setMaxEntries(options.ringBufferBytes());
             object.map("lineage").setMaxEntries(options.lineageEntries());
             setSensorTgid(object.map(".rodata.config"), options.sensorTgid());
@@ -172,6 +191,16 @@ public final class KernelProbes implements AutoCloseable {
                     + " bytes, expected 4 (sensor_tgid only): object and loader disagree", 0);
         }
         data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, tgid);
+    }
+
+    /** .rodata.vis holds {@code const volatile __u32 cgroup_connect_tcp}. */
+    private static void setCgroupConnectTcp(BpfMap rodata, boolean tcp) throws BpfException {
+        MemorySegment data = rodata.initialValue();
+        if (data.byteSize() != 4) {
+            throw new BpfException("spawnwatch: .rodata.vis of the BPF object is " + data.byteSize()
+                    + " bytes, expected 4 (cgroup_connect_tcp only): object and loader disagree", 0);
+        }
+        data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, tcp ? 1 : 0);
     }
 
     private static byte[] readObject() throws BpfException {

@@ -475,12 +475,13 @@ static __always_inline int connect_from_sock(struct sock *sk, __u32 hook)
 	a.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	a.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	a.dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* Explicit sizes: BPF_CORE_READ_INTO on an array reads sizeof(*dst), one byte. */
 	if (a.family == AF_INET) {
-		BPF_CORE_READ_INTO(a.saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(a.daddr, sk, __sk_common.skc_daddr);
+		bpf_core_read(a.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(a.daddr, 4, &sk->__sk_common.skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(a.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(a.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		bpf_core_read(a.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(a.daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 	return emit_connect(&a, hook);
 }
@@ -1198,10 +1199,11 @@ static __always_inline int dns_send(long fd, const void *addr, const void *buf, 
 	} else {
 		family = BPF_CORE_READ(sk, __sk_common.skc_family);
 		dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		/* Explicit sizes: BPF_CORE_READ_INTO on an array reads sizeof(*dst), one byte. */
 		if (family == AF_INET)
-			BPF_CORE_READ_INTO(daddr, sk, __sk_common.skc_daddr);
+			bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
 		else
-			BPF_CORE_READ_INTO(daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+			bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 	if (dport != DNS_PORT || (family != AF_INET && family != AF_INET6))
 		return 0;

@@ -147,7 +147,7 @@ public final class KernelProbes implements AutoCloseable {
             } catch (BpfException e) {
                 hooks.add(HookStatus.failed("connect", c.program(), c.hook(), "attach failed: "
                         + reason(e, c.hook().startsWith("kprobe") ? "no kprobe support (CONFIG_KPROBES)"
-                                : c == CGROUP_CONNECT ? "no cgroup v2 at " + CgroupRoot.PATH
+                                : c == CGROUP_CONNECT ? "no cgroup v2 hierarchy"
                                 : "tracefs not mounted or no such tracepoint")));
             }
         }

@@ -101,7 +101,7 @@ final class VisibilityHooks {
             }
             links.addAll(made);
         } catch (NativeException e) {
-            throw new BpfException(e.getMessage() + " (cgroup v2 not mounted there?)", e.errno());
+            throw new BpfException(e.getMessage(), e.errno());
         } catch (BpfException | RuntimeException e) {
             made.forEach(BpfLink::close);
             throw e;

@@ -75,6 +75,10 @@ class VisibilityRulesTest {
         assertEquals(List.of(WEB_ROOT), matching(TestEvent.phpFpmWrite("/var/www/html/s.phtml", "rename",
                 "web_root")));
         assertFalse(rule(WEB_ROOT).detection().matches(TestEvent.phpFpmWrite("/tmp/s.php", "creation", "writable")));
+        // A compiled-template cache written by PHP itself; the same file written by a shell still alerts.
+        TestEvent cache = TestEvent.phpFpmWrite("/var/www/html/wp-content/cache/c.php", "creation", "web_root");
+        assertFalse(rule(WEB_ROOT).detection().matches(cache));
+        assertTrue(rule(WEB_ROOT).detection().matches(cache.set(Field.PROCESS_NAME, "sh")));
     }
 
     private static TestEvent udp(String ip, long port) {

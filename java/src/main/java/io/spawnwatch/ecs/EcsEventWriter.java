@@ -217,12 +217,16 @@ public final class EcsEventWriter {
 
     private void writeNetwork(JsonGenerator g, EnrichedEvent ev) throws IOException {
         var c = ev.connect();
-        g.writeObjectFieldStart("source");
-        g.writeStringField("ip", ev.text(Field.SOURCE_IP).toString());
-        if (c.sourcePort() != 0) {
-            g.writeNumberField("port", c.sourcePort());
+        // The cgroup hooks fire before the kernel picks the source: then there is none.
+        CharSequence source = ev.text(Field.SOURCE_IP);
+        if (source != null || c.sourcePort() != 0) {
+            g.writeObjectFieldStart("source");
+            writeText(g, "ip", source);
+            if (c.sourcePort() != 0) {
+                g.writeNumberField("port", c.sourcePort());
+            }
+            g.writeEndObject();
         }
-        g.writeEndObject();
         g.writeObjectFieldStart("destination");
         g.writeStringField("ip", ev.text(Field.DESTINATION_IP).toString());
         g.writeNumberField("port", c.destinationPort());

@@ -203,7 +203,7 @@ public final class EnrichedEvent implements EventView {
                     : fromTable(record.lineageRoot(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
             case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
-            case SOURCE_IP -> type == EventType.CONNECT && !dnsQuery
+            case SOURCE_IP -> address(Field.SOURCE_IP, address) != 0
                     ? formatAddress(formatted[field.ordinal()], false) : null;
             case PROTOCOL -> transport();
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
@@ -248,9 +248,19 @@ public final class EnrichedEvent implements EventView {
         }
         return switch (field) {
             case DESTINATION_IP -> connect.destinationAddress(out);
-            case SOURCE_IP -> connect.sourceAddress(out);
+            // Unspecified (all zero) when the hook fires before the kernel picks it (cgroup/connect*).
+            case SOURCE_IP -> unspecified(out, connect.sourceAddress(out)) ? 0 : connect.sourceAddress(out);
             default -> 0;
         };
+    }
+
+    private static boolean unspecified(byte[] address, int len) {
+        for (int i = 0; i < len; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CharSequence numberText(Field field) {

@@ -49,7 +49,7 @@ class KernelProbesTest {
             assertFalse(maps.removeName("nginx"));
             assertEquals(List.of("php-fpm*"), maps.names());
             Map<String, Long> counters = new KernelCounters(probes).read();
-            assertEquals(KernelCounters.NAMES.length, counters.size());
+            assertEquals(KernelCounters.NAMES.length + KernelCounters.VIS_NAMES.length, counters.size());
         }
     }
 }

@@ -319,6 +319,37 @@ static __always_inline __u32 match_task(struct task_struct *task, struct sw_line
 	return match;
 }
 
+/*
+ * match_task for connects, on the hot path of every connect() on the host:
+ * helpers instead of task reads, the comm straight into the trie key
+ * (bpf_get_current_comm pads it with NULs), and no parent check: the fork
+ * hook already put every child of a web server into the lineage (and the
+ * seeder those forked before the sensor started), so "parent is a web
+ * server" adds nothing for a process that connects. One LPM look-up and two
+ * hash look-ups for a process of the rest of the host.
+ */
+static __always_inline __u32 match_connect(struct sw_lineage *li, bool *in_lineage)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sw_comm_key key = { .prefixlen = SW_COMM_LEN * 8 };
+	struct sw_lineage *entry;
+	__u32 match = 0;
+
+	if (tgid == sensor_tgid)
+		return 0;
+	entry = bpf_map_lookup_elem(&lineage, &tgid);
+	if (entry) {
+		*li = *entry;
+		*in_lineage = true;
+		match |= SW_MATCH_LINEAGE;
+	}
+	if (is_web_uid((__u32)bpf_get_current_uid_gid()))
+		match |= SW_MATCH_WEB_USER;
+	if (bpf_get_current_comm(key.comm, sizeof(key.comm)) == 0 && bpf_map_lookup_elem(&web_comms, &key))
+		match |= SW_MATCH_WEB_COMM;
+	return match;
+}
+
 static __always_inline void lineage_add(__u32 tgid, __u32 root, __u64 root_start, __u32 depth)
 {
 	struct sw_lineage value = { .root_pid = root, .depth = depth, .root_start_boot_ns = root_start };
@@ -468,7 +499,7 @@ static __always_inline int emit_connect(const struct connect_addrs *a, __u32 hoo
 	count(SW_CNT_CONNECT_SEEN);
 	if (a->family != AF_INET && a->family != AF_INET6)
 		return 0;
-	match = match_task(task, &li, &in_lineage);
+	match = match_connect(&li, &in_lineage);
 	if (!match)
 		return 0;
 

@@ -32,6 +32,14 @@ public final class KernelProbes implements AutoCloseable {
      */
     private static final Candidate CGROUP_CONNECT = new Candidate("cg_connect4", "cgroup/connect4+connect6");
 
+    /**
+     * A JVM system property that makes the connect chain pass over the cgroup
+     * hooks, so that benchmarks/scripts/visibility_cost.sh can measure the
+     * hook that comes after them on the same build (not a configuration key:
+     * nothing but a measurement needs it).
+     */
+    public static final String SKIP_CGROUP_CONNECT = "spawnwatch.bench.skipCgroupConnect";
+
     /** The connect fallback chain, in the order it is tried. */
     private static final List<Candidate> CONNECT_CHAIN = List.of(
             new Candidate("fentry_tcp_connect", "fentry/tcp_connect"),
@@ -136,6 +144,11 @@ public final class KernelProbes implements AutoCloseable {
             if (c.program().equals("fentry_tcp_connect") && !fentryLoaded) {
                 continue;
             }
+            if (c == CGROUP_CONNECT && Boolean.getBoolean(SKIP_CGROUP_CONNECT)) {
+                hooks.add(HookStatus.failed("connect", c.program(), c.hook(),
+                        "skipped: -D" + SKIP_CGROUP_CONNECT + "=true"));
+                continue;
+            }
             try {
                 if (c == CGROUP_CONNECT) {
                     VisibilityHooks.attachCgroupConnect(object, links);
@@ -172,7 +185,8 @@ public final class KernelProbes implements AutoCloseable {
             }
             // The file hook's trampoline twin loads and fails with fentry.
             object.program(VisibilityHooks.FEXIT_OPEN).setAutoload(fentryProgram != null);
-            setCgroupConnectTcp(object.map(".rodata.vis"), fentryProgram == null);
+            setCgroupConnectTcp(object.map(".rodata.vis"),
+                    fentryProgram == null && !Boolean.getBoolean(SKIP_CGROUP_CONNECT));
             object.map("events").setMaxEntries(options.ringBufferBytes());
             object.map("lineage").setMaxEntries(options.lineageEntries());
             setSensorTgid(object.map(".rodata.config"), options.sensorTgid());

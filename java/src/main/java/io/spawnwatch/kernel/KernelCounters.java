@@ -6,8 +6,6 @@ import io.spawnwatch.libbpf.BpfObject;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Reads the kernel's per-CPU counters (enum sw_counter in bpf/spawnwatch.h)
@@ -15,18 +13,41 @@ import java.util.Map;
  * visible: every failed ring-buffer reserve lands in one of them.
  */
 public final class KernelCounters {
-    /** Names in enum sw_counter order. */
-    public static final String[] NAMES = {
-        "exec_seen", "exec_sent", "connect_seen", "connect_sent", "lineage_added", "lineage_add_failed",
-        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full",
-    };
+    /** Every kernel counter at one moment, summed over CPUs. */
+    public record Snapshot(long[] values) {
+        public Snapshot {
+            if (values.length != KernelCounter.values().length) {
+                throw new IllegalArgumentException("kernel counters: values=" + values.length + ", expected "
+                        + KernelCounter.values().length);
+            }
+            values = values.clone();
+        }
 
-    /** Names in enum sw_vis_counter order (map "vis_counters": files, UDP, DNS, privilege). */
-    public static final String[] VIS_NAMES = {
-        "file_lineage", "file_sent", "drop_file_ringbuf_full", "udp_sent", "udp_repeats",
-        "drop_udp_ringbuf_full", "dns_sent", "drop_dns_ringbuf_full", "privilege_sent",
-        "drop_privilege_ringbuf_full", "drop_privilege_pending_full",
-    };
+        public long get(KernelCounter c) {
+            return values[c.ordinal()];
+        }
+
+        /** Records the kernel could not send, all reasons together. */
+        public long drops() {
+            long drops = 0;
+            for (KernelCounter c : KernelCounter.values()) {
+                if (c.isDrop()) {
+                    drops += get(c);
+                }
+            }
+            return drops;
+        }
+
+        /** "exec_seen=1 exec_sent=1 ...", for the log. */
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (KernelCounter c : KernelCounter.values()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(c.label()).append('=').append(get(c));
+            }
+            return sb.toString();
+        }
+    }
 
     private final BpfMap counters;
     private final BpfMap visCounters;
@@ -34,43 +55,28 @@ public final class KernelCounters {
 
     public KernelCounters(KernelProbes probes) throws BpfException {
         this.counters = probes.map("counters");
-        this.visCounters = probes.map("vis_counters");
+        this.visCounters = probes.map(KernelCounter.VIS_MAP);
         this.cpus = BpfObject.possibleCpus();
     }
 
-    /** Every counter, summed over CPUs, in enum order. */
-    public Map<String, Long> read() throws BpfException {
-        Map<String, Long> out = new LinkedHashMap<>();
-        readInto(counters, NAMES, out);
-        readInto(visCounters, VIS_NAMES, out);
-        return out;
-    }
-
-    private void readInto(BpfMap map, String[] names, Map<String, Long> out) throws BpfException {
+    /** Every counter, summed over CPUs. */
+    public Snapshot read() throws BpfException {
+        KernelCounter[] all = KernelCounter.values();
+        long[] out = new long[all.length];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment values = arena.allocate(8L * cpus);
-            for (int i = 0; i < names.length; i++) {
-                key.set(ValueLayout.JAVA_INT, 0, i);
+            for (int i = 0; i < all.length; i++) {
+                key.set(ValueLayout.JAVA_INT, 0, all[i].index());
                 long sum = 0;
-                if (map.lookup(key, values)) {
+                if ((all[i].visibility() ? visCounters : counters).lookup(key, values)) {
                     for (int cpu = 0; cpu < cpus; cpu++) {
                         sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
                     }
                 }
-                out.put(names[i], sum);
+                out[i] = sum;
             }
         }
-    }
-
-    /** Records the kernel could not send, all reasons together. */
-    public static long drops(Map<String, Long> counters) {
-        long drops = 0;
-        for (Map.Entry<String, Long> e : counters.entrySet()) {
-            if (e.getKey().startsWith("drop_")) {
-                drops += e.getValue();
-            }
-        }
-        return drops;
+        return new Snapshot(out);
     }
 }

@@ -10,14 +10,15 @@ import java.util.List;
 /**
  * Attaches the Visibility II hooks, all for lineage members only: file
  * events, UDP (cgroup socket-address hooks on the root cgroup), DNS queries
- * and privilege changes. None of them is needed for the sensor to run: a hook
- * that does not attach is reported in {@link KernelProbes#hooks()} with the
- * reason, and the rest goes on.
+ * and privilege changes. None of them but the file chain's is needed for the
+ * sensor to run: a hook that does not attach is reported in
+ * {@link KernelProbes#hooks()} with the reason, and the rest goes on.
  *
- * <p>File opens follow the same try-in-order idea as connect:
- * {@code fexit/do_filp_open} where BPF trampolines exist, else the syscall
- * exit tracepoints of open, openat, openat2 and creat. Renames, links and
- * chmod always come from their syscall exit tracepoints.
+ * <p>File opens follow the same try-in-order idea as connect
+ * ({@link HookChains#FILE}): {@code fexit/do_filp_open} where BPF trampolines
+ * exist, else the syscall exit tracepoints of openat (the chain), open, creat
+ * and openat2 (here). Renames, links and chmod always come from their syscall
+ * exit tracepoints.
  */
 final class VisibilityHooks {
     /** Opens: the tracepoint group used when fexit/do_filp_open is not loaded. */
@@ -26,45 +27,25 @@ final class VisibilityHooks {
             "symlink", "symlinkat", "chmod", "fchmodat", "fchmodat2", "fchmod");
     static final List<String> DNS_TRACEPOINTS = List.of("sendto", "sendmsg", "sendmmsg");
     static final List<String> PRIVILEGE_CALLS = List.of("setuid", "setreuid", "setresuid", "capset");
-    static final String FEXIT_OPEN = "fexit_do_filp_open";
     static final List<String> CGROUP_CONNECT = List.of("cg_connect4", "cg_connect6");
+    /** Attached with the chain's cg_connect4 when it wins. */
+    static final String CGROUP_CONNECT6 = "cg_connect6";
     static final List<String> CGROUP_SENDMSG = List.of("cg_sendmsg4", "cg_sendmsg6");
 
     private VisibilityHooks() {}
 
     /**
-     * Attaches the cgroup connect hooks, both or none.
+     * Attaches what the hook chains do not: the other open tracepoints when the file chain chose the
+     * tracepoints, rename/link/chmod, UDP, DNS and privilege; one status per probe to hooks, every link to links.
      *
-     * @throws BpfException naming the program and errno when one does not attach
+     * @param fileOnTracepoints whether the file chain chose tracepoint/syscalls/sys_exit_openat
+     * @param cgroupConnectAttached whether the connect chain attached cg_connect4/6 already
      */
-    static void attachCgroupConnect(BpfObject object, List<BpfLink> links) throws BpfException {
-        attachCgroup(object, CGROUP_CONNECT, links);
-    }
-
-    /**
-     * Attaches files, UDP, DNS and privilege hooks, adding one status per
-     * probe to hooks and every link to links.
-     *
-     * @param fexitLoaded whether fexit/do_filp_open is in the loaded object
-     * @param cgroupConnectAttached whether the connect chain already attached cg_connect4/6
-     */
-    static void attach(BpfObject object, List<HookStatus> hooks, List<BpfLink> links, boolean fexitLoaded,
+    static void attach(BpfObject object, List<HookStatus> hooks, List<BpfLink> links, boolean fileOnTracepoints,
             boolean cgroupConnectAttached) {
-        if (fexitLoaded) {
-            try {
-                links.add(object.program(FEXIT_OPEN).attach());
-                hooks.add(HookStatus.attached("file", FEXIT_OPEN, "fexit/do_filp_open"));
-            } catch (BpfException e) {
-                hooks.add(HookStatus.failed("file", FEXIT_OPEN, "fexit/do_filp_open", "attach failed: "
-                        + e.getMessage()));
-                fexitLoaded = false;
-            }
-        } else {
-            hooks.add(HookStatus.failed("file", FEXIT_OPEN, "fexit/do_filp_open",
-                    "not loaded: no BPF trampolines on this kernel"));
-        }
-        if (!fexitLoaded) {
-            hooks.add(tracepoints(object, "file", "sys_exit_", OPEN_TRACEPOINTS, links));
+        if (fileOnTracepoints) {
+            hooks.add(tracepoints(object, "file-open", "sys_exit_", OPEN_TRACEPOINTS.subList(1,
+                    OPEN_TRACEPOINTS.size()), links));
         }
         hooks.add(tracepoints(object, "file-name", "sys_exit_", NAMED_TRACEPOINTS, links));
         hooks.add(udp(object, links, cgroupConnectAttached));
@@ -92,7 +73,7 @@ final class VisibilityHooks {
         }
     }
 
-    private static void attachCgroup(BpfObject object, List<String> programs, List<BpfLink> links)
+    static void attachCgroup(BpfObject object, List<String> programs, List<BpfLink> links)
             throws BpfException {
         List<BpfLink> made = new ArrayList<>();
         try (CgroupRoot root = CgroupRoot.open()) {

@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnwatch.kernel.FilterMaps;
-import io.spawnwatch.kernel.KernelCounters;
+import io.spawnwatch.kernel.KernelCounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,7 +206,19 @@ class RecordLayoutTest {
         constant("SW_FILE_NAME_LEN", FileRecordDescriptor.NAME_LENGTH);
         constant("SW_FILE_EXT_LEN", FileRecordDescriptor.EXTENSION_LENGTH);
         constant("SW_DNS_PAYLOAD_LEN", DnsRecordDescriptor.PAYLOAD_CAPACITY);
-        constant("SW_VIS_MAX", KernelCounters.VIS_NAMES.length);
+        String[] vis = {"SW_VIS_FILE_LINEAGE", "SW_VIS_FILE_SENT", "SW_VIS_DROP_FILE_RINGBUF_FULL",
+            "SW_VIS_UDP_SENT", "SW_VIS_UDP_REPEATS", "SW_VIS_DROP_UDP_RINGBUF_FULL", "SW_VIS_DNS_SENT",
+            "SW_VIS_DROP_DNS_RINGBUF_FULL", "SW_VIS_PRIV_SENT", "SW_VIS_DROP_PRIV_RINGBUF_FULL",
+            "SW_VIS_DROP_PRIV_PENDING_FULL"};
+        List<KernelCounter> ours = java.util.Arrays.stream(KernelCounter.values()).filter(KernelCounter::visibility)
+                .toList();
+        constant("SW_VIS_MAX", ours.size());
+        for (int i = 0; i < vis.length; i++) {
+            constant(vis[i], ours.get(i).index());
+            assertEquals(i, ours.get(i).index());
+            assertEquals(vis[i].replaceFirst("^SW_VIS_", "").replace("PRIV", "PRIVILEGE").toLowerCase(),
+                    ours.get(i).label());
+        }
     }
 
     @Test
@@ -213,9 +226,13 @@ class RecordLayoutTest {
         String[] c = {"SW_CNT_EXEC_SEEN", "SW_CNT_EXEC_SENT", "SW_CNT_CONNECT_SEEN", "SW_CNT_CONNECT_SENT",
             "SW_CNT_LINEAGE_ADDED", "SW_CNT_LINEAGE_ADD_FAILED", "SW_DROP_EXEC_RINGBUF_FULL",
             "SW_DROP_CONNECT_RINGBUF_FULL"};
-        constant("SW_CNT_MAX", KernelCounters.NAMES.length);
+        List<KernelCounter> main = java.util.Arrays.stream(KernelCounter.values()).filter(k -> !k.visibility())
+                .toList();
+        constant("SW_CNT_MAX", main.size());
         for (int i = 0; i < c.length; i++) {
             constant(c[i], i);
+            assertEquals(i, main.get(i).index());
+            assertEquals(c[i].replaceFirst("^SW_(CNT_)?", "").toLowerCase(), main.get(i).label());
         }
     }
 }

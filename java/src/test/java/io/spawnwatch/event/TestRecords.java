@@ -67,6 +67,8 @@ public final class TestRecords {
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.TID_OFFSET, pid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PPID_OFFSET, ppid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.UID_OFFSET, (int) uid);
+        // A process's effective uid is its uid unless it ran a setuid program: 0 here would be a root gain.
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EUID_OFFSET, (int) uid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_ROOT_OFFSET, root);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_DEPTH_OFFSET, depth);
         byte[] c = comm.getBytes(StandardCharsets.UTF_8);

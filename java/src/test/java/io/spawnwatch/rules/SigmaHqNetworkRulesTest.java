@@ -3,6 +3,9 @@ package io.spawnwatch.rules;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.spawnwatch.event.EventView;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.engine.RuleSetCompiler;
 import java.net.URISyntaxException;

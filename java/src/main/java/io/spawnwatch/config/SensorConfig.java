@@ -1,6 +1,7 @@
 package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.spawnwatch.incident.IncidentConfig;
 import io.spawnwatch.rules.DetectionConfig;
 import java.util.List;
 
@@ -14,7 +15,8 @@ public record SensorConfig(
         @JsonProperty("enrichment") Enrichment enrichment,
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
-        @JsonProperty("detection") DetectionConfig detection) {
+        @JsonProperty("detection") DetectionConfig detection,
+        @JsonProperty("incidents") IncidentConfig incidents) {
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -44,16 +46,21 @@ public record SensorConfig(
 
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, incidents);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, incidents);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, incidents);
+    }
+
+    /** A copy with other incident settings. */
+    public SensorConfig withIncidents(IncidentConfig i) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, i);
     }
 }

@@ -6,6 +6,7 @@ import io.spawnwatch.control.ControlServer;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
+import io.spawnwatch.incident.IncidentSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -56,9 +57,19 @@ public final class Daemon implements AutoCloseable {
         SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
         Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.emitEvents(),
                 options.output(), Path.of("/proc"), Path.of("/etc/passwd"), hub));
+        IncidentSink incidents = null;
+        if (config.incidents().enabled()) {
+            try {
+                incidents = IncidentSink.open(config.incidents());
+            } catch (IOException e) {
+                sensor.close();
+                throw new ConfigException("incidents.path: " + e.getMessage(), e);
+            }
+            sensor.addSink(incidents);
+        }
         Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
         Daemon[] self = new Daemon[1];
-        DaemonControl control = new DaemonControl(sensor, config, options.configPath(), hub, () -> {
+        DaemonControl control = new DaemonControl(sensor, incidents, config, options.configPath(), hub, () -> {
             if (self[0] != null) {
                 self[0].requestStop();
             }

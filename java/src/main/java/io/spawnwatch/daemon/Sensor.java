@@ -18,6 +18,9 @@ import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
 import io.spawnwatch.kernel.ServerCommandLines;
+import io.spawnwatch.output.Document;
+import io.spawnwatch.output.DocumentKind;
+import io.spawnwatch.output.Sink;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.SegmentText;
@@ -71,6 +74,9 @@ public final class Sensor implements AutoCloseable {
     private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
     private final AlertSink alertSink = this::writeAlert;
+    /** Outputs besides --output and the control socket (the incident store); issue 9 owns their list. */
+    private final List<Sink> sinks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile boolean sinksWantEvents;
 
     private final AtomicLong events = new AtomicLong();
     private final AtomicLong unknownRecords = new AtomicLong();
@@ -193,7 +199,7 @@ public final class Sensor implements AutoCloseable {
         bump(events);
         // Build the event document only when someone reads it: --events, or a
         // client following `spawnwatch events`.
-        if (options.emitEvents() || (hub != null && hub.hasEventSubscribers())) {
+        if (options.emitEvents() || sinksWantEvents || (hub != null && hub.hasEventSubscribers())) {
             writeEvent();
         }
         try {
@@ -252,6 +258,7 @@ public final class Sensor implements AutoCloseable {
             if (hub != null) {
                 hub.publishAlert(line);
             }
+            offer(DocumentKind.ALERT, line);
         } catch (IOException e) {
             bump(outputErrors);
         }
@@ -268,8 +275,28 @@ public final class Sensor implements AutoCloseable {
             if (hub != null) {
                 hub.publishEvent(line);
             }
+            offer(DocumentKind.EVENT, line);
         } catch (IOException e) {
             bump(outputErrors);
+        }
+    }
+
+    /** Adds an output; it gets every document of the kinds it wants from now on, and is closed with the sensor. */
+    public void addSink(Sink sink) {
+        sinks.add(sink);
+        sinksWantEvents |= sink.wants(DocumentKind.EVENT);
+    }
+
+    private void offer(DocumentKind kind, byte[] line) {
+        if (sinks.isEmpty()) {
+            return;
+        }
+        // Root start time: 0 until the process identity work (issue 10) carries it.
+        Document d = new Document(kind, line, event.record().lineageRoot(), 0L, event.timestampNanos());
+        for (Sink s : sinks) {
+            if (s.wants(kind)) {
+                s.offer(d);
+            }
         }
     }
 
@@ -393,6 +420,7 @@ public final class Sensor implements AutoCloseable {
         engine.close();
         ring.close();
         probes.close();
+        sinks.forEach(Sink::close);
         try {
             output.close();
         } catch (IOException e) {

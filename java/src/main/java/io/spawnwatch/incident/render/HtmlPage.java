@@ -42,7 +42,8 @@ public final class HtmlPage {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     private static final int ROW = 46;
     private static final int INDENT = 34;
-    private static final int CHAR = 7;
+    /** Width of one character of the tree's 12px monospace font (DejaVu Sans Mono: 7.22 px), rounded up. */
+    private static final double CHAR = 7.5;
     private static final int BOX_MIN = 150;
 
     private final IncidentTree tree;
@@ -103,7 +104,7 @@ public final class HtmlPage {
         layout(tree.root(), 0, -1, rows);
         int width = 0;
         for (Row r : rows) {
-            width = Math.max(width, r.x + r.width + 40 + CHAR * r.note.length());
+            width = Math.max(width, r.x + r.width + 40 + (int) Math.ceil(CHAR * r.note.length()));
         }
         int height = rows.size() * ROW + 16;
         h.append("<section>\n<h2>Process tree</h2>\n<div class=\"scroll\">\n<svg id=\"tree\" xmlns=\"http://www.w3.org/2000/svg\" ")
@@ -195,7 +196,7 @@ public final class HtmlPage {
     }
 
     private static int boxWidth(String a, String b) {
-        return Math.max(BOX_MIN, CHAR * Math.max(a.length(), b.length()) + 18);
+        return Math.max(BOX_MIN, (int) Math.ceil(CHAR * Math.max(a.length(), b.length())) + 18);
     }
 
     private static String notes(List<AlertMark> alerts) {

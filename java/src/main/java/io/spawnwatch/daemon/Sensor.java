@@ -236,7 +236,7 @@ public final class Sensor implements AutoCloseable {
         }
         int pid = event.record().pid();
         try {
-            filter.addRoot(pid);
+            filter.addRoot(pid, event.record().startBootNanos());
             bump(serversRecognised);
             LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
                     + ") as a web server: its command line contains '" + fragment + "'");
@@ -291,8 +291,8 @@ public final class Sensor implements AutoCloseable {
         if (sinks.isEmpty()) {
             return;
         }
-        // Root start time: 0 until the process identity work (issue 10) carries it.
-        Document d = new Document(kind, line, event.record().lineageRoot(), 0L, event.timestampNanos());
+        Document d = new Document(kind, line, event.record().lineageRoot(), event.record().rootStartBootNanos(),
+                event.timestampNanos());
         for (Sink s : sinks) {
             if (s.wants(kind)) {
                 s.offer(d);

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class IncidentSink extends QueuedSink {
     public static final String NAME = "incidents";
+    private static final System.Logger LOG = System.getLogger(IncidentSink.class.getName());
     private static final int COMMIT_EVERY = 512;
     private static final long AGE_CHECK_NANOS = 60_000_000_000L;
 
@@ -188,9 +189,14 @@ public final class IncidentSink extends QueuedSink {
         }
     }
 
+    /** Called once by {@link QueuedSink#close()}, after the queue drained into the store. */
     @Override
-    public void close() {
-        super.close();
+    protected void closeOutput() {
+        try {
+            commit();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.WARNING, NAME + ": last commit failed: " + e.getMessage());
+        }
         store.close();
     }
 

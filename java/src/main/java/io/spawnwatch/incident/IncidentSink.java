@@ -355,12 +355,16 @@ public final class IncidentSink extends QueuedSink {
     }
 
     private void commit() throws SQLException {
+        writeCounters();
+        store.commit();
+        uncommitted = 0;
+    }
+
+    private void writeCounters() throws SQLException {
         for (Open o : dirty) {
             store.update(o.row());
         }
         dirty.clear();
-        store.commit();
-        uncommitted = 0;
     }
 
     /**
@@ -368,12 +372,12 @@ public final class IncidentSink extends QueuedSink {
      * retention); false when there is none left to delete.
      */
     private boolean deleteOldest() throws SQLException {
-        commit(); // the store orders by what it holds: bring it up to date first
-        List<IncidentStore.Row> rows = store.rows();
-        if (rows.isEmpty()) {
+        writeCounters(); // the store orders by what it holds: bring it up to date first
+        IncidentStore.Row oldest = store.oldest();
+        if (oldest == null) {
             return false;
         }
-        delete(rows.getFirst());
+        delete(oldest);
         deletedSize.incrementAndGet();
         return true;
     }

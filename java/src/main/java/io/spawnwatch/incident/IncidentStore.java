@@ -43,10 +43,18 @@ public final class IncidentStore implements AutoCloseable {
 
     private final Connection db;
     private final String where;
+    /** The writer's statements, prepared once: a flood of alerts is a flood of these. */
+    private final PreparedStatement insertDocument;
+    private final PreparedStatement updateIncident;
 
-    private IncidentStore(Connection db, String where) {
+    private IncidentStore(Connection db, String where) throws SQLException {
         this.db = db;
         this.where = where;
+        this.insertDocument = db.prepareStatement(
+                "INSERT INTO document (incident_id, seq, alert, ts_ns, pid, line) VALUES (?,?,?,?,?,?)");
+        this.updateIncident = db.prepareStatement("UPDATE incident SET root_name = ?, root_executable = ?,"
+                + " first_ns = ?, last_ns = ?, first_alert_ns = ?, last_alert_ns = ?, severity = ?, processes = ?,"
+                + " alerts = ?, connections = ?, documents = ?, documents_dropped = ?, bytes = ? WHERE id = ?");
     }
 
     /**
@@ -149,40 +157,35 @@ public final class IncidentStore implements AutoCloseable {
     /** Adds one document to an incident ({@code seq} orders them within it). */
     synchronized void append(long incident, long seq, boolean alert, long tsNs, int pid, byte[] line)
             throws SQLException {
-        try (PreparedStatement p = db.prepareStatement(
-                "INSERT INTO document (incident_id, seq, alert, ts_ns, pid, line) VALUES (?,?,?,?,?,?)")) {
-            p.setLong(1, incident);
-            p.setLong(2, seq);
-            p.setInt(3, alert ? 1 : 0);
-            p.setLong(4, tsNs);
-            p.setInt(5, pid);
-            int end = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
-            p.setString(6, new String(line, 0, end, StandardCharsets.UTF_8));
-            p.executeUpdate();
-        }
+        PreparedStatement p = insertDocument;
+        p.setLong(1, incident);
+        p.setLong(2, seq);
+        p.setInt(3, alert ? 1 : 0);
+        p.setLong(4, tsNs);
+        p.setInt(5, pid);
+        int end = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
+        p.setString(6, new String(line, 0, end, StandardCharsets.UTF_8));
+        p.executeUpdate();
     }
 
     /** Writes an incident's counters. */
     synchronized void update(Row r) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement("UPDATE incident SET root_name = ?, root_executable = ?,"
-                + " first_ns = ?, last_ns = ?, first_alert_ns = ?, last_alert_ns = ?, severity = ?, processes = ?,"
-                + " alerts = ?, connections = ?, documents = ?, documents_dropped = ?, bytes = ? WHERE id = ?")) {
-            p.setString(1, r.rootName());
-            p.setString(2, r.rootExecutable());
-            p.setLong(3, r.firstNs());
-            p.setLong(4, r.lastNs());
-            p.setLong(5, r.firstAlertNs());
-            p.setLong(6, r.lastAlertNs());
-            p.setInt(7, r.severity());
-            p.setLong(8, r.processes());
-            p.setLong(9, r.alerts());
-            p.setLong(10, r.connections());
-            p.setLong(11, r.documents());
-            p.setLong(12, r.documentsDropped());
-            p.setLong(13, r.bytes());
-            p.setLong(14, r.id());
-            p.executeUpdate();
-        }
+        PreparedStatement p = updateIncident;
+        p.setString(1, r.rootName());
+        p.setString(2, r.rootExecutable());
+        p.setLong(3, r.firstNs());
+        p.setLong(4, r.lastNs());
+        p.setLong(5, r.firstAlertNs());
+        p.setLong(6, r.lastAlertNs());
+        p.setInt(7, r.severity());
+        p.setLong(8, r.processes());
+        p.setLong(9, r.alerts());
+        p.setLong(10, r.connections());
+        p.setLong(11, r.documents());
+        p.setLong(12, r.documentsDropped());
+        p.setLong(13, r.bytes());
+        p.setLong(14, r.id());
+        p.executeUpdate();
     }
 
     synchronized void commit() throws SQLException {
@@ -198,6 +201,12 @@ public final class IncidentStore implements AutoCloseable {
             i.setLong(1, id);
             i.executeUpdate();
         }
+    }
+
+    /** The incident with the oldest last alert (what size and count retention delete first), or null. */
+    synchronized Row oldest() throws SQLException {
+        List<Row> rows = rows("SELECT * FROM incident ORDER BY last_alert_ns, id LIMIT 1", 0);
+        return rows.isEmpty() ? null : rows.getFirst();
     }
 
     /** Every incident's counters, oldest last alert first: what retention walks. */
@@ -301,6 +310,8 @@ public final class IncidentStore implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            insertDocument.close();
+            updateIncident.close();
             db.commit();
             db.close();
         } catch (SQLException e) {

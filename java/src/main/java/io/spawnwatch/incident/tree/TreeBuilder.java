@@ -169,12 +169,15 @@ public final class TreeBuilder {
         }
     }
 
+    /**
+     * With an entity id, only that id matches (a node with the same pid and
+     * another id is another process: pid reuse), the web server aside, whose
+     * id the incident does not carry; without one, the latest node of the pid.
+     */
     private ProcessNode byEntityOrPid(String entityId, int pid) {
         if (entityId != null) {
             ProcessNode n = byEntity.get(entityId);
-            if (n != null) {
-                return n;
-            }
+            return n != null || pid != rootPid || pid == 0 ? n : root;
         }
         return pid == 0 ? null : byPid.get(pid);
     }

@@ -14,6 +14,7 @@ import io.spawnwatch.incident.HeadlessChromium;
 import io.spawnwatch.incident.IncidentSink;
 import io.spawnwatch.incident.IncidentStore;
 import io.spawnwatch.incident.IncidentSummary;
+import io.spawnwatch.incident.SinkDrain;
 import io.spawnwatch.incident.render.HtmlPage;
 import io.spawnwatch.incident.render.TextTree;
 import io.spawnwatch.incident.tree.Activity;
@@ -26,7 +27,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -79,7 +79,7 @@ class IncidentTreeTest {
         try (SensorHarness harness = SensorHarness.start(config);
                 RealWebServers web = new RealWebServers();
                 ServerSocket callback = new ServerSocket(CALLBACK_PORT, 50, InetAddress.getLoopbackAddress())) {
-            acceptForever(callback);
+            WebShellAlertsTest.acceptForever(callback);
             port = web.port;
             pids = new RealWebServers.Pids(web.nginxPid(), web.fpmPid());
             Files.copy(Path.of("/bin/true"), web.dir.resolve("www/x"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -123,7 +123,9 @@ class IncidentTreeTest {
             }
             assertEquals(1, count(harness, dateAlert), "alerts on the benign date: the first sight only");
 
-            awaitDrained(sink);
+            Thread.sleep(200); // documents the sensor is still offering
+            SinkStats drained = SinkDrain.await(sink, WAIT);
+            assertEquals(0, drained.errors() + drained.dropped(), drained + " " + sink.counters());
             List<IncidentSummary> incidents = sink.store().list(0);
             assertEquals(1, incidents.size(), "incidents: " + incidents);
             stored = incidents.getFirst();
@@ -275,35 +277,5 @@ class IncidentTreeTest {
 
     private static int count(SensorHarness harness, Predicate<JsonNode> p) {
         return (int) harness.seen().stream().filter(p).count();
-    }
-
-    /** Waits until the sink has handled everything offered to it. */
-    private static void awaitDrained(IncidentSink sink) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        SinkStats s = sink.stats();
-        Thread.sleep(200); // documents the sensor is still offering
-        while (System.nanoTime() < deadline) {
-            s = sink.stats();
-            if (s.queued() == 0 && s.written() + s.errors() + s.dropped() == s.offered()) {
-                assertEquals(0, s.errors() + s.dropped(), "sink " + s + " " + sink.counters());
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("the incident sink did not drain: " + s);
-    }
-
-    private static void acceptForever(ServerSocket listener) {
-        Thread t = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket s = listener.accept()) {
-                    s.getInputStream().read();
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
     }
 }

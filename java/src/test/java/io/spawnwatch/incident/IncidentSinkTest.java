@@ -73,19 +73,6 @@ class IncidentSinkTest {
         return out;
     }
 
-    /** Waits (bounded) until the writer has handled every offered document: close() would count the rest as dropped. */
-    static void awaitDrained(IncidentSink sink) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            SinkStats s = sink.stats();
-            if (s.queued() == 0 && s.written() + s.errors() + s.dropped() == s.offered()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the incident sink did not drain: " + sink.stats());
-    }
-
     @Test
     void shouldKeepTheAlertedProcessesAndTheirDescendantsButNotBenignSiblings() throws Exception {
         IncidentSink sink = IncidentSink.open(config());
@@ -165,7 +152,7 @@ class IncidentSinkTest {
             ObjectNode e = exec(T0 + i * 1_000_000L, ROOT, 1000 + i, WORKER, "sh", "sh", "-c", "x" + i);
             sink.offer(document(alert(e, "r", "R", 47), 77));
         }
-        awaitDrained(sink);
+        SinkDrain.await(sink, Duration.ofSeconds(60));
         sink.close();
         assertEquals(new SinkStats(10_000, 10_000, 0, 0, 0), sink.stats());
         assertEquals(9_900L, sink.counters().get("documents_dropped_incident_full"));
@@ -187,7 +174,7 @@ class IncidentSinkTest {
                 sink.offer(document(alert(e, "r", "R", 47), 77));
             }
         }
-        awaitDrained(sink);
+        SinkDrain.await(sink, Duration.ofSeconds(60));
         sink.close();
         assertEquals(new SinkStats(3000, 3000, 0, 0, 0), sink.stats());
         var c = sink.counters();

@@ -292,19 +292,21 @@ public final class IncidentSink extends QueuedSink {
             if (line.contains(r.facts().pid()) && r.document().timestampNanos() >= alertNs - beforeNs) {
                 it.remove();
                 recentBytes -= r.document().line().length;
-                addDocument(o, r.document(), r.facts());
+                // Only the alerted process itself joins; its ancestors (the worker
+                // serving every request) just show where the tree hangs.
+                addDocument(o, r.document(), r.facts(), r.facts().pid() == pid);
             }
         }
     }
 
     /** Adds a document of one of the incident's processes; the process becomes (or stays) one. */
     private void add(Open o, Document d, DocumentFacts f) throws SQLException {
-        if (addDocument(o, d, f)) {
+        if (addDocument(o, d, f, true)) {
             o.members.add(f.pid());
         }
     }
 
-    private boolean addDocument(Open o, Document d, DocumentFacts f) throws SQLException {
+    private boolean addDocument(Open o, Document d, DocumentFacts f, boolean member) throws SQLException {
         boolean alert = d.kind() == DocumentKind.ALERT;
         long ts = d.timestampNanos();
         if (alert) {
@@ -317,7 +319,7 @@ public final class IncidentSink extends QueuedSink {
             documentsDropped.incrementAndGet();
             return false;
         }
-        store.append(o.id, o.nextSeq++, alert, ts, f.pid(), d.line());
+        store.append(o.id, o.nextSeq++, alert, member, ts, f.pid(), d.line());
         int size = d.line().length;
         o.documents++;
         o.bytes += size;
@@ -440,9 +442,8 @@ public final class IncidentSink extends QueuedSink {
             o.documents = r.documents();
             o.dropped = r.documentsDropped();
             o.bytes = r.bytes();
-            Set<Integer> pids = store.pids(r.id());
-            o.pids.addAll(pids);
-            o.members.addAll(pids);
+            o.pids.addAll(store.pids(r.id(), false));
+            o.members.addAll(store.pids(r.id(), true));
             open.put(o.id, o);
             lineage(r.root()).open = o;
         }

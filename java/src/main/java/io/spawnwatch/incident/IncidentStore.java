@@ -51,7 +51,7 @@ public final class IncidentStore implements AutoCloseable {
         this.db = db;
         this.where = where;
         this.insertDocument = db.prepareStatement(
-                "INSERT INTO document (incident_id, seq, alert, ts_ns, pid, line) VALUES (?,?,?,?,?,?)");
+                "INSERT INTO document (incident_id, seq, alert, member, ts_ns, pid, line) VALUES (?,?,?,?,?,?,?)");
         this.updateIncident = db.prepareStatement("UPDATE incident SET root_name = ?, root_executable = ?,"
                 + " first_ns = ?, last_ns = ?, first_alert_ns = ?, last_alert_ns = ?, severity = ?, processes = ?,"
                 + " alerts = ?, connections = ?, documents = ?, documents_dropped = ?, bytes = ? WHERE id = ?");
@@ -97,7 +97,8 @@ public final class IncidentStore implements AutoCloseable {
                         + " documents_dropped INTEGER NOT NULL, bytes INTEGER NOT NULL)");
                 s.execute("CREATE INDEX IF NOT EXISTS incident_last ON incident (last_alert_ns)");
                 s.execute("CREATE TABLE IF NOT EXISTS document (incident_id INTEGER NOT NULL,"
-                        + " seq INTEGER NOT NULL, alert INTEGER NOT NULL, ts_ns INTEGER NOT NULL,"
+                        + " seq INTEGER NOT NULL, alert INTEGER NOT NULL, member INTEGER NOT NULL,"
+                        + " ts_ns INTEGER NOT NULL,"
                         + " pid INTEGER NOT NULL, line TEXT NOT NULL, PRIMARY KEY (incident_id, seq))");
                 s.execute("PRAGMA user_version=" + SCHEMA);
             } catch (SQLException e) {
@@ -154,17 +155,22 @@ public final class IncidentStore implements AutoCloseable {
         }
     }
 
-    /** Adds one document to an incident ({@code seq} orders them within it). */
-    synchronized void append(long incident, long seq, boolean alert, long tsNs, int pid, byte[] line)
-            throws SQLException {
+    /**
+     * Adds one document to an incident ({@code seq} orders them within it);
+     * {@code member}: its process is one of the incident's (not an ancestor
+     * shown for context), which a restart needs to know.
+     */
+    synchronized void append(long incident, long seq, boolean alert, boolean member, long tsNs, int pid,
+            byte[] line) throws SQLException {
         PreparedStatement p = insertDocument;
         p.setLong(1, incident);
         p.setLong(2, seq);
         p.setInt(3, alert ? 1 : 0);
-        p.setLong(4, tsNs);
-        p.setInt(5, pid);
+        p.setInt(4, member ? 1 : 0);
+        p.setLong(5, tsNs);
+        p.setInt(6, pid);
         int end = line.length > 0 && line[line.length - 1] == '\n' ? line.length - 1 : line.length;
-        p.setString(6, new String(line, 0, end, StandardCharsets.UTF_8));
+        p.setString(7, new String(line, 0, end, StandardCharsets.UTF_8));
         p.executeUpdate();
     }
 
@@ -214,10 +220,11 @@ public final class IncidentStore implements AutoCloseable {
         return rows("SELECT * FROM incident ORDER BY last_alert_ns, id", 0);
     }
 
-    /** Member pids of an incident (processes with a document in it). */
-    synchronized Set<Integer> pids(long id) throws SQLException {
+    /** Pids with a document in an incident; {@code membersOnly}: of its own processes, not their ancestors. */
+    synchronized Set<Integer> pids(long id, boolean membersOnly) throws SQLException {
         Set<Integer> pids = new HashSet<>();
-        try (PreparedStatement q = db.prepareStatement("SELECT DISTINCT pid FROM document WHERE incident_id = ?")) {
+        try (PreparedStatement q = db.prepareStatement("SELECT DISTINCT pid FROM document WHERE incident_id = ?"
+                + (membersOnly ? " AND member = 1" : ""))) {
             q.setLong(1, id);
             try (ResultSet r = q.executeQuery()) {
                 while (r.next()) {

@@ -222,20 +222,22 @@ class IncidentSinkTest {
         long old = now - Duration.ofDays(40).toNanos();
         IncidentSink first = IncidentSink.open(config());
         ObjectNode ancient = exec(old, 500, 501, 500, "sh", "sh");
-        ObjectNode recent = exec(now - 60 * SECOND, ROOT, 300, WORKER, "sh", "sh", "-c", "id");
-        offer(first, ancient, alert(ancient, "r", "R", 47), recent, alert(recent, "r", "R", 47));
+        ObjectNode ancestor = exec(now - 62 * SECOND, ROOT, 299, WORKER, "bash", "bash", "-i");
+        ObjectNode recent = exec(now - 60 * SECOND, ROOT, 300, 299, "sh", "sh", "-c", "id");
+        offer(first, ancient, alert(ancient, "r", "R", 47), ancestor, recent, alert(recent, "r", "R", 47));
         first.close();
 
         IncidentSink second = IncidentSink.open(config());
         assertEquals(1L, second.counters().get("incidents_deleted_age"));
         ObjectNode child = exec(now, ROOT, 301, 300, "id", "id");
+        ObjectNode ancestorsOtherChild = exec(now, ROOT, 311, 299, "ls", "ls"); // the ancestor is context, not part
         ObjectNode again = exec(now, ROOT, 310, WORKER, "sh", "sh", "-c", "uname");
-        offer(second, child, again, alert(again, "r", "R", 73));
+        offer(second, child, ancestorsOtherChild, again, alert(again, "r", "R", 73));
         second.close();
         try (IncidentStore store = reopenStore()) {
             List<IncidentSummary> list = store.list(0);
             assertEquals(1, list.size(), list.toString());
-            assertEquals(Set.of(300, 301, 310), pids(documents(store, list.getFirst().id())));
+            assertEquals(Set.of(299, 300, 301, 310), pids(documents(store, list.getFirst().id())));
             assertEquals(2, list.getFirst().alerts());
             assertEquals(73, list.getFirst().severity());
         }

@@ -2,7 +2,7 @@ package io.spawnwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spawnwatch.control.Durations;
+import io.spawnwatch.time.Durations;
 import io.spawnwatch.incident.render.TextTree;
 import java.time.Duration;
 import picocli.CommandLine.Command;

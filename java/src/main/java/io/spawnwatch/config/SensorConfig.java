@@ -2,7 +2,7 @@ package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.spawnwatch.incident.IncidentConfig;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import java.util.List;
 
 /**
@@ -16,6 +16,7 @@ public record SensorConfig(
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
         @JsonProperty("detection") DetectionConfig detection,
+        @JsonProperty("output") Output output,
         @JsonProperty("incidents") IncidentConfig incidents) {
 
     /** What the kernel filter follows. */
@@ -44,23 +45,33 @@ public record SensorConfig(
             @JsonProperty("allowed_gids") List<Long> allowedGids,
             @JsonProperty("socket_group") Long socketGroup) {}
 
+    /**
+     * The stdout and --output sinks.
+     *
+     * @param queueDocuments documents each sink queues before it drops (and counts) more
+     * @param fileGroup      a gid that owns the --output file, then mode 0640; null: root's, mode 0600
+     */
+    public record Output(
+            @JsonProperty("queue_documents") int queueDocuments,
+            @JsonProperty("file_group") Long fileGroup) {}
+
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, incidents);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output, incidents);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, incidents);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output, incidents);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, incidents);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output, incidents);
     }
 
     /** A copy with other incident settings. */
     public SensorConfig withIncidents(IncidentConfig i) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, i);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, output, i);
     }
 }

@@ -3,6 +3,7 @@ package io.spawnwatch.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spawnwatch.control.SensorControl.UserRef;
+import io.spawnwatch.time.Durations;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -8,7 +8,9 @@ import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
 import io.spawnwatch.incident.IncidentSink;
 import java.io.IOException;
-import java.io.OutputStream;
+import io.spawnwatch.output.Sink;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -24,9 +26,12 @@ import java.util.concurrent.TimeUnit;
 public final class Daemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
-    /** What to run. {@code socket} overrides control.socket. */
-    public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
-            Path socket) {}
+    /**
+     * What to run. {@code socket} overrides control.socket.
+     *
+     * @param sinks where documents go; the daemon closes them when it stops (or fails to start)
+     */
+    public record Options(SensorConfig config, Path configPath, List<Sink> sinks, Path socket) {}
 
     private final Sensor sensor;
     private final ControlServer server;
@@ -55,18 +60,20 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws SpawnwatchException {
         SensorConfig config = options.config();
         SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
-        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.emitEvents(),
-                options.output(), Path.of("/proc"), Path.of("/etc/passwd"), hub));
+        // The incident store is one more sink: it wants every event of a lineage and every alert.
+        List<Sink> sinks = new ArrayList<>(options.sinks());
         IncidentSink incidents = null;
         if (config.incidents().enabled()) {
             try {
                 incidents = IncidentSink.open(config.incidents());
             } catch (IOException e) {
-                sensor.close();
+                options.sinks().forEach(Sink::close);
                 throw new ConfigException("incidents.path: " + e.getMessage(), e);
             }
-            sensor.addSink(incidents);
+            sinks.add(incidents);
         }
+        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), sinks,
+                Path.of("/proc"), Path.of("/etc/passwd"), hub));
         Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
         Daemon[] self = new Daemon[1];
         DaemonControl control = new DaemonControl(sensor, incidents, config, options.configPath(), hub, () -> {

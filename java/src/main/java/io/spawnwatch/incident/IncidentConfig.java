@@ -2,7 +2,7 @@ package io.spawnwatch.incident;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
-import io.spawnwatch.rules.DurationText;
+import io.spawnwatch.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,9 +38,9 @@ import java.util.List;
 public record IncidentConfig(
         @JsonProperty("enabled") boolean enabled,
         @JsonProperty("path") String path,
-        @JsonProperty("quiet_gap") @JsonDeserialize(using = DurationText.Json.class) Duration quietGap,
-        @JsonProperty("before") @JsonDeserialize(using = DurationText.Json.class) Duration before,
-        @JsonProperty("max_age") @JsonDeserialize(using = DurationText.Json.class) Duration maxAge,
+        @JsonProperty("quiet_gap") @JsonDeserialize(using = Durations.Json.class) Duration quietGap,
+        @JsonProperty("before") @JsonDeserialize(using = Durations.Json.class) Duration before,
+        @JsonProperty("max_age") @JsonDeserialize(using = Durations.Json.class) Duration maxAge,
         @JsonProperty("max_bytes") long maxBytes,
         @JsonProperty("max_incidents") int maxIncidents,
         @JsonProperty("max_documents_per_incident") int maxDocumentsPerIncident,

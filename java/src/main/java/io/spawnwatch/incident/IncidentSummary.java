@@ -1,6 +1,6 @@
 package io.spawnwatch.incident;
 
-import io.spawnwatch.rules.RuleLevel;
+import io.spawnwatch.rules.model.RuleLevel;
 import java.time.Instant;
 
 /**

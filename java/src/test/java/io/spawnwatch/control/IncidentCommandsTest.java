@@ -45,7 +45,7 @@ class IncidentCommandsTest {
     @Test
     void shouldRefuseABadDurationAndListTheRecentOnes() throws Exception {
         assertEquals("{\"v\":1,\"id\":4,\"error\":{\"code\":\"invalid_argument\",\"message\":\"args.since: 'soon'"
-                + " is not a duration: use e.g. 30s, 15m, 2h, 1d or 1h30m\"}}",
+                + " is not a duration: use e.g. 30s, 15m, 2h, 1d, 2w or 1h30m\"}}",
                 client.call("{\"v\":1,\"id\":4,\"cmd\":\"incidents.list\",\"args\":{\"since\":\"soon\"}}"));
         assertEquals("{\"v\":1,\"id\":5,\"ok\":true,\"result\":{\"incidents\":[]}}",
                 client.call("{\"v\":1,\"id\":5,\"cmd\":\"incidents.list\",\"args\":{\"since\":\"2h\"}}"));

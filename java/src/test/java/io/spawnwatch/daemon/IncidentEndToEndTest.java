@@ -9,10 +9,10 @@ import io.spawnwatch.cli.Main;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.kernel.KernelTestSupport;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,8 +40,7 @@ class IncidentEndToEndTest {
         SensorConfig config = d.withDetection(d.detection().withStatePath(null))
                 .withIncidents(d.incidents().withPath(dir.resolve("incidents/incidents.db").toString()));
         String mark = "e" + UUID.randomUUID().toString().substring(0, 8);
-        try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, false, OutputStream.nullOutputStream(),
-                        dir.resolve("sw.sock")));
+        try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, List.of(), dir.resolve("sw.sock")));
                 FakeWebServer web = new FakeWebServer("nginx")) {
             web.run("sh -c 'uname -a >/dev/null; echo " + mark + " >/dev/null; true'; true");
 

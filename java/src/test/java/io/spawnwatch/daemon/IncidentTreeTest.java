@@ -67,35 +67,36 @@ class IncidentTreeTest {
     @Test
     void shouldShowTheWebShellAsOneIncidentTreeWithoutTheBenignRequests() throws Exception {
         SensorConfig defaults = ConfigLoader.defaults();
-        SensorConfig config = defaults.withDetection(defaults.detection().withStatePath(null)
+        SensorConfig config = defaults.withDetection(defaults.detection()
+                .withStatePath(tmp.resolve("baselines.db").toString())
                 .withInternalRanges(List.of()).withLoopbackRanges(List.of()))
                 .withIncidents(defaults.incidents().withPath(tmp.resolve("incidents/incidents.db").toString()));
         String dropped = "/tmp/sw-" + UUID.randomUUID().toString().substring(0, 8);
         String payloadName = Path.of(dropped).getFileName().toString();
+        Predicate<JsonNode> dateAlert = d -> "alert".equals(text(d, "event.kind"))
+                && "date".equals(text(d, "process.name"));
+
+        // History: the host served the date page before, so its new-terms
+        // baseline (kept on disk) knows `date +%s`: the first sight alerted,
+        // the next ones will not. No incident store on that earlier run.
+        try (SensorHarness before = SensorHarness.start(config.withIncidents(config.incidents().withPath(null)));
+                RealWebServers web = new RealWebServers()) {
+            web.get("/date.php");
+            before.await(dateAlert, WAIT, "the first sight of date");
+        }
+
         IncidentSummary stored;
         IncidentStore.Detail detail;
         RealWebServers.Pids pids;
         int port;
-        try (SensorHarness harness = SensorHarness.start(config);
+        IncidentSink sink = IncidentSink.open(config.incidents());
+        try (SensorHarness harness = SensorHarness.start(config, List.of(sink));
                 RealWebServers web = new RealWebServers();
                 ServerSocket callback = new ServerSocket(CALLBACK_PORT, 50, InetAddress.getLoopbackAddress())) {
             WebShellAlertsTest.acceptForever(callback);
             port = web.port;
             pids = new RealWebServers.Pids(web.nginxPid(), web.fpmPid());
             Files.copy(Path.of("/bin/true"), web.dir.resolve("www/x"), StandardCopyOption.COPY_ATTRIBUTES);
-
-            // History: the host served the date page before, so its new-terms
-            // baseline knows `date +%s` (the sink is not attached yet): the
-            // first sight alerted, the next ones will not.
-            Predicate<JsonNode> dateAlert = d -> "alert".equals(text(d, "event.kind"))
-                    && "date".equals(text(d, "process.name"));
-            web.get("/date.php");
-            harness.await(dateAlert, WAIT, "the first sight of date");
-
-            IncidentSink sink = IncidentSink.open(config.incidents());
-            harness.sensor().addSink(sink);
-            int datesBefore = count(harness, execOf("date", "date +%s"));
-
             web.get("/index.html");
             web.get("/hello.php");
             web.get("/date.php");
@@ -112,16 +113,16 @@ class IncidentTreeTest {
             harness.await(d -> "alert".equals(text(d, "event.kind"))
                     && Integer.toString(CALLBACK_PORT).equals(text(d, "destination.port")), WAIT, "callback alert");
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (count(harness, execOf("date", "date +%s")) < datesBefore + 5 && System.nanoTime() < deadline) {
+            while (count(harness, execOf("date", "date +%s")) < 5 && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             // The benign requests really spawned, under the same php-fpm, and raised no alert.
             List<JsonNode> dates = harness.seen().stream().filter(execOf("date", "date +%s")).toList();
-            assertEquals(datesBefore + 5, dates.size(), "date execs seen by the sensor");
-            for (JsonNode d : dates.subList(datesBefore, dates.size())) {
+            assertEquals(5, dates.size(), "date execs seen by the sensor");
+            for (JsonNode d : dates) {
                 assertEquals(Long.toString(web.fpmPid()), text(d, "spawnwatch.lineage.root.pid"), d.toString());
             }
-            assertEquals(1, count(harness, dateAlert), "alerts on the benign date: the first sight only");
+            assertEquals(0, count(harness, dateAlert), "alerts on the benign date (seen before this run)");
 
             Thread.sleep(200); // documents the sensor is still offering
             SinkStats drained = SinkDrain.await(sink, WAIT);

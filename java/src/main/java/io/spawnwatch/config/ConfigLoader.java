@@ -99,8 +99,9 @@ public final class ConfigLoader {
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null
-                || c.rules() == null || c.detection() == null || c.output() == null || c.files() == null) {
-            problems.add("webservers, kernel, enrichment, control, rules, detection, output and files must be maps");
+                || c.rules() == null || c.detection() == null || c.output() == null || c.files() == null
+                || c.incidents() == null) {
+            problems.add("webservers, kernel, enrichment, control, rules, detection, output, files and incidents must be maps");
             return problems;
         }
         checkFiles(problems, c.files());
@@ -173,6 +174,7 @@ public final class ConfigLoader {
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);
         }
+        problems.addAll(c.incidents().problems());
         return problems;
     }
 

@@ -51,6 +51,7 @@ class ControlEndToEndTest {
         Files.createDirectory(dir.resolve("rules.d"));
         SensorConfig d = ConfigLoader.defaults();
         SensorConfig config = d.withDetection(d.detection().withStatePath(null))
+                .withIncidents(d.incidents().withPath(null))
                 .withRules(new SensorConfig.Rules(true, List.of(dir.resolve("rules.d").toString()),
                         dir.resolve("exceptions.yml").toString()));
         daemon = Daemon.start(new Daemon.Options(config, null, List.of(new LineSink(line -> {

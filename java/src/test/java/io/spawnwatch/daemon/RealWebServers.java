@@ -55,6 +55,9 @@ final class RealWebServers implements AutoCloseable {
         Files.writeString(www.resolve("index.html"), "<h1>static</h1>\n");
         Files.writeString(www.resolve("hello.php"), "<?php echo 'hello ' . (1 + 2) . \"\\n\";\n");
         Files.writeString(www.resolve("shell.php"), "<?php system($_GET['c']);\n");
+        // A page that runs a program the way applications do (no shell): benign work that spawns.
+        Files.writeString(www.resolve("date.php"), "<?php $p = proc_open(['/usr/bin/date', '+%s'],"
+                + " [1 => ['pipe', 'w']], $pipes); echo stream_get_contents($pipes[1]); proc_close($p);\n");
         Files.writeString(dir.resolve("php-fpm.conf"), """
                 [global]
                 pid = %1$s/php-fpm.pid
@@ -117,6 +120,9 @@ final class RealWebServers implements AutoCloseable {
     String shell(String command) throws IOException, InterruptedException {
         return get("/shell.php?c=" + URLEncoder.encode(command, StandardCharsets.UTF_8));
     }
+
+    /** The two servers' pids, to check against after they have stopped. */
+    record Pids(long nginx, long fpm) {}
 
     long nginxPid() {
         return nginx.pid();

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.files.TextFiles;
+import io.spawnwatch.kernel.WatchedPaths;
 import io.spawnwatch.kernel.WebServerNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,14 +83,38 @@ public final class ConfigLoader {
         return config;
     }
 
+    private static void checkFiles(List<String> problems, SensorConfig.Files f) {
+        checkEach(problems, "files.writable_dirs", f.writableDirs(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.persistence_paths", f.persistencePaths(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.persistence_names", f.persistenceNames(), WatchedPaths::validateName);
+        checkEach(problems, "files.web_roots", f.webRoots(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.script_extensions", f.scriptExtensions(), WatchedPaths::validateExtension);
+    }
+
+    private static void checkEach(List<String> problems, String key, List<String> values,
+            java.util.function.Function<String, String> check) {
+        if (values == null) {
+            problems.add(key + ": expected a list");
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            String why = check.apply(values.get(i));
+            if (why != null) {
+                problems.add(key + "[" + i + "]: " + why);
+            }
+        }
+    }
+
     /** Every problem with a bound configuration, each naming its key. */
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null
-                || c.rules() == null || c.detection() == null || c.output() == null) {
-            problems.add("webservers, kernel, enrichment, control, rules, detection and output must be maps");
+                || c.rules() == null || c.detection() == null || c.output() == null || c.files() == null
+                || c.incidents() == null) {
+            problems.add("webservers, kernel, enrichment, control, rules, detection, output, files and incidents must be maps");
             return problems;
         }
+        checkFiles(problems, c.files());
         List<String> names = c.webServers().names();
         if (names == null) {
             problems.add("webservers.names: expected a list of process names");
@@ -177,6 +202,7 @@ public final class ConfigLoader {
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);
         }
+        problems.addAll(c.incidents().problems());
         return problems;
     }
 

@@ -185,6 +185,9 @@ public final class Sensor implements AutoCloseable {
         for (long uid : uids) {
             filter.addUid(uid);
         }
+        SensorConfig.Files f = config.files();
+        filter.watchFiles(f.writableDirs(), f.persistencePaths(), f.persistenceNames(), f.webRoots(),
+                f.scriptExtensions());
         return uids;
     }
 

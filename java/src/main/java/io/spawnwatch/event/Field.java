@@ -50,7 +50,27 @@ public enum Field {
     /** "tcp". */
     PROTOCOL(Kind.TEXT),
     /** "true" for outbound connections (Sigma Initiated); every connect event is. */
-    INITIATED(Kind.TEXT);
+    INITIATED(Kind.TEXT),
+    /** The name in a DNS query (Sigma DestinationHostname, ECS dns.question.name). */
+    DESTINATION_HOSTNAME(Kind.TEXT),
+    /** The DNS query type, "A", "TXT"... (ECS dns.question.type). */
+    DNS_QUERY_TYPE(Kind.TEXT),
+
+    // --- files (file events) ---
+    /** The path written, as the kernel resolved it (Sigma TargetFilename, ECS file.path). */
+    TARGET_FILENAME(Kind.TEXT),
+    /** creation, write, truncate, rename, link, chmod (ECS event.action). */
+    FILE_ACTION(Kind.TEXT),
+    /** Why the kernel watched the path: writable, persistence, web_root. */
+    FILE_CLASS(Kind.TEXT),
+    /** chmod: the mode asked for; else the file's mode (octal in text). */
+    FILE_MODE(Kind.NUMBER),
+
+    // --- privilege (privilege events) ---
+    /** setuid, setreuid, setresuid, capset (ECS event.action). */
+    PRIVILEGE_CALL(Kind.TEXT),
+    /** The effective uid before the call. */
+    PREVIOUS_EFFECTIVE_USER_ID(Kind.NUMBER);
 
     /** How a field's value can be read from an {@link EventView}. */
     public enum Kind {

@@ -123,7 +123,8 @@ class WebShellAlertsTest {
                 && event.test(d), WAIT, "alert " + ruleId);
     }
 
-    private static void acceptForever(ServerSocket listener) {
+    /** Accepts and reads each connection until the listener closes: the attacker's end of a callback. */
+    static void acceptForever(ServerSocket listener) {
         Thread t = new Thread(() -> {
             while (!listener.isClosed()) {
                 try (Socket s = listener.accept()) {

@@ -4,6 +4,8 @@
 #   make run        set up this host, build, run the sensor in the foreground
 #   make test       set up this host, build, run every test (kernel tests too)
 #   make bench      run the benchmarks (benchmarks/)
+#   make fuzz       fuzz the Sigma parser, the configuration loader and the control
+#                   protocol with Jazzer, FUZZ_SECONDS each (make test fuzzes 15 s each)
 #   make image      build the container image (deploy/)
 #   make bindings   regenerate the jextract libbpf bindings ($JEXTRACT)
 
@@ -27,7 +29,7 @@ LAUNCHER := $(BUILD)/spawnwatch
 JAVA_SOURCES := $(shell find java/src/main -type f 2>/dev/null) $(wildcard rules/*.yml) java/pom.xml pom.xml
 
 .DELETE_ON_ERROR:
-.PHONY: all run test unit-test bench bindings setup clean image image-test
+.PHONY: all run test unit-test fuzz bench bindings setup clean image image-test
 
 all: $(LAUNCHER)
 
@@ -82,6 +84,13 @@ test: setup $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)
 
 unit-test: $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)
 	mvn -B install -Dgroups='!kernel'
+
+# Only the *FuzzTest classes, each in its own JVM; findings (crash-*) land in
+# java/target/fuzz. To keep one as a regression test, copy it into
+# java/src/test/resources/<package>/<Class>Inputs/<method>/.
+FUZZ_SECONDS ?= 600
+fuzz: $(BPF_OBJ) $(LAYOUT_TABLE)
+	$(MVN) -pl java -am test -Dunit.skip=true -Dfuzz.seconds=$(FUZZ_SECONDS)
 
 bench: setup $(LAUNCHER)
 	benchmarks/run.sh

@@ -39,13 +39,31 @@ final class CheckCommands {
         public Integer call() {
             try {
                 SensorConfig config = ConfigLoader.load(file);
+                List<String> unknown = unknownDisabledRules(config);
+                if (!unknown.isEmpty()) {
+                    for (String id : unknown) {
+                        spec.commandLine().getErr().println("config " + file + ": detection.disabled_rules: no rule"
+                                + " has id '" + id + "' (the built-in rules and rules.paths were read); the rule"
+                                + " meant to be turned off would stay on");
+                    }
+                    return 1;
+                }
                 spec.commandLine().getOut().println(file + ": ok (" + config.webServers().names().size()
                         + " web-server names, ring " + config.kernel().ringBufferBytes() + " bytes)");
                 return 0;
             } catch (ConfigException e) {
                 spec.commandLine().getErr().println(e.getMessage());
                 return 1;
+            } catch (java.io.IOException e) {
+                spec.commandLine().getErr().println("config " + file + ": rules: cannot read " + e.getMessage());
+                return 1;
             }
+        }
+
+        private static List<String> unknownDisabledRules(SensorConfig config) throws java.io.IOException {
+            java.util.Set<String> ids = RuleCheck.ruleIds(config.detection(), config.rules().builtin(),
+                    config.rules().paths().stream().map(Path::of).toList());
+            return config.detection().disabledRules().stream().filter(id -> !ids.contains(id)).toList();
         }
     }
 
@@ -59,7 +77,7 @@ final class CheckCommands {
         CommandSpec spec;
 
         @Option(names = "--config", paramLabel = "FILE",
-                description = "Resolve %lists% against this configuration's detection section.")
+                description = "Resolve %%lists%% against this configuration's detection section.")
         Path config;
 
         @Parameters(paramLabel = "FILE", arity = "1..*", description = "Rule or exceptions files.")

@@ -4,27 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.spawnwatch.control.UnixClient;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The CLI's side of the control protocol: one connection, requests answered in
- * order. The client needs no peer credentials, so it uses the JDK's own Unix
- * socket channel.
+ * order, over {@link UnixClient}, which tells who is listening before a byte
+ * is sent.
  */
 final class ControlClient implements AutoCloseable {
     /** What a stream request delivers before its answer. */
@@ -37,48 +30,55 @@ final class ControlClient implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path socket;
-    private final SocketChannel channel;
+    private final UnixClient channel;
     private final BufferedReader in;
     private final OutputStream out;
     private long nextId = 1;
 
-    private ControlClient(Path socket, SocketChannel channel) {
+    private ControlClient(Path socket, UnixClient channel) {
         this.socket = socket;
         this.channel = channel;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
-        this.out = Channels.newOutputStream(channel);
+        this.in = new BufferedReader(new InputStreamReader(channel.in(), StandardCharsets.UTF_8));
+        this.out = channel.out();
     }
 
-    /** Connects, or explains in one line why not and what to do. */
+    /**
+     * Connects and checks who listens (SO_PEERCRED) before sending anything:
+     * the server must run as root or as this user. Anyone else who managed to
+     * listen on the path (an impostor in a directory it controls) is refused,
+     * so the request, and the operator's trust in "added", never reach it.
+     * Otherwise explains in one line why not and what to do.
+     */
     static ControlClient connect(Path socket) throws ClientException.Unreachable {
         String hint = "start the sensor with `spawnwatch run`, or pass --socket PATH (or set SPAWNWATCH_SOCKET)";
+        UnixClient channel;
         try {
-            Files.readAttributes(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-            throw unreachable(socket, "no socket there; " + hint, e);
-        } catch (AccessDeniedException e) {
-            throw unreachable(socket, "permission denied; run as root or as a user the sensor's configuration allows",
-                    e);
-        } catch (IOException | UnsupportedOperationException e) {
-            // Let connect() say what is wrong.
-        }
-        SocketChannel channel = null;
-        try {
-            channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-            channel.connect(UnixDomainSocketAddress.of(socket));
-            return new ControlClient(socket, channel);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            String why = String.valueOf(e.getMessage());
-            if (why.contains("Permission denied")) {
+            channel = UnixClient.connect(socket);
+        } catch (UnixClient.ConnectFailed e) {
+            if (e.noSuchFile()) {
+                throw unreachable(socket, "no socket there; " + hint, e);
+            }
+            if (e.permissionDenied()) {
                 throw unreachable(socket, "permission denied; run as root or as a user the sensor's configuration"
                         + " allows", e);
             }
-            if (why.contains("Connection refused")) {
+            if (e.refused()) {
                 throw unreachable(socket, "nothing is listening (the sensor is not running); " + hint, e);
             }
-            throw unreachable(socket, why + "; " + hint, e);
+            throw unreachable(socket, e.getMessage() + "; " + hint, e);
+        } catch (IOException e) {
+            throw unreachable(socket, e.getMessage() + "; " + hint, e);
         }
+        long me = UnixClient.effectiveUid();
+        long server = channel.server().uid();
+        if (server != 0 && server != me) {
+            channel.close();
+            throw new ClientException.Unreachable(socket, "refusing to talk to the process listening at " + socket
+                    + ": it runs as uid=" + server + " (pid " + channel.server().pid() + "), not root: it is not the"
+                    + " sensor (an impostor may have replaced the socket); nothing was sent. Check who owns "
+                    + socket.toAbsolutePath().getParent(), null);
+        }
+        return new ControlClient(socket, channel);
     }
 
     Path socket() {
@@ -192,18 +192,8 @@ final class ControlClient implements AutoCloseable {
         return new ClientException.Unreachable(socket, "cannot reach the sensor at " + socket + ": " + why, e);
     }
 
-    private static void closeQuietly(SocketChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // Nothing to do.
-            }
-        }
-    }
-
     @Override
     public void close() {
-        closeQuietly(channel);
+        channel.close();
     }
 }

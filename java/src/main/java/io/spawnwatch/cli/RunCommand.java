@@ -50,6 +50,15 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Logging.configure();
+        // SIGINT/SIGTERM stop the daemon on this thread, not in a shutdown
+        // hook: java.util.logging resets its handlers in its own hook, and the
+        // last lines (counters, "stopped") would be lost. Installed before
+        // anything is created: a signal during start-up stops the daemon as
+        // soon as it is up, with its "stopped" line, and leaves no socket file.
+        java.util.concurrent.CountDownLatch signalled = new java.util.concurrent.CountDownLatch(1);
+        for (String signal : new String[] {"INT", "TERM"}) {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> signalled.countDown());
+        }
         SensorConfig cfg;
         try {
             cfg = ConfigLoader.load(config);
@@ -75,12 +84,14 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
             return 1;
         }
-        // SIGINT/SIGTERM stop the daemon on this thread, not in a shutdown
-        // hook: java.util.logging resets its handlers in its own hook, and the
-        // last lines (counters, "stopped") would be lost.
-        for (String signal : new String[] {"INT", "TERM"}) {
-            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> daemon.requestStop());
-        }
+        Thread.ofPlatform().daemon().name("spawnwatch-signals").start(() -> {
+            try {
+                signalled.await();
+                daemon.requestStop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
         try {
             daemon.awaitStop();
         } catch (InterruptedException e) {

@@ -33,7 +33,11 @@ final class StatusCommand extends ClientVerb {
                         + control.path("subscriber_drops").asLong())
                 .row("clients", control.path("connections").asLong() + " connected, "
                         + control.path("refused").asLong() + " refused since start")
+                .row("held back", s.path("alerts_held_back").asLong() + " alerts over the alert bounds")
                 .printBody(out);
+        for (JsonNode w : s.path("warnings")) {
+            out.println("WARNING: " + w.asText());
+        }
         out.println();
         Table hooks = new Table("PROBE", "HOOK", "FALLBACK");
         s.path("hooks").forEach(h -> hooks.row(h.path("probe").asText(), h.path("hook").asText(),

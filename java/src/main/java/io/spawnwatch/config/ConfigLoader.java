@@ -1,7 +1,8 @@
 package io.spawnwatch.config;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.files.TextFiles;
 import io.spawnwatch.kernel.WatchedPaths;
 import io.spawnwatch.kernel.WebServerNames;
 import java.io.IOException;
@@ -38,7 +40,8 @@ public final class ConfigLoader {
     private static final java.util.Set<String> OPEN_SECTIONS = java.util.Set.of("detection");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT); // 8192.5 is not 8192
 
     private ConfigLoader() {}
 
@@ -47,24 +50,31 @@ public final class ConfigLoader {
         return load(null);
     }
 
-    /** Defaults with {@code file} merged over them; null means defaults only. */
+    /**
+     * Defaults with {@code file} merged over them; null means defaults only.
+     *
+     * @throws ConfigException one line: "config FILE: KEY (line N): what was expected"
+     */
     public static SensorConfig load(Path file) throws ConfigException {
         ObjectNode tree = readDefaults();
         String source = "embedded defaults";
+        Map<String, Integer> lines = Map.of();
         if (file != null) {
             source = file.toString();
+            ConfigYaml yaml = new ConfigYaml();
             try {
-                merge(tree, readFile(file), "");
+                merge(tree, readFile(file, yaml), "", yaml.lines());
             } catch (ConfigException e) {
                 throw e.getMessage().startsWith("config ") ? e : new ConfigException("config " + file + ": "
                         + e.getMessage());
             }
+            lines = yaml.lines();
         }
         SensorConfig config;
         try {
             config = YAML.treeToValue(tree, SensorConfig.class);
         } catch (JsonProcessingException e) {
-            throw new ConfigException("config " + source + ": " + describe(e));
+            throw new ConfigException("config " + source + ": " + describe(e, lines));
         }
         List<String> problems = validate(config);
         if (!problems.isEmpty()) {
@@ -166,6 +176,24 @@ public final class ConfigLoader {
         }
         if (c.rules().paths() == null) {
             problems.add("rules.paths: expected a list of rule files or directories");
+        } else {
+            for (int i = 0; i < c.rules().paths().size(); i++) {
+                String p = c.rules().paths().get(i);
+                if (p == null || !p.startsWith("/")) {
+                    problems.add("rules.paths[" + i + "]: expected an absolute path, got '" + p + "'");
+                } else if (!Files.exists(Path.of(p))) {
+                    problems.add("rules.paths[" + i + "]: " + p + ": no such file or directory");
+                }
+            }
+        }
+        String exceptions = c.rules().exceptions();
+        if (exceptions != null) {
+            if (!exceptions.startsWith("/")) {
+                problems.add("rules.exceptions: expected an absolute path, got '" + exceptions + "'");
+            } else if (Files.exists(Path.of(exceptions)) && !Files.isRegularFile(Path.of(exceptions))) {
+                problems.add("rules.exceptions: " + exceptions + " is a directory or another non-regular file;"
+                        + " expected the path of a YAML file (spawnwatch exceptions add creates it)");
+            }
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
@@ -202,27 +230,24 @@ public final class ConfigLoader {
         }
     }
 
-    private static JsonNode readFile(Path file) throws ConfigException {
+    /** The file's settings: a regular UTF-8 file of at most 4 MiB, one YAML document. */
+    private static JsonNode readFile(Path file, ConfigYaml yaml) throws ConfigException {
+        String text;
         try {
-            JsonNode node = YAML.readTree(Files.readString(file));
-            if (node == null || node.isMissingNode() || node.isNull()) {
-                return YAML.createObjectNode(); // an empty file means "all defaults"
-            }
-            if (!node.isObject()) {
-                throw new ConfigException("config " + file + ": expected a map of settings at the top level");
-            }
-            return node;
+            text = TextFiles.readUtf8(file, TextFiles.MAX_BYTES);
         } catch (NoSuchFileException e) {
             throw new ConfigException("config " + file + ": no such file");
-        } catch (JsonProcessingException e) {
-            throw new ConfigException("config " + file + ": " + describe(e));
+        } catch (TextFiles.Unreadable e) {
+            throw new ConfigException("config " + file + ": " + e.getMessage());
         } catch (IOException e) {
-            throw new ConfigException("config " + file + ": cannot read: " + e.getMessage());
+            throw new ConfigException("config " + file + ": cannot read: " + e);
         }
+        return yaml.parse(text);
     }
 
     /** Maps replace key by key; any other value (lists too) replaces the default whole. */
-    private static void merge(ObjectNode target, JsonNode overlay, String path) throws ConfigException {
+    private static void merge(ObjectNode target, JsonNode overlay, String path, Map<String, Integer> lines)
+            throws ConfigException {
         Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
@@ -233,18 +258,24 @@ public final class ConfigLoader {
                 continue;
             }
             if (current == null) {
-                throw new ConfigException("unknown key " + key + ": known keys here are "
+                throw new ConfigException("unknown key " + key + line(lines, key) + ": known keys here are "
                         + fieldNames(target));
             }
             if (current.isObject()) {
                 if (!e.getValue().isObject()) {
-                    throw new ConfigException("key " + key + ": expected a map, got " + e.getValue().getNodeType());
+                    throw new ConfigException("key " + key + line(lines, key) + ": expected a map, got "
+                            + e.getValue().getNodeType());
                 }
-                merge((ObjectNode) current, e.getValue(), key);
+                merge((ObjectNode) current, e.getValue(), key, lines);
             } else {
                 target.set(e.getKey(), e.getValue());
             }
         }
+    }
+
+    private static String line(Map<String, Integer> lines, String key) {
+        Integer line = lines.get(key);
+        return line == null ? "" : " (line " + line + ")";
     }
 
     private static List<String> fieldNames(ObjectNode node) {
@@ -253,34 +284,93 @@ public final class ConfigLoader {
         return names;
     }
 
-    private static String describe(JsonProcessingException e) {
-        String where = "";
-        JsonLocation loc = e.getLocation();
-        if (loc != null && loc.getLineNr() > 0) {
-            where = " (line " + loc.getLineNr() + ")";
-        }
+    private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
         if (e instanceof UnrecognizedPropertyException u) {
-            return "unknown key " + path(u) + where + ": known keys are " + u.getKnownPropertyIds();
+            String key = path(u);
+            return "unknown key " + key + line(lines, key) + ": known keys are " + u.getKnownPropertyIds();
         }
         if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
             // outputs: entries pick their kind with "type"; Jackson lists the known ones in its message.
             java.util.regex.Matcher known = java.util.regex.Pattern.compile("known type ids = \\[([^\\]]*)\\]")
                     .matcher(String.valueOf(t.getOriginalMessage()));
-            return "key " + path(t) + ".type" + where + ": expected one of " + (known.find() ? known.group(1) : "?")
+            String key = path(t) + ".type";
+            return "key " + key + line(lines, key) + ": expected one of " + (known.find() ? known.group(1) : "?")
                     + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'");
         }
         if (e instanceof InvalidFormatException f) {
-            return "key " + path(f) + where + ": expected " + f.getTargetType().getSimpleName() + ", got '"
+            String key = path(f);
+            return "key " + key + line(lines, key) + ": expected " + expected(f.getTargetType()) + ", got '"
                     + f.getValue() + "'";
         }
         if (e instanceof MismatchedInputException m) {
-            return "key " + path(m) + where + ": expected " + (m.getTargetType() == null ? "another type"
-                    : m.getTargetType().getSimpleName());
+            String key = path(m);
+            return "key " + key + line(lines, key) + ": expected " + (m.getTargetType() == null ? "another type"
+                    : expected(m.getTargetType()));
         }
         if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v && v.getCause() != null) {
-            return "key " + path(v) + where + ": " + v.getCause().getMessage();
+            String key = path(v);
+            return "key " + key + line(lines, key) + ": " + v.getCause().getMessage();
         }
-        return e.getOriginalMessage() + where;
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
+                && m.getCause() instanceof InputCoercionException c) {
+            // A number too large for its field (Jackson's own message names neither key nor line).
+            String key = path(m);
+            return "key " + key + line(lines, key) + ": " + valueText(c.getProcessor()) + " is out of range: expected "
+                    + expected(c.getTargetType()) + " from " + range(c.getTargetType());
+        }
+        if (e instanceof InputCoercionException c && c.getProcessor() != null) {
+            // A number too large for its field: Jackson's message names neither key nor line.
+            String key = path(c.getProcessor().getParsingContext());
+            return "key " + key + line(lines, key) + ": " + valueText(c.getProcessor()) + " is out of range: expected "
+                    + expected(c.getTargetType()) + " from " + range(c.getTargetType());
+        }
+        return e.getOriginalMessage();
+    }
+
+    private static String valueText(com.fasterxml.jackson.core.JsonParser p) {
+        if (p == null) {
+            return "the value";
+        }
+        try {
+            return p.getText();
+        } catch (IOException e) {
+            return "the value";
+        }
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "an integer";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        return type == null ? "another type" : type.getSimpleName();
+    }
+
+    private static String range(Class<?> type) {
+        return type == long.class || type == Long.class ? Long.MIN_VALUE + " to " + Long.MAX_VALUE
+                : Integer.MIN_VALUE + " to " + Integer.MAX_VALUE;
+    }
+
+    /** "kernel.ring_buffer_bytes" from the tree parser's position. */
+    private static String path(JsonStreamContext context) {
+        List<String> parts = new ArrayList<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.addFirst(c.getCurrentName());
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            if (!sb.isEmpty() && !p.startsWith("[")) {
+                sb.append('.');
+            }
+            sb.append(p);
+        }
+        return sb.toString();
     }
 
     private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {

@@ -39,6 +39,8 @@ final class Connection implements Runnable, LineFramer.Sink {
     private final Map<JsonNode, StreamWriter> streams = new ConcurrentHashMap<>();
     private final byte[] chunk = new byte[READ_CHUNK];
     private volatile boolean stopping;
+    /** When the last complete request line arrived (System.nanoTime); only the reading thread. */
+    private long lastRequestNanos;
 
     Connection(ControlServer server, UnixStream stream, PeerCredentials peer, long number) {
         this.server = server;
@@ -58,15 +60,30 @@ final class Connection implements Runnable, LineFramer.Sink {
     @Override
     public void run() {
         LineFramer framer = new LineFramer(server.options().maxLineBytes());
+        long idleNanos = server.options().idleTimeoutMillis() * 1_000_000L;
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(READ_CHUNK);
+            stream.setReceiveTimeout(Math.max(1, server.options().idleTimeoutMillis() / 2));
+            lastRequestNanos = System.nanoTime();
             while (true) {
                 int n = stream.read(buf);
                 if (n == 0) {
                     break;
                 }
-                MemorySegment.copy(buf, JAVA_BYTE, 0, chunk, 0, n);
-                framer.feed(chunk, n, this);
+                if (n > 0) {
+                    MemorySegment.copy(buf, JAVA_BYTE, 0, chunk, 0, n);
+                    framer.feed(chunk, n, this);
+                }
+                // Idle: no complete request for the timeout (a byte at a time does not count) and no stream
+                // to follow. Such a peer would otherwise hold a slot for ever.
+                if (streams.isEmpty() && System.nanoTime() - lastRequestNanos > idleNanos) {
+                    server.countIdleClosed();
+                    LOG.log(System.Logger.Level.INFO, "control: {0}: closed after {1} ms without a request", name,
+                            Long.toString(server.options().idleTimeoutMillis()));
+                    stream.trySend(Protocol.error(NullNode.instance, ErrorCode.IDLE_TIMEOUT, "no request for "
+                            + server.options().idleTimeoutMillis() + " ms; connection closed", List.of()));
+                    break;
+                }
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "control: {0}: {1}", name, e.getMessage());
@@ -139,8 +156,9 @@ final class Connection implements Runnable, LineFramer.Sink {
     @Override
     public void line(byte[] buf, int length) throws IOException {
         if (isBlank(buf, length)) {
-            return;
+            return; // not a request: blank lines do not keep an idle connection open
         }
+        lastRequestNanos = System.nanoTime();
         server.countRequest();
         JsonNode id = NullNode.instance;
         String cmd = null;

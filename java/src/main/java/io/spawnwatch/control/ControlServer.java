@@ -45,11 +45,17 @@ public final class ControlServer implements AutoCloseable {
      * @param socketMode mode of the socket file
      * @param socketGroup gid given to the socket file and a created directory, or -1 to keep root's
      * @param maxLineBytes longest request line
-     * @param maxConnections connections served at once; more get {@code busy}
+     * @param maxConnections connections served at once; more get {@code busy}. The last
+     *     {@link #ROOT_RESERVED} are for root only, so that other allowed users cannot take them all
      * @param maxStreamsPerConnection streams (alerts/events) per connection
+     * @param idleTimeoutMillis a connection that sends no complete request for this long, and follows no
+     *     stream, gets {@code idle_timeout} and is closed
      */
     public record Options(Path socket, AccessPolicy access, int directoryMode, int socketMode, long socketGroup,
-            int maxLineBytes, int maxConnections, int maxStreamsPerConnection) {
+            int maxLineBytes, int maxConnections, int maxStreamsPerConnection, long idleTimeoutMillis) {
+        /** Connections only root may take: what an allowed non-root user can never fill. */
+        public static final int ROOT_RESERVED = 8;
+
         /** /run/spawnwatch/spawnwatch.sock */
         public static final Path DEFAULT_SOCKET = Path.of("/run/spawnwatch/spawnwatch.sock");
 
@@ -61,48 +67,58 @@ public final class ControlServer implements AutoCloseable {
                 throw new IllegalArgumentException("control options: modes must be permission bits: directoryMode="
                         + Integer.toOctalString(directoryMode) + " socketMode=" + Integer.toOctalString(socketMode));
             }
-            if (maxLineBytes < 256 || maxConnections < 1 || maxStreamsPerConnection < 1) {
+            if (maxLineBytes < 256 || maxConnections <= ROOT_RESERVED || maxStreamsPerConnection < 1
+                    || idleTimeoutMillis < 1) {
                 throw new IllegalArgumentException("control options out of range: maxLineBytes=" + maxLineBytes
-                        + " (min 256) maxConnections=" + maxConnections + " maxStreamsPerConnection="
-                        + maxStreamsPerConnection);
+                        + " (min 256) maxConnections=" + maxConnections + " (min " + (ROOT_RESERVED + 1)
+                        + ") maxStreamsPerConnection=" + maxStreamsPerConnection + " idleTimeoutMillis="
+                        + idleTimeoutMillis);
             }
         }
 
-        /** Default socket, root only, directory 0750, socket 0600, 64 KiB lines, 128 connections, 8 streams each. */
+        /**
+         * Default socket, root only, directory 0700, socket 0600, 64 KiB lines, 128 connections, 8 streams
+         * each, 10 s idle timeout.
+         */
         public static Options defaults() {
-            return new Options(DEFAULT_SOCKET, AccessPolicy.rootOnly(), 0750, 0600, -1, Protocol.DEFAULT_MAX_LINE,
-                    128, 8);
+            return new Options(DEFAULT_SOCKET, AccessPolicy.rootOnly(), 0700, 0600, -1, Protocol.DEFAULT_MAX_LINE,
+                    128, 8, 10_000);
+        }
+
+        public Options withIdleTimeoutMillis(long millis) {
+            return new Options(socket, access, directoryMode, socketMode, socketGroup, maxLineBytes, maxConnections,
+                    maxStreamsPerConnection, millis);
         }
 
         public Options withSocket(Path p) {
             return new Options(p, access, directoryMode, socketMode, socketGroup, maxLineBytes, maxConnections,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
 
         public Options withAccess(AccessPolicy a) {
             return new Options(socket, a, directoryMode, socketMode, socketGroup, maxLineBytes, maxConnections,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
 
         /** E.g. {@code withModes(0750, 0660)} together with {@link #withSocketGroup} to let a group in. */
         public Options withModes(int directory, int socketFile) {
             return new Options(socket, access, directory, socketFile, socketGroup, maxLineBytes, maxConnections,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
 
         public Options withSocketGroup(long gid) {
             return new Options(socket, access, directoryMode, socketMode, gid, maxLineBytes, maxConnections,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
 
         public Options withMaxLineBytes(int n) {
             return new Options(socket, access, directoryMode, socketMode, socketGroup, n, maxConnections,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
 
         public Options withMaxConnections(int n) {
             return new Options(socket, access, directoryMode, socketMode, socketGroup, maxLineBytes, n,
-                    maxStreamsPerConnection);
+                    maxStreamsPerConnection, idleTimeoutMillis);
         }
     }
 
@@ -118,6 +134,7 @@ public final class ControlServer implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong idleClosed = new AtomicLong();
     private volatile AccessPolicy access;
     private boolean closed; // guarded by connections
 
@@ -189,6 +206,10 @@ public final class ControlServer implements AutoCloseable {
         errors.incrementAndGet();
     }
 
+    void countIdleClosed() {
+        idleClosed.incrementAndGet();
+    }
+
     /** The server's own section of status and stats. */
     ObjectNode controlStatus() {
         ObjectNode c = Protocol.JSON.createObjectNode();
@@ -198,6 +219,7 @@ public final class ControlServer implements AutoCloseable {
         c.put("refused", refused.get());
         c.put("requests", requests.get());
         c.put("errors", errors.get());
+        c.put("idle_closed", idleClosed.get());
         c.put("subscriber_drops", hub.droppedTotal());
         c.set("subscribers", Protocol.JSON.valueToTree(hub.subscribers()));
         return c;
@@ -253,12 +275,16 @@ public final class ControlServer implements AutoCloseable {
             }
             Connection c = new Connection(this, stream, peer, ++number);
             synchronized (connections) {
-                if (closed || connections.size() >= options.maxConnections()) {
+                // The last ROOT_RESERVED slots are root's: other allowed users cannot take them all.
+                int limit = peer.uid() == 0 ? options.maxConnections()
+                        : options.maxConnections() - Options.ROOT_RESERVED;
+                if (closed || connections.size() >= limit) {
                     refused.incrementAndGet();
                     LOG.log(System.Logger.Level.WARNING, "control: refused {0}: {1}", peer,
-                            closed ? "shutting down" : "connections=" + connections.size() + " is the limit");
+                            closed ? "shutting down" : "connections=" + connections.size() + " is the limit for"
+                                    + (peer.uid() == 0 ? " root" : " non-root peers"));
                     refuse(stream, ErrorCode.BUSY, closed ? "the sensor is shutting down"
-                            : "too many connections: limit=" + options.maxConnections() + "; try again later");
+                            : "too many connections: limit=" + limit + "; try again later");
                     continue;
                 }
                 connections.add(c);

@@ -22,6 +22,8 @@ public enum ErrorCode {
     FORBIDDEN,
     /** Too many connections or streams; try again later. */
     BUSY,
+    /** The peer sent no complete request for the idle timeout and follows no stream; the connection is closed. */
+    IDLE_TIMEOUT,
     /** The sensor has no such rule, web server, user or exception. */
     NOT_FOUND,
     /** The sensor refused the change (e.g. a rule file with errors); details lists every reason. */

@@ -25,6 +25,9 @@ final class Libc {
     static final int SOL_SOCKET = 1;
     static final int SO_PEERCRED = 17;
     static final int SO_PEERGROUPS = 59;
+    static final int SO_RCVTIMEO = 20;
+    /** struct timeval on 64-bit Linux: tv_sec and tv_usec, 8 bytes each. */
+    static final int TIMEVAL_SIZE = 16;
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
     static final int MSG_DONTWAIT = 0x40;
@@ -50,6 +53,8 @@ final class Libc {
     private static final MethodHandle CLOSE = errnoCall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final MethodHandle CHMOD = errnoCall("chmod", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
     private static final MethodHandle CHOWN = errnoCall("chown", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = errnoCall("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+    private static final MethodHandle GETEUID = LibC.downcall("geteuid", false, FunctionDescriptor.of(JAVA_INT));
     private Libc() {}
 
     /** A libc function linked to capture errno into {@link LibC#callState()}. */
@@ -177,4 +182,20 @@ final class Libc {
         }
     }
 
+    static int setsockopt(CallState e, int fd, int level, int name, MemorySegment value, int len) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
+        } catch (Throwable t) {
+            throw LibC.unexpected(t);
+        }
+    }
+
+    /** This process's effective uid (cannot fail). */
+    static long geteuid() {
+        try {
+            return Integer.toUnsignedLong((int) GETEUID.invokeExact());
+        } catch (Throwable t) {
+            throw LibC.unexpected(t);
+        }
+    }
 }

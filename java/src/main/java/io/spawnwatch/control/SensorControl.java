@@ -104,10 +104,13 @@ public interface SensorControl {
      * @param rulesLoaded rules loaded (enabled or not)
      * @param rulesEnabled rules enabled
      * @param configPath the configuration file, or null for the embedded defaults
+     * @param alertsHeldBack alerts held back by the alert bounds since start (sent as counts in summary alerts)
+     * @param warnings what looks wrong now, one line each (a stuck or slow rule, a failing baseline
+     *     store, alerts held back); empty when all is well
      */
     record Status(String version, long uptimeSeconds, String kernel, List<Hook> hooks, long ringBytes,
             double eventsPerSecond, double alertsPerSecond, Drops drops, int rulesLoaded, int rulesEnabled,
-            String configPath) {}
+            String configPath, long alertsHeldBack, List<String> warnings) {}
 
     /**
      * @param probe what is watched: "exec", "fork", "exit", "connect"

@@ -155,10 +155,20 @@ final class UnixListener implements AutoCloseable {
     }
 
     private static void prepareDirectory(Path dir, int mode, long group) throws IOException {
-        if (dir == null || Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return; // An existing directory keeps the mode its owner gave it.
+        if (dir == null) {
+            return;
         }
-        Files.createDirectories(dir.getParent());
+        createDirectory(dir, mode, group);
+        // Created now or found: either way nobody but root (or this sensor's user) may swap what is in it.
+        SocketDirectory.check(dir, Libc.geteuid());
+    }
+
+    private static void createDirectory(Path dir, int mode, long group) throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return; // An existing directory keeps the mode its owner gave it (checked by the caller).
+        }
+        // Missing parents: 0700 (0750 with the group) whatever the umask, like the directory itself.
+        io.spawnwatch.files.PrivateFiles.createDirectories(dir.getParent(), group);
         try {
             Files.createDirectory(dir);
         } catch (FileAlreadyExistsException e) {

@@ -36,8 +36,9 @@ final class UnixStream implements AutoCloseable {
     }
 
     /**
-     * Receives into {@code buf}; returns the byte count, or 0 at end of stream
-     * (peer closed, or this stream was shut down).
+     * Receives into {@code buf}; returns the byte count, 0 at end of stream
+     * (peer closed, or this stream was shut down), or -1 when a receive
+     * timeout ({@link #setReceiveTimeout}) passed.
      */
     int read(MemorySegment buf) throws IOException {
         Libc.CallState errno = Libc.CallState.current();
@@ -53,7 +54,27 @@ final class UnixStream implements AutoCloseable {
             if (err == Errno.ECONNRESET) {
                 return 0;
             }
+            if (err == Errno.EAGAIN) {
+                return -1; // the receive timeout (SO_RCVTIMEO) passed with nothing to read
+            }
             throw new IOException("control: recv failed on fd=" + fd + ": " + Errno.describe(err));
+        }
+    }
+
+    /**
+     * Makes {@link #read} return -1 when nothing arrives within {@code millis}
+     * (SO_RCVTIMEO), so a reader can notice an idle peer.
+     */
+    void setReceiveTimeout(long millis) throws IOException {
+        Libc.CallState errno = Libc.CallState.current();
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment tv = a.allocate(Libc.TIMEVAL_SIZE, 8);
+            tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 0, millis / 1000);
+            tv.set(java.lang.foreign.ValueLayout.JAVA_LONG, 8, (millis % 1000) * 1000);
+            if (Libc.setsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, tv, Libc.TIMEVAL_SIZE) != 0) {
+                throw new IOException("control: setsockopt(SO_RCVTIMEO) failed on fd=" + fd + ": "
+                        + Errno.describe(errno.value()));
+            }
         }
     }
 

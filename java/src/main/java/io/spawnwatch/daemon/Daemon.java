@@ -48,6 +48,7 @@ public final class Daemon implements AutoCloseable {
         });
         ticker.scheduleAtFixedRate(control::sampleRates, 0, 1, TimeUnit.SECONDS);
         ticker.scheduleAtFixedRate(sensor::logCounters, 60, 60, TimeUnit.SECONDS);
+        ticker.scheduleAtFixedRate(control::logWarnings, 5, 5, TimeUnit.SECONDS);
         // A reader that died (an Error in the handler) would leave a sensor
         // that looks alive and sees nothing: stop with a failure instead.
         ticker.scheduleWithFixedDelay(() -> {

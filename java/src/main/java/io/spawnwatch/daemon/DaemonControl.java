@@ -21,6 +21,7 @@ import io.spawnwatch.output.SinkStats;
 import io.spawnwatch.pipeline.PipelineStats;
 import io.spawnwatch.ring.RingStats;
 import io.spawnwatch.kernel.WebServerNames;
+import io.spawnwatch.rules.EngineStats;
 import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.model.RuleMetadata;
@@ -42,6 +43,7 @@ import java.util.Set;
  * kernel maps, the rule engine's atomic swap), and none touches the event path.
  */
 final class DaemonControl implements SensorControl {
+    private static final System.Logger LOG = System.getLogger(DaemonControl.class.getName());
     static final String VERSION = "0.1.0";
 
     private final Sensor sensor;
@@ -56,6 +58,7 @@ final class DaemonControl implements SensorControl {
     private final RateMeter alertRate = new RateMeter(10);
     private final Set<String> configNames;
     private final Set<Long> configUids;
+    private Set<String> loggedWarnings = Set.of(); // only the ticker thread
 
     DaemonControl(Sensor sensor, IncidentSink incidents, SensorConfig config, Path configPath, SubscriberHub hub,
             Runnable stop) {
@@ -66,7 +69,8 @@ final class DaemonControl implements SensorControl {
         this.hub = hub;
         this.users = sensor.users();
         this.exceptions = new ExceptionStore(Path.of(config.rules().exceptions() == null
-                ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()));
+                ? "/var/lib/spawnwatch/exceptions.yml" : config.rules().exceptions()),
+                config.control().socketGroup() == null ? -1 : config.control().socketGroup());
         this.stop = stop;
         this.configNames = Set.copyOf(config.webServers().names());
         this.configUids = sensor.configuredUids();
@@ -77,6 +81,21 @@ final class DaemonControl implements SensorControl {
         long now = System.nanoTime();
         eventRate.sample(sensor.eventCount(), now);
         alertRate.sample(sensor.alertCount(), now);
+    }
+
+    /**
+     * Called every few seconds by the daemon: logs each status warning that is
+     * new or changed since the last call, so the log tells what status shows
+     * (the reader thread itself never logs).
+     */
+    void logWarnings() {
+        List<String> now = EngineWarnings.of(sensor.engine().stats());
+        for (String w : now) {
+            if (!loggedWarnings.contains(w)) {
+                LOG.log(System.Logger.Level.WARNING, w);
+            }
+        }
+        loggedWarnings = Set.copyOf(now);
     }
 
     @Override
@@ -97,10 +116,12 @@ final class DaemonControl implements SensorControl {
                 hooks.add(new Hook(h.probe(), h.hook(), why == null ? null : why.toString()));
             }
         }
-        int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
+        EngineStats engine = sensor.engine().stats();
+        int enabled = (int) engine.rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(c.kernelDrops(), c.userDrops()),
-                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString());
+                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
+                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine));
     }
 
     @Override
@@ -134,8 +155,13 @@ final class DaemonControl implements SensorControl {
             rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
                     "suppressed_by_exception", r.suppressedByException(), "suppressed_by_rarity",
                     r.suppressedByRarity(), "suppressed_by_new_terms", r.suppressedByNewTerms(),
-                    "suppressed_by_dedup", r.suppressedByDedup()));
+                    "suppressed_by_dedup", r.suppressedByDedup(), "held_back", r.heldBack(),
+                    "slow_evaluations", r.slowEvaluations(), "slowest_evaluation_micros", r.slowestNanos() / 1000));
         }
+        EngineStats.AlertBounds bounds = sensor.engine().stats().bounds();
+        hooks.put("alert_bounds", ordered("per_rule", bounds.perRule(), "per_web_server", bounds.perWebServer(),
+                "window_seconds", bounds.window().toSeconds(), "held_by_rule", bounds.heldByRule(),
+                "held_by_web_server", bounds.heldByWebServer(), "web_server_evictions", bounds.serverEvictions()));
         Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
         for (Map.Entry<String, SinkStats> s : c.sinks().entrySet()) {
             SinkStats v = s.getValue();
@@ -184,11 +210,20 @@ final class DaemonControl implements SensorControl {
 
     @Override
     public ReloadResult reloadRules() {
-        try {
-            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), SensorMessages.RULES_NOT_RELOADED);
-        } catch (ConfigException e) {
-            throw new SensorException.Rejected(e.getMessage());
+        // Under the exceptions' lock: a reload re-reads the file, an add must not land in between.
+        synchronized (exceptions) {
+            exceptions.invalidate();
+            try {
+                RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
+                if (!sources.unreadable().isEmpty()) {
+                    throw new SensorException.Rejected(SensorMessages.RULES_NOT_RELOADED + ": " + sources.unreadable().size()
+                            + " error(s); the running rules are unchanged",
+                            sources.unreadable().stream().map(RuleError::toString).toList());
+                }
+                return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), SensorMessages.RULES_NOT_RELOADED);
+            } catch (ConfigException e) {
+                throw new SensorException.Rejected(e.getMessage());
+            }
         }
     }
 
@@ -271,39 +306,39 @@ final class DaemonControl implements SensorControl {
             find(spec.rule());
         }
         try {
-            return commit(exceptions.add(spec));
+            return exceptions.add(spec, engineSide);
         } catch (IOException e) {
             throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; nothing was changed", e);
         }
     }
 
     @Override
     public AlertException removeException(String id) {
         try {
-            ExceptionStore.Pending pending = exceptions.remove(id);
-            if (pending == null) {
+            AlertException removed = exceptions.remove(id, engineSide);
+            if (removed == null) {
                 throw new SensorException.NotFound(SensorMessages.noException(id));
             }
-            return commit(pending);
+            return removed;
         } catch (IOException e) {
             throw new SensorException.Failed("exceptions: cannot update " + exceptions.file() + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; nothing was changed", e);
         }
     }
 
-    /** Compiles the changed list with the current rules; writes the file only when it compiles. */
-    private AlertException commit(ExceptionStore.Pending pending) throws IOException {
-        try {
-            RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            RuleSource changed = pending.source(exceptions.file());
-            applied(sensor.engine().reload(sources.rules(), changed), SensorMessages.EXCEPTION_NOT_APPLIED);
-            exceptions.write(pending.text());
-            return pending.exception();
-        } catch (ConfigException e) {
-            throw new SensorException.Rejected(e.getMessage());
+    /** How an exceptions edit reaches the running engine: only the changed entry is compiled. */
+    private final ExceptionStore.Engine engineSide = new ExceptionStore.Engine() {
+        @Override
+        public void add(RuleSource entries) {
+            applied(sensor.engine().addExceptions(entries), SensorMessages.EXCEPTION_NOT_APPLIED);
         }
-    }
+
+        @Override
+        public void remove(String id) {
+            sensor.engine().removeException(id);
+        }
+    };
 
     @Override
     public List<IncidentSummary> incidents(Duration since) {

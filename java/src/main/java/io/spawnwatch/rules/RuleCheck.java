@@ -32,14 +32,15 @@ public final class RuleCheck {
         List<RuleError> errors = new ArrayList<>();
         List<RuleSource> rules = new ArrayList<>();
         for (Path p : files) {
-            List<RuleSource> sources;
+            RuleSource.Read read;
             try {
-                sources = RuleSource.of(List.of(p));
+                read = RuleSource.read(List.of(p));
             } catch (IOException e) {
                 errors.add(new RuleError(p.toString(), 0, "cannot read: " + e.getMessage()));
                 continue;
             }
-            for (RuleSource s : sources) {
+            errors.addAll(read.unreadable());
+            for (RuleSource s : read.sources()) {
                 if (isExceptionsFile(s.text())) {
                     errors.addAll(ExceptionList.parse(s.name(), s.text(), config, null).errors());
                 } else {
@@ -49,6 +50,24 @@ public final class RuleCheck {
         }
         errors.addAll(RuleSetCompiler.compile(rules, config).errors());
         return List.copyOf(errors);
+    }
+
+    /**
+     * The ids of the rules a configuration loads (built-in ones when
+     * {@code builtin}, then the files and directories in {@code paths}), for
+     * checking ids the configuration names. Unreadable files and refused rules
+     * contribute nothing.
+     */
+    public static java.util.Set<String> ruleIds(DetectionConfig config, boolean builtin, List<Path> paths)
+            throws IOException {
+        List<RuleSource> sources = new ArrayList<>();
+        if (builtin) {
+            sources.addAll(RuleSource.builtin());
+        }
+        sources.addAll(RuleSource.read(paths).sources());
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+        RuleSetCompiler.compile(sources, config).rules().forEach(r -> ids.add(r.id()));
+        return ids;
     }
 
     private static boolean isExceptionsFile(String text) {

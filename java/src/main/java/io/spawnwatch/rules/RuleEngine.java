@@ -7,6 +7,7 @@ import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.rules.alert.AlertBudget;
 import io.spawnwatch.rules.alert.AlertDeduplicator;
 import io.spawnwatch.rules.baseline.BaselineTable;
 import io.spawnwatch.rules.baseline.Baselines;
@@ -45,11 +46,26 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Per event: the rules of its type run their compiled detection (no
  * allocation when nothing matches). A match then passes, in order, the
- * operator exceptions, the rule's rarity or new-terms baseline, and the
- * repeat suppression; only what survives reaches the sink. {@code evaluate}
+ * operator exceptions, the rule's rarity or new-terms baseline, the
+ * repeat suppression and the alert bounds (per rule, per web server); only
+ * what survives reaches the sink, and a bound that held alerts back sends one
+ * summary alert with their count when its window ends. {@code evaluate}
  * may be called from several threads, though the sensor uses one.
+ *
+ * <p>Every detection is timed: one slower than {@link #SLOW_EVALUATION_NANOS}
+ * is counted against its rule, and the evaluation in progress (rule and age) is
+ * visible to other threads through {@link #stats()}, so a stuck or slow rule
+ * shows in {@code status} instead of looking like a quiet host.
  */
 public final class RuleEngine implements AutoCloseable {
+    /**
+     * One detection over one event taking longer than this (100 ms of wall time) is counted as slow against
+     * its rule. Well above what a busy machine's scheduling adds, far below what a stuck rule takes.
+     */
+    public static final long SLOW_EVALUATION_NANOS = 100_000_000L;
+    /** Web servers whose alert budget is tracked at once. */
+    private static final int MAX_BUDGET_SERVERS = 4096;
+
     private final Baselines baselines;
     private final AlertDeduplicator dedup;
     private final KeyHasher hasher;
@@ -59,9 +75,20 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicLong> exceptionHits = new ConcurrentHashMap<>();
     private final List<RuleError> loadErrors;
     private volatile RuleSet active;
+    /** Serialises every change of {@link #active}: reloads and exception edits never lose each other. */
+    private final Object swapLock = new Object();
+    /** The Sigma rules {@link #active} was bound from, to rebind with other exceptions without recompiling. */
+    private List<SigmaRule> compiledRules; // guarded by swapLock
+    /** The rule whose detection runs now and since when (System.nanoTime); null between rules. */
+    private volatile CompiledRule evaluating;
+    private volatile long evaluatingSince;
+    private AlertBudget budget; // guarded by stateLock
+    private DetectionConfig.AlertBounds bounds; // guarded by stateLock
 
     private RuleEngine(DetectionConfig config, Baselines baselines) {
         this.baselines = baselines;
+        this.bounds = config.alertBounds();
+        this.budget = newBudget(bounds);
         this.hasher = new KeyHasher(baselines.keySeed());
         this.dedup = new AlertDeduplicator(config.suppression().maxKeys());
         this.disabled.addAll(config.disabledRules());
@@ -91,6 +118,7 @@ public final class RuleEngine implements AutoCloseable {
         ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
         engine.loadErrors.addAll(compiled.errors());
         engine.loadErrors.addAll(ex.errors());
+        engine.compiledRules = compiled.rules();
         engine.active = engine.bind(compiled.rules(), ex.list(), config);
         return engine;
     }
@@ -112,17 +140,77 @@ public final class RuleEngine implements AutoCloseable {
     /** Evaluates one event; see the class comment for the pipeline. */
     public void evaluate(EventView event, AlertSink sink) {
         final CompiledRule[] rules = active.forType(event.type());
+        sendSummaries(event, sink);
         for (CompiledRule rule : rules) {
             final RuleCounters c = rule.counters;
             if (!c.enabled) {
                 continue;
             }
             c.evaluated.incrementAndGet();
-            if (rule.detection.matches(event)) {
+            final long start = System.nanoTime();
+            evaluatingSince = start;
+            evaluating = rule;
+            final boolean matched;
+            try {
+                matched = rule.detection.matches(event);
+            } finally {
+                evaluating = null;
+                timed(rule, System.nanoTime() - start);
+            }
+            if (matched) {
                 onMatch(rule, event, sink);
             }
         }
     }
+
+    /**
+     * Counts a slow evaluation against its rule. No logging here: this runs on
+     * the reader thread and must not allocate; the daemon logs the counters.
+     */
+    private static void timed(CompiledRule rule, long nanos) {
+        if (nanos <= SLOW_EVALUATION_NANOS) {
+            return;
+        }
+        RuleCounters c = rule.counters;
+        c.slowEvaluations.incrementAndGet();
+        c.slowestNanos.accumulateAndGet(nanos, Math::max);
+    }
+
+    /** Sends the summary of every alert-bound window that ended having held alerts back. */
+    private void sendSummaries(EventView event, AlertSink sink) {
+        List<AlertBudget.Summary> due;
+        synchronized (stateLock) {
+            due = budget.due(event.timestampNanos());
+        }
+        if (due.isEmpty()) {
+            return;
+        }
+        for (AlertBudget.Summary s : due) {
+            CompiledRule rule = s.perRule() ? active.byId().get(s.ruleId()) : null;
+            sink.alert(summaryOf(s, rule, event.type()), event, s.heldBack());
+        }
+    }
+
+    private RuleMetadata summaryOf(AlertBudget.Summary s, CompiledRule rule, EventType type) {
+        DetectionConfig.AlertBounds b = active.config().alertBounds();
+        String bound = s.perRule() ? b.perRule() + " alerts per " + io.spawnwatch.time.Durations.format(b.window()) + " for one rule"
+                : b.perWebServer() + " alerts per " + io.spawnwatch.time.Durations.format(b.window()) + " for one web server";
+        String title = "Alerts held back: " + s.heldBack() + " alerts of " + s.subject() + " over the bound of "
+                + bound;
+        String description = "spawnwatch sends at most " + bound + " (detection.alert_bounds); " + s.heldBack()
+                + " more were counted and not sent in the window that began with this bound's first alert."
+                + " spawnwatch.repeats_suppressed carries the count; this alert's process fields are those of the"
+                + " event that closed the window.";
+        RuleMetadata base = rule != null ? rule.metadata : null;
+        return new RuleMetadata(base != null ? base.id() : ALERT_BOUND_RULE_ID, title, description, "1", "stable",
+                base != null ? base.level() : io.spawnwatch.rules.model.RuleLevel.MEDIUM, base != null ? base.eventType() : type, "spawnwatch",
+                base != null ? base.tags() : List.of(), List.of(), List.of(),
+                base != null ? base.attack() : io.spawnwatch.rules.model.MitreAttack.fromTags(List.of()),
+                base != null ? base.source() : "spawnwatch:alert_bounds");
+    }
+
+    /** The rule id of the per-web-server summary alert (per-rule summaries carry the rule's own id). */
+    public static final String ALERT_BOUND_RULE_ID = "5b1c1a6e-8f0e-4b53-9d7e-a1e2b0c0d5e1";
 
     private void onMatch(CompiledRule rule, EventView event, AlertSink sink) {
         RuleCounters c = rule.counters;
@@ -169,10 +257,21 @@ public final class RuleEngine implements AutoCloseable {
         if (rule.baseline != null) {
             baselines.afterChange(rule.baseline);
         }
-        if (repeats >= 0) {
-            c.alerted.incrementAndGet();
-            sink.alert(rule.metadata, event, repeats);
+        if (repeats < 0) {
+            return;
         }
+        boolean admitted;
+        synchronized (stateLock) {
+            long root = event.number(Field.LINEAGE_ROOT_PID);
+            admitted = budget.admit(rule.metadata.id(), rule.metadata.title(), root == EventView.ABSENT ? -1 : root,
+                    event.text(Field.LINEAGE_ROOT_NAME), now);
+        }
+        if (!admitted) {
+            c.heldBack.incrementAndGet();
+            return;
+        }
+        c.alerted.incrementAndGet();
+        sink.alert(rule.metadata, event, repeats);
     }
 
     /**
@@ -190,6 +289,57 @@ public final class RuleEngine implements AutoCloseable {
      * suppression bounds are fixed while running: changing them is an error.
      */
     public ReloadResult reload(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
+        synchronized (swapLock) {
+            return reloadLocked(config, rules, exceptions);
+        }
+    }
+
+    /**
+     * Adds exceptions to the running set without recompiling the rules: the
+     * cost of an add does not grow with the rules or with the exceptions
+     * already there (beyond binding each rule's list).
+     *
+     * @param entries an exceptions file holding only the new entries
+     * @return applied, or not applied with every error (nothing changes then)
+     */
+    public ReloadResult addExceptions(RuleSource entries) {
+        synchronized (swapLock) {
+            RuleSet current = active;
+            ExceptionList.Loaded added = ExceptionList.parse(entries.name(), entries.text(), current.config(),
+                    current.byId().keySet());
+            List<RuleError> errors = new ArrayList<>(added.errors());
+            for (ExceptionList.Entry e : added.list().entries()) {
+                if (current.exceptions().find(e.id()) != null) {
+                    errors.add(new RuleError(entries.name(), 0, "duplicate exception id '" + e.id() + "'"));
+                }
+            }
+            if (!errors.isEmpty()) {
+                return new ReloadResult(false, current.byId().size(), errors);
+            }
+            active = bind(compiledRules, current.exceptions().plus(added.list()), current.config());
+            return new ReloadResult(true, current.byId().size(), List.of());
+        }
+    }
+
+    /** Removes one exception from the running set; false when there is none with that id. */
+    public boolean removeException(String id) {
+        synchronized (swapLock) {
+            RuleSet current = active;
+            if (current.exceptions().find(id) == null) {
+                return false;
+            }
+            active = bind(compiledRules, current.exceptions().without(id), current.config());
+            exceptionHits.remove(id);
+            return true;
+        }
+    }
+
+    /** How many exceptions are in force. */
+    public int exceptionCount() {
+        return active.exceptions().entries().size();
+    }
+
+    private ReloadResult reloadLocked(DetectionConfig config, List<RuleSource> rules, RuleSource exceptions) {
         DetectionConfig old = active.config();
         List<RuleError> errors = new ArrayList<>();
         if (!java.util.Objects.equals(old.statePath(), config.statePath())
@@ -212,6 +362,13 @@ public final class RuleEngine implements AutoCloseable {
             return new ReloadResult(false, active.byId().size(), errors);
         }
         RuleSet next = bind(compiled.rules(), ex.list(), config);
+        compiledRules = compiled.rules();
+        synchronized (stateLock) {
+            if (!config.alertBounds().equals(bounds)) {
+                bounds = config.alertBounds();
+                budget = newBudget(bounds);
+            }
+        }
         active = next;
         return new ReloadResult(true, next.byId().size(), List.of());
     }
@@ -242,20 +399,37 @@ public final class RuleEngine implements AutoCloseable {
             RuleCounters c = r.counters;
             rules.add(new RuleStats(r.metadata.id(), r.metadata.title(), r.metadata.level().sigmaName(), c.enabled,
                     c.evaluated.get(), c.matched.get(), c.suppressedByException.get(), c.suppressedByRarity.get(),
-                    c.suppressedByNewTerms.get(), c.suppressedByDedup.get(), c.alerted.get(),
-                    r.metadata.source()));
+                    c.suppressedByNewTerms.get(), c.suppressedByDedup.get(), c.alerted.get(), c.heldBack.get(),
+                    c.slowEvaluations.get(), c.slowestNanos.get(), r.metadata.source()));
         }
         List<EngineStats.ExceptionStats> exceptions = active.exceptions().entries().stream()
                 .map(e -> new EngineStats.ExceptionStats(e.id(), e.hits().get()))
                 .toList();
         int dedupKeys;
         long dedupEvictions;
+        EngineStats.AlertBounds alertBounds;
         synchronized (stateLock) {
             dedupKeys = dedup.size();
             dedupEvictions = dedup.evictions();
+            alertBounds = new EngineStats.AlertBounds(bounds.perRule(), bounds.perWebServer(), bounds.window(),
+                    budget.heldByRule(), budget.heldByWebServer(), budget.evictions());
         }
         return new EngineStats(rules, exceptions, baselines.tableStats(), baselines.storeStats(), dedupKeys,
-                dedupEvictions);
+                dedupEvictions, alertBounds, busy());
+    }
+
+    /** The evaluation in progress when it has run longer than the slow bound, else null. */
+    public EngineStats.Busy busy() {
+        CompiledRule rule = evaluating;
+        long age = System.nanoTime() - evaluatingSince;
+        if (rule == null || age <= SLOW_EVALUATION_NANOS) {
+            return null;
+        }
+        return new EngineStats.Busy(rule.metadata.id(), age);
+    }
+
+    private static AlertBudget newBudget(DetectionConfig.AlertBounds b) {
+        return new AlertBudget(b.perRule(), b.perWebServer(), b.window().toNanos(), MAX_BUDGET_SERVERS);
     }
 
     /** Commits pending baseline changes now. */

@@ -4,7 +4,11 @@ package io.spawnwatch.rules;
  * One rule's counters since the sensor started: how many events it looked at,
  * how many matched its detection, and where the matches went.
  * {@code matched = suppressedByException + suppressedByRarity +
- * suppressedByNewTerms + suppressedByDedup + alerted}.
+ * suppressedByNewTerms + suppressedByDedup + heldBack + alerted}.
+ *
+ * @param heldBack matches over the alert bounds (per rule, per web server), sent as a count in a summary alert
+ * @param slowEvaluations evaluations of the detection that took longer than {@link RuleEngine#SLOW_EVALUATION_NANOS}
+ * @param slowestNanos the longest single evaluation of the detection, in nanoseconds
  */
 public record RuleStats(
         String id,
@@ -18,4 +22,7 @@ public record RuleStats(
         long suppressedByNewTerms,
         long suppressedByDedup,
         long alerted,
+        long heldBack,
+        long slowEvaluations,
+        long slowestNanos,
         String source) {}

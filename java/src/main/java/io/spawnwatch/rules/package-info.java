@@ -53,8 +53,10 @@
  * and fields our events never carry (SourceHostname, hashes, Windows
  * fields, a category's fields in another category's rules).
  *
- * <p>Semantics worth knowing: {@code re} is a Java regex searched anywhere in
- * the value (case-sensitive unless {@code i}); base64 and base64offset values
+ * <p>Semantics worth knowing: {@code re} is an RE2 regex (linear time; no
+ * backreferences or lookaround, refused at load) searched anywhere in
+ * the value (case-sensitive unless {@code i}; with {@code i} the pattern must be
+ * ASCII, since only ASCII letters fold); base64 and base64offset values
  * are matched case-sensitively (base64 is); {@code neq} needs the field present
  * (combine with {@code |exists: false} for absence); an IPv4-mapped IPv6
  * address matches IPv4 ranges; a plain IP value compares as bytes.

@@ -91,6 +91,7 @@ class CliTest {
                 rate         12.5 events/s, 0.3 alerts/s
                 drops        kernel 0, user 2, slow subscribers 0
                 clients      1 connected, 0 refused since start
+                held back    0 alerts over the alert bounds
 
                 PROBE    HOOK                        FALLBACK
                 exec     tp_btf/sched_process_exec   -

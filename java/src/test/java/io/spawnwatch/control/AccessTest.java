@@ -118,11 +118,11 @@ class AccessTest {
     }
 
     @Test
-    void shouldCreateTheDirectory0750AndTheSocket0600ByDefault() throws Exception {
+    void shouldCreateTheDirectory0700AndTheSocket0600ByDefault() throws Exception {
         Path socket = dir.resolve("run/spawnwatch/spawnwatch.sock");
         try (ControlServer server = ControlServer.start(ControlServer.Options.defaults().withSocket(socket),
                 new FakeSensorControl(), new SubscriberHub(SubscriberHub.Options.defaults()))) {
-            assertEquals("rwxr-x---", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             assertEquals(socket, server.socket());
         }

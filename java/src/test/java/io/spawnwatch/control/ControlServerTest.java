@@ -379,16 +379,25 @@ class ControlServerTest {
 
     @Test
     void shouldRefuseConnectionsBeyondTheLimitWithBusy() throws Exception {
+        int limit = ControlServer.Options.ROOT_RESERVED + 1;
+        List<LineClient> open = new java.util.ArrayList<>();
         try (ControlServer small = ControlServer.start(ControlServer.Options.defaults()
-                .withSocket(dir.resolve("small.sock")).withMaxConnections(1), sensor, hub);
-                LineClient first = new LineClient(small.socket())) {
-            assertTrue(json(first.call("{\"v\":1,\"id\":1,\"cmd\":\"status\"}")).get("ok").asBoolean());
+                .withSocket(dir.resolve("small.sock")).withMaxConnections(limit), sensor, hub)) {
+            for (int i = 0; i < limit; i++) {
+                LineClient c = new LineClient(small.socket());
+                open.add(c);
+                assertTrue(json(c.call("{\"v\":1,\"id\":1,\"cmd\":\"status\"}")).get("ok").asBoolean());
+            }
             try (LineClient second = new LineClient(small.socket())) {
                 assertEquals("{\"v\":1,\"id\":null,\"error\":{\"code\":\"busy\",\"message\":\"too many connections:"
-                        + " limit=1; try again later\"}}", second.readLine());
+                        + " limit=" + limit + "; try again later\"}}", second.readLine());
                 assertNull(second.readLine());
             }
             assertEquals(1, small.refused());
+        } finally {
+            for (LineClient c : open) {
+                c.close();
+            }
         }
     }
 

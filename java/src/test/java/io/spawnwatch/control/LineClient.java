@@ -62,6 +62,11 @@ final class LineClient implements AutoCloseable {
         out.flush();
     }
 
+    void sendBytes(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     void sendLine(String line) throws IOException {
         send(line + "\n");
     }
@@ -87,6 +92,14 @@ final class LineClient implements AutoCloseable {
     }
 
     /** Sends a request and returns the next line. */
+    /** Waits up to {@code timeout} for a line to be there (readLine itself waits 5 s). */
+    void awaitLine(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (lines.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
     String call(String request) throws IOException, InterruptedException {
         sendLine(request);
         return readLine();

@@ -11,15 +11,20 @@ import java.util.logging.Logger;
 /**
  * Captures what the control package logs (System.Logger goes to
  * java.util.logging by default) instead of printing it, so tests can assert on
- * log lines, e.g. that a refusal is logged.
+ * log lines, e.g. that a refusal is logged. {@link #of(String)} captures another logger.
  */
-final class LogCapture extends Handler implements AutoCloseable {
-    private final Logger logger = Logger.getLogger("io.spawnwatch.control");
+public final class LogCapture extends Handler implements AutoCloseable {
+    private final Logger logger;
     private final boolean parentHandlers;
     private final Level level;
     private final List<String> lines = new ArrayList<>();
 
     LogCapture() {
+        this("io.spawnwatch.control");
+    }
+
+    private LogCapture(String name) {
+        logger = Logger.getLogger(name);
         parentHandlers = logger.getUseParentHandlers();
         level = logger.getLevel();
         logger.setUseParentHandlers(false);
@@ -27,9 +32,24 @@ final class LogCapture extends Handler implements AutoCloseable {
         logger.addHandler(this);
     }
 
+    /** Captures the logger of that name (a System.Logger name) until closed. */
+    public static LogCapture of(String loggerName) {
+        return new LogCapture(loggerName);
+    }
+
     /** "LEVEL message", formatted, in order. */
-    synchronized List<String> lines() {
+    public synchronized List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /** Every line, joined by newlines. */
+    public synchronized String text() {
+        return String.join("\n", lines);
+    }
+
+    /** How many lines contain {@code fragment}. */
+    public synchronized long count(String fragment) {
+        return lines.stream().filter(l -> l.contains(fragment)).count();
     }
 
     @Override

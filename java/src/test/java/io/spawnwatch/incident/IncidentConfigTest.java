@@ -48,6 +48,6 @@ class IncidentConfigTest {
                 + "incidents.path: expected an absolute path, got relative.db", e.getMessage());
         Path typo = Files.writeString(tmp.resolve("t.yml"), "incidents:\n  quiet_gap: soon\n");
         ConfigException t = assertThrows(ConfigException.class, () -> ConfigLoader.load(typo));
-        assertEquals("config " + typo + ": key incidents.quiet_gap: expected Duration, got 'soon'", t.getMessage());
+        assertEquals("config " + typo + ": key incidents.quiet_gap (line 2): expected Duration, got 'soon'", t.getMessage());
     }
 }

@@ -108,7 +108,7 @@ class ConfiguredOutputsTest {
 
     @Test
     void shouldRefuseAnUnknownTypeOrKey() {
-        assertEquals("config DIR/spawnwatch.yml: key outputs[0].type: expected one of kafka, rotating_file,"
+        assertEquals("config DIR/spawnwatch.yml: key outputs[0].type (line 2): expected one of kafka, rotating_file,"
                 + " got 'syslog'", error("outputs:\n  - {type: syslog}\n"));
         String key = error("outputs:\n  - {type: kafka, bootstrap_server: ['k:1']}\n");
         assertEquals(true, key.startsWith("config DIR/spawnwatch.yml: unknown key outputs[0].bootstrap_server"), key);

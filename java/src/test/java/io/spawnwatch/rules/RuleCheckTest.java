@@ -32,7 +32,9 @@ class RuleCheckTest {
         List<String> errors = RuleCheck.check(good, dup, bad, ex, dir.resolve("missing.yml")).stream()
                 .map(RuleError::format).toList();
         assertEquals(List.of(
-                dir.resolve("exceptions.yml") + ":3: field Image|re: invalid regular expression '(': Unclosed group",
+                dir.resolve("exceptions.yml") + ":3: field Image|re: invalid regular expression '(': missing"
+                        + " closing ) (regular expressions use RE2 syntax, evaluated in linear time: no backreferences,"
+                        + " no lookaround)",
                 dir.resolve("missing.yml") + ": cannot read: " + dir.resolve("missing.yml"),
                 dup + ":1: duplicate rule id 00000000-0000-4000-8000-000000000001 (already defined by " + good + ":1)",
                 bad + ":8: field DestinationHostname is never present in process_creation events (it belongs to"

@@ -3,6 +3,7 @@ package io.spawnwatch.rules;
 import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.rules.model.DetectionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.spawnwatch.event.Field;
@@ -21,14 +22,16 @@ class ZeroAllocationTest {
     private static final int WARMUP = 200_000;
     private static final int MEASURED = 100_000;
 
-    /** A rule using every matcher kind, none of which matches the test events. */
+    /**
+     * A rule using every matcher kind but |re, none of which matches the test
+     * events. RE2/J allocates a small input wrapper per search: the price of
+     * linear-time matching, bounded by {@link #shouldAllocateLittleForARegexSearch}.
+     */
     private static final RuleSource EVERY_FEATURE = new RuleSource("features.yml", """
             title: every feature
             id: 00000000-0000-4000-8000-0000000000fe
             logsource: {product: linux, category: process_creation}
             detection:
-                sel_regex:
-                    CommandLine|re|i: 'nc\\s+-e'
                 sel_glob:
                     CommandLine|contains: 'stty*raw*-echo'
                 sel_automaton:
@@ -96,6 +99,35 @@ class ZeroAllocationTest {
                     .findFirst().orElseThrow();
             assertEquals(WARMUP + MEASURED, features.evaluated());
             assertEquals(0, features.matched());
+        }
+    }
+
+    /** RE2/J's per-search wrapper: a few dozen bytes, never in proportion to the input. */
+    @Test
+    void shouldAllocateLittleForARegexSearch() throws Exception {
+        RuleSource regex = new RuleSource("re.yml", """
+                title: regex
+                id: 00000000-0000-4000-8000-0000000000fc
+                logsource: {product: linux, category: process_creation}
+                detection:
+                    sel:
+                        CommandLine|re|i: 'nc\\s+-e'
+                    condition: sel
+                """);
+        TestEvent exec = TestEvent.phpFpmGrandchild("/usr/bin/convert", "convert",
+                "convert /var/www/html/up/a.png -resize 50% /var/www/html/up/b.png " + "x".repeat(2000));
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        try (RuleEngine engine = RuleEngine.open(DetectionConfig.defaults(), List.of(regex), null)) {
+            for (int i = 0; i < WARMUP / 10; i++) {
+                engine.evaluate(exec, FAIL);
+            }
+            long allocated = measure(threads, () -> {
+                for (int i = 0; i < MEASURED; i++) {
+                    engine.evaluate(exec, FAIL);
+                }
+            });
+            assertTrue(allocated / MEASURED <= 128, "bytes per regex search: " + allocated / MEASURED);
         }
     }
 

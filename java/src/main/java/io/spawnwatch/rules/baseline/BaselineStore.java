@@ -205,8 +205,28 @@ public final class BaselineStore implements AutoCloseable {
             prune.executeBatch();
             db.commit();
         } catch (SQLException e) {
-            db.rollback();
+            // On SQLITE_FULL SQLite has already rolled the transaction back, and
+            // rollback() then fails with "no transaction is active". The driver
+            // still believes a transaction is open, so open one (BEGIN) to agree
+            // with it: otherwise every later commit fails the same way, even once
+            // space returns. The error thrown is the real cause.
+            try {
+                db.rollback();
+            } catch (SQLException again) {
+                try (Statement begin = db.createStatement()) {
+                    begin.execute("BEGIN");
+                } catch (SQLException ignored) {
+                    e.addSuppressed(ignored);
+                }
+            }
             throw e;
+        }
+    }
+
+    /** Caps the database at {@code pages} pages: tests make SQLite report a full disk with it. */
+    synchronized void maxPageCount(long pages) throws SQLException {
+        try (Statement st = db.createStatement()) {
+            st.execute("PRAGMA max_page_count=" + pages); // per connection, outside any transaction
         }
     }
 

@@ -29,8 +29,18 @@ public final class Baselines implements AutoCloseable {
     /** Numbers for the stats API. */
     public record TableStats(String name, int size, int capacity, long evictions) {}
 
-    /** Store health for the stats API. */
-    public record StoreStats(String path, long flushes, long flushFailures, String lastError) {}
+    /**
+     * Store health for the stats API.
+     *
+     * @param diskFullFailures writes refused because the disk (or the database's size limit) was full
+     * @param failing true from a failed write until the next one succeeds
+     * @param lastError the last failure, e.g. "disk full: /var/lib/spawnwatch/baselines.db: ..."
+     */
+    public record StoreStats(String path, long flushes, long flushFailures, long diskFullFailures, boolean failing,
+            String lastError) {}
+
+    /** While writes keep failing, the same warning is logged at most this often. */
+    private static final long WARN_EVERY_NANOS = 60_000_000_000L;
 
     /** Null when baselines live in memory only (no state_path). */
     private final BaselineStore store;
@@ -41,7 +51,10 @@ public final class Baselines implements AutoCloseable {
     private final ScheduledExecutorService flusher;
     private final AtomicLong flushes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong diskFull = new AtomicLong();
     private volatile String lastError;
+    private volatile boolean failing;
+    private long lastWarnNanos; // guarded by this
 
     private Baselines(BaselineStore store, int capacity, Duration flushInterval) {
         this.store = store;
@@ -122,12 +135,57 @@ public final class Baselines implements AutoCloseable {
     private void flushQuietly() {
         try {
             flush();
+            recovered();
         } catch (SQLException | RuntimeException e) {
-            failures.incrementAndGet();
-            lastError = e.getMessage();
-            LOG.log(System.Logger.Level.WARNING, "baseline store " + path() + ": write failed, will retry: "
-                    + e.getMessage());
+            failed(e);
         }
+    }
+
+    /**
+     * Counts a failed write and logs it: at once when writes start failing,
+     * then at most once a minute while they go on. A full disk is named as
+     * such, with the path.
+     */
+    private synchronized void failed(Exception e) {
+        failures.incrementAndGet();
+        String why;
+        if (isDiskFull(e)) {
+            diskFull.incrementAndGet();
+            why = "disk full: cannot write " + path() + " (SQLITE_FULL); baseline changes are kept in memory"
+                    + " and written when space returns";
+        } else {
+            why = "write failed: " + e.getMessage();
+        }
+        lastError = why;
+        long now = System.nanoTime();
+        if (!failing || now - lastWarnNanos >= WARN_EVERY_NANOS) {
+            lastWarnNanos = now;
+            LOG.log(System.Logger.Level.WARNING, "baseline store " + path() + ": " + why + " (failed writes so far: "
+                    + failures.get() + ")");
+        }
+        failing = true;
+    }
+
+    private synchronized void recovered() {
+        if (failing) {
+            failing = false;
+            LOG.log(System.Logger.Level.INFO, "baseline store " + path() + ": writing again after " + failures.get()
+                    + " failed writes");
+        }
+    }
+
+    static boolean isDiskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException s
+                    && s.getResultCode() == org.sqlite.SQLiteErrorCode.SQLITE_FULL) {
+                return true;
+            }
+            if (String.valueOf(t.getMessage()).contains("SQLITE_FULL")
+                    || String.valueOf(t.getMessage()).contains("No space left on device")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public List<TableStats> tableStats() {
@@ -138,7 +196,7 @@ public final class Baselines implements AutoCloseable {
     }
 
     public StoreStats storeStats() {
-        return new StoreStats(path(), flushes.get(), failures.get(), lastError);
+        return new StoreStats(path(), flushes.get(), failures.get(), diskFull.get(), failing, lastError);
     }
 
     /** Rows of a table on disk (tests). */
@@ -162,10 +220,20 @@ public final class Baselines implements AutoCloseable {
         }
         try {
             flush();
+        } catch (SQLException | RuntimeException e) {
+            // One line, not a stack trace: the sensor is stopping either way.
+            failed(e);
+            LOG.log(System.Logger.Level.WARNING, "baseline store " + path() + ": the last changes were not written"
+                    + " at stop: " + lastError);
         } finally {
             if (store != null) {
                 store.close();
             }
         }
+    }
+
+    /** Test hook: caps the database size, so that writes fail as on a full disk. */
+    void maxPageCount(long pages) throws SQLException {
+        store.maxPageCount(pages);
     }
 }

@@ -15,5 +15,11 @@ public final class RuleCounters {
     public final AtomicLong suppressedByNewTerms = new AtomicLong();
     public final AtomicLong suppressedByDedup = new AtomicLong();
     public final AtomicLong alerted = new AtomicLong();
+    /** Matches held back by the per-rule or per-web-server alert bound (counted in a summary alert). */
+    public final AtomicLong heldBack = new AtomicLong();
+    /** Evaluations of this rule's detection that took longer than the engine's slow bound. */
+    public final AtomicLong slowEvaluations = new AtomicLong();
+    /** The longest single evaluation of this rule's detection, in nanoseconds. */
+    public final AtomicLong slowestNanos = new AtomicLong();
     public volatile boolean enabled = true;
 }

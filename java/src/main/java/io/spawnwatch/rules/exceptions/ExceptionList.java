@@ -144,6 +144,29 @@ public final class ExceptionList {
                 .toList());
     }
 
+    /** This list followed by {@code more}'s entries (ids are the caller's to keep unique). */
+    public ExceptionList plus(ExceptionList more) {
+        List<Entry> all = new ArrayList<>(entries);
+        all.addAll(more.entries);
+        return new ExceptionList(all);
+    }
+
+    /** This list without the entry {@code id}; the same list when there is none. */
+    public ExceptionList without(String id) {
+        List<Entry> rest = entries.stream().filter(e -> !e.id().equals(id)).toList();
+        return rest.size() == entries.size() ? this : new ExceptionList(rest);
+    }
+
+    /** The entry with this id, or null. */
+    public Entry find(String id) {
+        for (Entry e : entries) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
     /** The entries that apply to a rule, global ones included, for the rule to keep. */
     public Entry[] forRule(String ruleId) {
         return entries.stream().filter(e -> e.global() || e.rules().contains(ruleId)).toArray(Entry[]::new);

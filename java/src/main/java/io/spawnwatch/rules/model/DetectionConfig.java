@@ -36,6 +36,7 @@ import java.util.Map;
  *   new_terms: {window: 7d}
  *   suppression: {window: 10m, key_fields: [Image, ParentImage, CommandLine], max_keys: 10000}
  *   disabled_rules: [<rule id>, ...]
+ *   alert_bounds: {per_rule: 100, per_web_server: 200, window: 1m}
  * }</pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -52,7 +53,8 @@ public record DetectionConfig(
         @JsonProperty("rarity") Rarity rarity,
         @JsonProperty("new_terms") NewTerms newTerms,
         @JsonProperty("suppression") Suppression suppression,
-        @JsonProperty("disabled_rules") List<String> disabledRules) {
+        @JsonProperty("disabled_rules") List<String> disabledRules,
+        @JsonProperty("alert_bounds") AlertBounds alertBounds) {
 
     public static final List<String> DEFAULT_INTERNAL_RANGES = List.of(
             "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -100,6 +102,28 @@ public record DetectionConfig(
         }
     }
 
+    /**
+     * At most {@code perRule} alerts of one rule and {@code perWebServer} alerts
+     * for one web server (lineage root) per {@code window}; the rest are held
+     * back, counted, and reported in one summary alert per window.
+     */
+    public record AlertBounds(
+            @JsonProperty("per_rule") Integer perRule,
+            @JsonProperty("per_web_server") Integer perWebServer,
+            @JsonProperty("window") @JsonDeserialize(using = Durations.Json.class) Duration window) {
+        public AlertBounds {
+            perRule = perRule == null ? 100 : perRule;
+            perWebServer = perWebServer == null ? 200 : perWebServer;
+            window = window == null ? Duration.ofMinutes(1) : window;
+            if (perRule < 1 || perWebServer < 1) {
+                throw new IllegalArgumentException("alert_bounds: per_rule and per_web_server must be positive");
+            }
+            if (window.isZero() || window.isNegative()) {
+                throw new IllegalArgumentException("alert_bounds.window must be positive");
+            }
+        }
+    }
+
     public DetectionConfig {
         internalRanges = checkRanges("internal_ranges", internalRanges, DEFAULT_INTERNAL_RANGES);
         loopbackRanges = checkRanges("loopback_ranges", loopbackRanges, DEFAULT_LOOPBACK_RANGES);
@@ -120,6 +144,10 @@ public record DetectionConfig(
         newTerms = newTerms == null ? new NewTerms(null) : newTerms;
         suppression = suppression == null ? new Suppression(null, null, null) : suppression;
         disabledRules = disabledRules == null ? List.of() : List.copyOf(disabledRules);
+        alertBounds = alertBounds == null ? new AlertBounds(null, null, null) : alertBounds;
+        if (statePath != null && !statePath.startsWith("/")) {
+            throw new IllegalArgumentException("state_path: expected an absolute path, got '" + statePath + "'");
+        }
     }
 
     private static final List<String> BUILT_IN_LISTS =
@@ -127,37 +155,43 @@ public record DetectionConfig(
 
     /** Every default; what {@code spawnwatch rules check} compiles against. */
     public static DetectionConfig defaults() {
-        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with another state path (tests, and the CLI's --state option). */
     public DetectionConfig withStatePath(String path) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, path,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
     }
 
     /** A copy with other internal ranges (e.g. loopback treated as external in a test). */
     public DetectionConfig withInternalRanges(List<String> ranges) {
         return new DetectionConfig(ranges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
     }
 
     /** A copy with another loopback list. */
     public DetectionConfig withLoopbackRanges(List<String> ranges) {
         return new DetectionConfig(internalRanges, ranges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
     }
 
     /** A copy with other baseline bounds. */
     public DetectionConfig withBaseline(int maxEntries, Duration flushInterval) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules);
+                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
     }
 
     /** A copy with another suppression setting. */
     public DetectionConfig withSuppression(Suppression s) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules, alertBounds);
+    }
+
+    /** A copy with other alert bounds. */
+    public DetectionConfig withAlertBounds(AlertBounds b) {
+        return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, b);
     }
 
     /** The named lists rules reach with {@code |expand: '%name%'}. */

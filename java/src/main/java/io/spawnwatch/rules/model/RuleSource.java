@@ -1,5 +1,6 @@
 package io.spawnwatch.rules.model;
 
+import io.spawnwatch.files.TextFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,8 +25,49 @@ public record RuleSource(String name, String text) {
     /** Where the jar keeps the shipped rules (see java/pom.xml). */
     public static final String BUILTIN_DIR = "io/spawnwatch/rules/builtin/";
 
+    /**
+     * Reads one file: a regular file of at most {@link TextFiles#MAX_BYTES}, in UTF-8.
+     *
+     * @throws TextFiles.Unreadable naming what is wrong (and the line of a byte that is not UTF-8)
+     */
     public static RuleSource of(Path file) throws IOException {
-        return new RuleSource(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return new RuleSource(file.toString(), TextFiles.readUtf8(file, TextFiles.MAX_BYTES));
+    }
+
+    /**
+     * What {@link #read} found: the files that could be read, and one error per
+     * file that could not (file and line), which the caller refuses alone.
+     */
+    public record Read(List<RuleSource> sources, List<RuleError> unreadable) {}
+
+    /**
+     * As {@link #of(List)}, but a file that exists and cannot be read as text
+     * (not a regular file, too large, not UTF-8) is refused alone, with its
+     * name and line, instead of stopping every other file.
+     *
+     * @throws IOException when a path does not exist or a directory cannot be listed
+     */
+    public static Read read(List<Path> paths) throws IOException {
+        List<RuleSource> out = new ArrayList<>();
+        List<RuleError> errors = new ArrayList<>();
+        for (Path p : paths) {
+            List<Path> files;
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.list(p)) {
+                    files = s.filter(RuleSource::isYaml).sorted().toList();
+                }
+            } else {
+                files = List.of(p);
+            }
+            for (Path f : files) {
+                try {
+                    out.add(of(f));
+                } catch (TextFiles.Unreadable e) {
+                    errors.add(new RuleError(f.toString(), e.line(), e.getMessage()));
+                }
+            }
+        }
+        return new Read(List.copyOf(out), List.copyOf(errors));
     }
 
     /** Files as given; directories contribute their *.yml and *.yaml files, sorted by name. */

@@ -17,12 +17,19 @@ import java.util.regex.Pattern;
  * spawnwatch rarity extension is how to count here.
  */
 public final class ConditionParser {
+    /**
+     * Deepest nesting of parentheses and {@code not}s accepted: far beyond any
+     * real rule, far below what would overflow the parser's stack (a condition
+     * in 3,000 parentheses did).
+     */
+    public static final int MAX_DEPTH = 64;
     private final String text;
     private final int line;
     private final Map<String, Matcher> identifiers;
     private final List<String> tokens = new ArrayList<>();
     private final List<Integer> columns = new ArrayList<>();
     private int pos;
+    private int depth;
 
     private ConditionParser(String text, int line, Map<String, Matcher> identifiers) {
         this.text = text;
@@ -105,9 +112,19 @@ public final class ConditionParser {
 
     private Matcher not() {
         if (accept("not")) {
-            return Logic.not(not());
+            enter();
+            Matcher inner = not();
+            depth--;
+            return Logic.not(inner);
         }
         return primary();
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw error("nested deeper than " + MAX_DEPTH + " levels (parentheses and 'not'); simplify the"
+                    + " condition");
+        }
     }
 
     private Matcher primary() {
@@ -117,10 +134,12 @@ public final class ConditionParser {
         }
         if (t.equals("(")) {
             pos++;
+            enter();
             Matcher inner = or();
             if (!accept(")")) {
                 throw error("missing ')'");
             }
+            depth--;
             return inner;
         }
         String lower = t.toLowerCase();
@@ -194,6 +213,7 @@ public final class ConditionParser {
 
     private YamlException error(String what) {
         int column = pos < columns.size() ? columns.get(pos) : text.length() + 1;
-        return new YamlException(line, "condition '" + text + "': " + what + " (column " + column + ")");
+        String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
+        return new YamlException(line, "condition '" + shown + "': " + what + " (column " + column + ")");
     }
 }

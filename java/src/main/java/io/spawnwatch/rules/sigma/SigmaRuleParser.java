@@ -61,6 +61,9 @@ public final class SigmaRuleParser {
             return new Loaded(compile(source, doc));
         } catch (YamlException e) {
             return new Refused(new RuleError(source, e.line(), e.getMessage()));
+        } catch (StackOverflowError e) {
+            // A last line of defence: the condition and YAML depth caps should make this unreachable.
+            return new Refused(new RuleError(source, YamlTree.line(doc), "rule nested too deeply to compile"));
         }
     }
 

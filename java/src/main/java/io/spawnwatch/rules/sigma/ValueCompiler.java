@@ -1,5 +1,7 @@
 package io.spawnwatch.rules.sigma;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.spawnwatch.event.Utf8Chars;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.match.CidrSet;
@@ -16,8 +18,6 @@ import io.spawnwatch.rules.yaml.YamlTree;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import io.spawnwatch.rules.yaml.Node;
 import io.spawnwatch.rules.yaml.SequenceNode;
 
@@ -191,18 +191,24 @@ public final class ValueCompiler {
 
     private static Matcher regex(Field field, String name, Modifiers mods, List<String> values, boolean all,
             int line) {
-        // Event text is UTF-8 bytes one per char (Utf8Chars): the pattern is turned into the same form, and
-        // case folds for ASCII only (Unicode case rules over single bytes would equate unrelated bytes).
+        // RE2 syntax, evaluated in linear time (see RegexPredicate for why). Event text is UTF-8 bytes one
+        // per char (Utf8Chars): the pattern is turned into the same form.
         int flags = (mods.has(Modifier.I) ? Pattern.CASE_INSENSITIVE : 0)
                 | (mods.has(Modifier.M) ? Pattern.MULTILINE : 0)
                 | (mods.has(Modifier.S) ? Pattern.DOTALL : 0);
         List<TextPredicate> preds = new ArrayList<>();
         for (String v : values) {
+            if (mods.has(Modifier.I) && !v.chars().allMatch(ch -> ch < 0x80)) {
+                // Over one-byte-per-char text RE2 would also fold Latin-1 letters, i.e. unrelated UTF-8 bytes.
+                throw new YamlException(line, "field " + name + "|re|i: '" + v + "' has non-ASCII characters;"
+                        + " case-insensitive matching folds ASCII letters only: drop |i and write both cases");
+            }
             try {
                 preds.add(new RegexPredicate(Pattern.compile(Utf8Chars.of(v), flags)));
             } catch (PatternSyntaxException e) {
                 throw new YamlException(line, "field " + name + "|re: invalid regular expression '" + v + "': "
-                        + e.getDescription());
+                        + e.getDescription() + " (regular expressions use RE2 syntax, evaluated in linear time:"
+                        + " no backreferences, no lookaround)");
             }
         }
         return new FieldMatchers.Text(field, all ? TextPredicates.allOf(preds) : TextPredicates.anyOf(preds));

@@ -72,6 +72,19 @@ public final class ConfigLoader {
         return config;
     }
 
+    private static void checkNames(List<String> problems, String key, List<String> names) {
+        if (names == null) {
+            problems.add(key + ": expected a list of process names");
+            return;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            String why = WebServerNames.validate(names.get(i));
+            if (why != null) {
+                problems.add(key + "[" + i + "]: " + why);
+            }
+        }
+    }
+
     /** Every problem with a bound configuration, each naming its key. */
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
@@ -92,17 +105,9 @@ public final class ConfigLoader {
             }
         }
         checkIds(problems, "webservers.uids", c.webServers().uids());
-        List<String> interpreters = c.webServers().interpreters();
-        if (interpreters == null) {
-            problems.add("webservers.interpreters: expected a list of process names");
-        } else {
-            for (int i = 0; i < interpreters.size(); i++) {
-                String why = WebServerNames.validate(interpreters.get(i));
-                if (why != null) {
-                    problems.add("webservers.interpreters[" + i + "]: " + why);
-                }
-            }
-        }
+        checkNames(problems, "webservers.interpreters", c.webServers().interpreters());
+        checkNames(problems, "webservers.runtimes", c.webServers().runtimes());
+        checkNames(problems, "webservers.never", c.webServers().never());
         List<String> lines = c.webServers().serverCommandLines();
         if (lines == null) {
             problems.add("webservers.server_command_lines: expected a list of command-line fragments");

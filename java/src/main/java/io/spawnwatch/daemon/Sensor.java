@@ -17,10 +17,8 @@ import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
-import io.spawnwatch.kernel.ServerCommandLines;
-import io.spawnwatch.event.Field;
-import io.spawnwatch.event.ProcessDescriptor;
-import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.recognition.Roots;
+import io.spawnwatch.recognition.ServerRecognizer;
 import io.spawnwatch.ring.RingBuffer;
 import io.spawnwatch.rules.AlertSink;
 import io.spawnwatch.rules.RuleEngine;
@@ -66,9 +64,8 @@ public final class Sensor implements AutoCloseable {
     private final UserNames users;
     private final Set<Long> configuredUids;
     private final SubscriberHub hub;
-    private final ServerCommandLines serverLines;
+    private final ServerRecognizer recognizer;
     private final ProcessTable processes;
-    private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
     private final AlertSink alertSink = this::writeAlert;
 
@@ -77,8 +74,7 @@ public final class Sensor implements AutoCloseable {
     private final AtomicLong outputErrors = new AtomicLong();
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong ruleErrors = new AtomicLong();
-    private final AtomicLong candidatesIgnored = new AtomicLong();
-    private final AtomicLong serversRecognised = new AtomicLong();
+    private final AtomicLong forks = new AtomicLong();
 
     private Sensor(Options options, KernelProbes probes, RuleEngine engine)
             throws SpawnwatchException, NativeException {
@@ -91,13 +87,13 @@ public final class Sensor implements AutoCloseable {
         this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
-        this.serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
+        this.recognizer = new ServerRecognizer(config.webServers(), filter::addRoot, new Roots(4096));
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.processes = table;
         // Read each seeded process from /proc now, while it is alive: by the
         // time a descendant's event names it as an ancestor it may be gone.
-        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
-                config.webServers().interpreters(), serverLines, table::get);
+        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers(), uids, recognizer,
+                table::get);
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());
@@ -186,9 +182,12 @@ public final class Sensor implements AutoCloseable {
             bump(unknownRecords);
             return;
         }
-        if (event.record().match() == ProcessDescriptor.MATCH_CANDIDATE && !recogniseServer()) {
-            bump(candidatesIgnored);
+        if (event.tableOnly()) {
+            bump(forks);
             return;
+        }
+        if (!recognizer.admit(event)) {
+            return; // a candidate: counted by the recognizer, a root now or not
         }
         bump(events);
         // Build the event document only when someone reads it: --events, or a
@@ -215,29 +214,6 @@ public final class Sensor implements AutoCloseable {
         long next = counter.getPlain() + 1;
         counter.setRelease(next);
         return next;
-    }
-
-    /**
-     * An interpreter's exec that the kernel sent only because it might be a
-     * web server: when its command line shows one, it becomes a lineage root
-     * (its children are followed from now on) and the event goes on as a web
-     * server's; otherwise it is dropped, counted.
-     */
-    private boolean recogniseServer() {
-        String fragment = serverLines.find(event.exec().commandLine(candidateCommandLine));
-        if (fragment == null) {
-            return false;
-        }
-        int pid = event.record().pid();
-        try {
-            filter.addRoot(pid, event.record().startBootNanos());
-            bump(serversRecognised);
-            LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
-                    + ") as a web server: its command line contains '" + fragment + "'");
-        } catch (BpfException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot follow pid " + pid + " as a web server: " + e.getMessage());
-        }
-        return true;
     }
 
     private void writeAlert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
@@ -333,6 +309,11 @@ public final class Sensor implements AutoCloseable {
         return filter;
     }
 
+    /** Who decides which candidates become web servers, and the roots in force. */
+    public ServerRecognizer recognizer() {
+        return recognizer;
+    }
+
     public List<HookStatus> hooks() {
         return probes.hooks();
     }
@@ -349,9 +330,12 @@ public final class Sensor implements AutoCloseable {
         all.put("events", events.get());
         all.put("alerts", alerts.get());
         all.put("rule_errors", ruleErrors.get());
-        all.put("servers_recognised", serversRecognised.get());
+        all.put("forks", forks.get());
+        for (ServerRecognizer.Counter c : recognizer.counters()) {
+            all.put(c.name(), c.value());
+        }
         all.put("process_table_evictions", processes.evictions());
-        all.put("candidates_ignored", candidatesIgnored.get());
+        all.put("process_table_stale", processes.staleSkipped());
         all.put("unknown_records", unknownRecords.get());
         all.put("output_written", output.written());
         all.put("output_errors", outputErrors.get());

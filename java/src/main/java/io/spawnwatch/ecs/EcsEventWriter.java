@@ -92,6 +92,10 @@ public final class EcsEventWriter {
 
     /** event.category/type/action/module/dataset (inside an open "event" object). */
     public void writeEventClassification(JsonGenerator g, EnrichedEvent ev) throws IOException {
+        if (ev.type() == EventType.LISTEN) {
+            ListenFields.writeClassification(g);
+            return;
+        }
         boolean exec = ev.type() == EventType.EXEC;
         g.writeArrayFieldStart("category");
         g.writeString(exec ? "process" : "network");
@@ -137,6 +141,8 @@ public final class EcsEventWriter {
         }
         if (ev.type() == EventType.CONNECT) {
             writeNetwork(g, ev);
+        } else if (ev.type() == EventType.LISTEN) {
+            ListenFields.writeNetwork(g, ev);
         }
         writeSpawnwatch(g, ev, r, repeatsSuppressed);
     }
@@ -250,6 +256,18 @@ public final class EcsEventWriter {
             g.writeEndObject();
         }
         if (ev.type() == EventType.EXEC) {
+            CharSequence script = ev.text(Field.SCRIPT_PATH);
+            if (script != null) {
+                g.writeObjectFieldStart("script");
+                g.writeStringField("path", script.toString());
+                g.writeEndObject();
+            }
+            int failed = ev.exec().failed();
+            if (failed != 0) {
+                g.writeArrayFieldStart("read_failed");
+                writeExecFields(g, failed);
+                g.writeEndArray();
+            }
             int truncated = ev.exec().truncated();
             if (truncated != 0) {
                 g.writeArrayFieldStart("truncated");
@@ -268,13 +286,29 @@ public final class EcsEventWriter {
                 if ((truncated & ExecRecordDescriptor.TRUNC_ARGS) != 0) {
                     g.writeString("process.args");
                 }
+                if ((truncated & ExecRecordDescriptor.TRUNC_SCRIPT) != 0) {
+                    g.writeString("spawnwatch.script.path");
+                }
                 g.writeEndArray();
             }
+        } else if (ev.type() == EventType.LISTEN) {
+            g.writeStringField("hook", ListenFields.hookName(ev.listen().hook()));
         } else {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
         g.writeEndObject();
+    }
+
+    /** The ECS names of the exec record's fields in SW_TRUNC_* bits (read failures). */
+    private static void writeExecFields(JsonGenerator g, int bits) throws IOException {
+        String[] names = {"process.executable", "process.parent.executable", "process.working_directory",
+            "process.parent.working_directory", "process.args", "spawnwatch.script.path"};
+        for (int i = 0; i < names.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                g.writeString(names[i]);
+            }
+        }
     }
 
     static String hookName(int hook) {

@@ -5,6 +5,7 @@ import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.ListenRecord;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.RecordDescriptor;
 import io.spawnwatch.event.SegmentText;
@@ -38,6 +39,9 @@ public final class EnrichedEvent implements EventView {
 
     private final ExecRecord exec = new ExecRecord();
     private final ConnectRecord connect = new ConnectRecord();
+    private final ListenRecord listen = new ListenRecord();
+    private final StringBuilder scriptPath = new StringBuilder(64);
+    private boolean tableOnly;
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
 
@@ -48,6 +52,7 @@ public final class EnrichedEvent implements EventView {
     private final CharSequence[] values = new CharSequence[Field.values().length];
     private long resolved;
     private final int[] chainPids = new int[MAX_CHAIN];
+    private final long[] chainStarts = new long[MAX_CHAIN];
     private final byte[] address = new byte[16];
     private final SegmentText chainName = new SegmentText();
 
@@ -69,6 +74,7 @@ public final class EnrichedEvent implements EventView {
      */
     public boolean wrap(MemorySegment segment, long offset) {
         resolved = 0;
+        tableOnly = false;
         exec.wrap(segment, offset);
         if (exec.version() != RecordDescriptor.VERSION) {
             return false;
@@ -83,6 +89,16 @@ public final class EnrichedEvent implements EventView {
                 record = connect.wrap(segment, offset);
                 type = EventType.CONNECT;
             }
+            case RecordDescriptor.TYPE_LISTEN -> {
+                record = listen.wrap(segment, offset);
+                type = EventType.LISTEN;
+            }
+            case RecordDescriptor.TYPE_FORK -> {
+                record = exec; // the common part: header and process
+                type = EventType.EXEC;
+                tableOnly = true;
+                processes.recordFork(exec);
+            }
             default -> {
                 return false;
             }
@@ -92,6 +108,18 @@ public final class EnrichedEvent implements EventView {
 
     public ProcessRecord record() {
         return record;
+    }
+
+    /**
+     * True for a record that only updates the process table (a fork): it is
+     * no event, and goes to neither rules nor output.
+     */
+    public boolean tableOnly() {
+        return tableOnly;
+    }
+
+    public ListenRecord listen() {
+        return listen;
     }
 
     public ExecRecord exec() {
@@ -127,30 +155,56 @@ public final class EnrichedEvent implements EventView {
 
     private CharSequence resolve(Field field) {
         SegmentText out = texts[field.ordinal()];
+        boolean isExec = type == EventType.EXEC;
+        boolean network = type == EventType.CONNECT || type == EventType.LISTEN;
         return switch (field) {
-            case IMAGE -> type == EventType.EXEC ? exec.exe(out) : fromTable(record.pid(), field, out);
-            case COMMAND_LINE -> type == EventType.EXEC ? exec.commandLine(out) : fromTable(record.pid(), field, out);
+            case IMAGE -> isExec ? exec.exe(out) : fromTable(record.pid(), record.startBootNanos(), field, out);
+            case SCRIPT_PATH -> isExec ? scriptPath() : null;
+            case COMMAND_LINE -> isExec ? exec.commandLine(out)
+                    : fromTable(record.pid(), record.startBootNanos(), field, out);
             case PROCESS_NAME -> record.comm(out);
-            case CURRENT_DIRECTORY -> type == EventType.EXEC ? exec.cwd(out) : fromTable(record.pid(), field, out);
+            case CURRENT_DIRECTORY -> isExec ? exec.cwd(out)
+                    : fromTable(record.pid(), record.startBootNanos(), field, out);
             case USER -> users.name(record.uid());
-            case PARENT_IMAGE -> type == EventType.EXEC ? nonEmpty(exec.parentExe(out))
-                    : fromTable(record.ppid(), Field.IMAGE, out);
-            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), Field.COMMAND_LINE, out);
+            case PARENT_IMAGE -> isExec && !exec.parentKnown() ? nonEmpty(exec.parentExe(out))
+                    : fromTable(record.ppid(), record.parentStartBootNanos(), Field.IMAGE, out);
+            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), record.parentStartBootNanos(), Field.COMMAND_LINE, out);
             case PARENT_NAME -> record.parentComm(out);
-            case PARENT_CURRENT_DIRECTORY -> type == EventType.EXEC ? nonEmpty(exec.parentCwd(out)) : null;
+            case PARENT_CURRENT_DIRECTORY -> !isExec ? null : !exec.parentKnown() ? nonEmpty(exec.parentCwd(out))
+                    : fromTable(record.ppid(), record.parentStartBootNanos(), Field.CURRENT_DIRECTORY, out);
             case CONTAINER_ID -> containers.of(record.cgroupId(), record.pid());
             case LINEAGE_ROOT_NAME -> record.lineageRoot() == 0 ? null
-                    : fromTable(record.lineageRoot(), Field.PROCESS_NAME, out);
+                    : fromTable(record.lineageRoot(), record.rootStartBootNanos(), Field.PROCESS_NAME, out);
             case LINEAGE_ROOT_IMAGE -> record.lineageRoot() == 0 ? null
-                    : fromTable(record.lineageRoot(), Field.IMAGE, out);
+                    : fromTable(record.lineageRoot(), record.rootStartBootNanos(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
-            case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
+            case DESTINATION_IP -> network ? formatAddress(formatted[field.ordinal()], true) : null;
             case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], false) : null;
-            case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
-            case INITIATED -> type == EventType.CONNECT ? "true" : null;
+            case PROTOCOL -> network ? "tcp" : null;
+            case INITIATED -> type == EventType.CONNECT ? "true" : type == EventType.LISTEN ? "false" : null;
             case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
                     LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT -> numberText(field);
         };
+    }
+
+    /** The script path, made absolute against the working directory when execve() got a relative one. */
+    private CharSequence scriptPath() {
+        if (!exec.isScript()) {
+            return null;
+        }
+        SegmentText script = exec.script(texts[Field.SCRIPT_PATH.ordinal()]);
+        if (script.length() == 0 || script.charAt(0) == '/') {
+            return nonEmpty(script);
+        }
+        StringBuilder sb = scriptPath;
+        sb.setLength(0);
+        SegmentText cwd = exec.cwd(chainName);
+        sb.append(cwd);
+        if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
+            sb.append('/');
+        }
+        int from = script.length() > 1 && script.charAt(0) == '.' && script.charAt(1) == '/' ? 2 : 0;
+        return sb.append(script, from, script.length());
     }
 
     @Override
@@ -163,7 +217,8 @@ public final class EnrichedEvent implements EventView {
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
             case LINEAGE_DEPTH -> record.lineageDepth();
-            case DESTINATION_PORT -> type == EventType.CONNECT ? connect.destinationPort() : ABSENT;
+            case DESTINATION_PORT -> type == EventType.CONNECT ? connect.destinationPort()
+                    : type == EventType.LISTEN ? listen.port() : ABSENT;
             case SOURCE_PORT -> type == EventType.CONNECT && connect.sourcePort() != 0 ? connect.sourcePort() : ABSENT;
             default -> ABSENT;
         };
@@ -171,6 +226,9 @@ public final class EnrichedEvent implements EventView {
 
     @Override
     public int address(Field field, byte[] out) {
+        if (type == EventType.LISTEN) {
+            return field == Field.DESTINATION_IP ? listen.address(out) : 0;
+        }
         if (type != EventType.CONNECT) {
             return 0;
         }
@@ -191,8 +249,8 @@ public final class EnrichedEvent implements EventView {
         return sb.append(n);
     }
 
-    private CharSequence fromTable(int pid, Field what, SegmentText out) {
-        ProcessTable.Entry e = processes.get(pid);
+    private CharSequence fromTable(int pid, long startBootNanos, Field what, SegmentText out) {
+        ProcessTable.Entry e = processes.get(pid, startBootNanos);
         if (e == null) {
             return null;
         }
@@ -209,34 +267,53 @@ public final class EnrichedEvent implements EventView {
         return text.length() == 0 ? null : text;
     }
 
-    /** "nginx > sh > curl": the web server down to this process, from the process table. */
+    /**
+     * "nginx > sh > curl": the web server down to this process, from the
+     * process table, following each process to the parent it was forked from
+     * (so a process reparented to init still shows where it came from), and
+     * naming each by (pid, start time).
+     */
     private CharSequence chain() {
         int[] pids = chainPids;
+        long[] starts = chainStarts;
         int n = 0;
         int root = record.lineageRoot();
         int pid = record.ppid();
+        long start = record.parentStartBootNanos();
+        ProcessTable.Entry self = processes.peek(record.pid());
+        if (self != null && ProcessTable.sameProcess(self.startBootNanos(), record.startBootNanos())
+                && self.ppid() != 0) {
+            pid = self.ppid(); // the forking parent, even after reparenting
+            start = self.parentStartBootNanos();
+        }
+        if (record.pid() == root) {
+            pid = 0; // the root itself: the chain is just its name
+        }
         while (n < MAX_CHAIN - 1 && pid > 1) {
-            pids[n++] = pid;
+            pids[n] = pid;
+            starts[n++] = start;
             if (pid == root) {
                 break;
             }
-            ProcessTable.Entry e = processes.get(pid);
+            ProcessTable.Entry e = processes.get(pid, start);
             if (e == null) {
                 break;
             }
             pid = e.ppid();
+            start = e.parentStartBootNanos();
         }
         StringBuilder chain = formatted[Field.LINEAGE_CHAIN.ordinal()];
         chain.setLength(0);
         for (int i = n - 1; i >= 0; i--) {
-            ProcessTable.Entry e = processes.get(pids[i]);
+            ProcessTable.Entry e = processes.get(pids[i], starts[i]);
             chain.append(e == null ? "?" : e.name(chainName)).append(" > ");
         }
         return chain.append(record.comm(chainName));
     }
 
     private CharSequence formatAddress(StringBuilder sb, boolean destinationSide) {
-        int len = destinationSide ? connect.destinationAddress(address) : connect.sourceAddress(address);
+        int len = type == EventType.LISTEN ? listen.address(address)
+                : destinationSide ? connect.destinationAddress(address) : connect.sourceAddress(address);
         sb.setLength(0);
         if (len == 4) {
             for (int i = 0; i < 4; i++) {

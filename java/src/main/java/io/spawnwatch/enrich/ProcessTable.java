@@ -1,7 +1,9 @@
 package io.spawnwatch.enrich;
 
 import io.spawnwatch.event.ExecRecord;
+import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.recognition.ProcessClock;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -11,11 +13,21 @@ import java.nio.file.Path;
 
 /**
  * What we know of recent processes, for command lines of parents and ancestry
- * chains. Bounded: a fixed number of slots, each with fixed-size buffers,
- * reused oldest first, so a flood of short-lived processes cannot grow the
- * heap. Filling a slot from an exec record copies bytes and allocates
- * nothing; a process never seen exec (a web server started before us) is read
- * once from /proc.
+ * chains. A process is named by (pid, start time): a pid alone may have been
+ * reused, and a reused pid must never lend a dead process's command line or
+ * ancestry to a new one. Start times from records are CLOCK_BOOTTIME ns; from
+ * /proc they are known in clock ticks only, so identities are compared at tick
+ * resolution ({@link ProcessClock}).
+ *
+ * <p>Bounded: a fixed number of slots, each with fixed-size buffers, reused
+ * oldest first, so a flood of short-lived processes cannot grow the heap.
+ * Filling a slot from an exec or fork record copies bytes and allocates
+ * nothing; a process never seen (a web server started before us) is read once
+ * from /proc, and only when /proc still shows the same process.
+ *
+ * <p>Each entry keeps the parent it was forked from: after the parent exits
+ * the kernel reparents the child (to init or a subreaper), but the ancestry
+ * chain still names the web server it came from.
  */
 public final class ProcessTable {
     /** One process. Its texts are views over its own buffers; the command line is kept space-joined. */
@@ -23,6 +35,7 @@ public final class ProcessTable {
         int pid;
         int ppid;
         long startBootNanos;
+        long parentStartBootNanos;
         long uid;
         final byte[] comm = new byte[16];
         final byte[] exe = new byte[512];
@@ -37,8 +50,19 @@ public final class ProcessTable {
             return pid;
         }
 
+        /** The parent it was forked from (not the one it was reparented to). */
         public int ppid() {
             return ppid;
+        }
+
+        /** CLOCK_BOOTTIME ns; at tick resolution when read from /proc. */
+        public long startBootNanos() {
+            return startBootNanos;
+        }
+
+        /** The forking parent's start time; 0 when unknown. */
+        public long parentStartBootNanos() {
+            return parentStartBootNanos;
         }
 
         public SegmentText name(SegmentText out) {
@@ -62,21 +86,30 @@ public final class ProcessTable {
     private final Entry[] slots;
     private final PidIndex index;
     private final Path proc;
+    private final ProcessClock clock;
     private int hand;
     private long evictions;
+    private long staleSkipped;
     private final SegmentText scratch = new SegmentText();
 
     public ProcessTable(int capacity, Path proc) {
         this.slots = new Entry[capacity];
         this.index = new PidIndex(capacity);
         this.proc = proc;
+        this.clock = new ProcessClock(proc);
     }
 
-    /** Records the process an exec record describes (replacing what that pid was). */
+    /**
+     * Records the program a process now runs (an exec record). The same
+     * process (pid and start time) keeps the parent it was forked from; a new
+     * one replaces whatever that pid was.
+     */
     public synchronized Entry recordExec(ExecRecord r) {
-        Entry e = slotFor(r.pid());
-        e.ppid = r.ppid();
-        e.startBootNanos = r.startBootNanos();
+        Entry e = slotFor(r.pid(), r.startBootNanos());
+        if (e.ppid == 0) {
+            e.ppid = r.ppid();
+            e.parentStartBootNanos = r.parentStartBootNanos();
+        }
         e.uid = r.uid();
         e.commLen = r.comm(scratch).copyTo(e.comm);
         e.exeLen = r.exe(scratch).copyTo(e.exe);
@@ -87,13 +120,55 @@ public final class ProcessTable {
         return e;
     }
 
-    /** The entry of a pid, reading /proc once when it is not known; null when gone. */
-    public synchronized Entry get(int pid) {
+    /**
+     * Records a forked process (a fork record): it runs its parent's program
+     * with its parent's command line and directory until it execs, so those
+     * are copied from the parent's entry when the table has it.
+     */
+    public synchronized Entry recordFork(ProcessRecord r) {
+        Entry parent = get(r.ppid(), r.parentStartBootNanos());
+        Entry e = slotFor(r.pid(), r.startBootNanos());
+        e.ppid = r.ppid();
+        e.parentStartBootNanos = r.parentStartBootNanos();
+        e.uid = r.uid();
+        e.commLen = r.comm(scratch).copyTo(e.comm);
+        if (parent != null && parent != e) {
+            System.arraycopy(parent.exe, 0, e.exe, 0, parent.exeLen);
+            e.exeLen = parent.exeLen;
+            System.arraycopy(parent.cmdline, 0, e.cmdline, 0, parent.cmdlineLen);
+            e.cmdlineLen = parent.cmdlineLen;
+            System.arraycopy(parent.cwd, 0, e.cwd, 0, parent.cwdLen);
+            e.cwdLen = parent.cwdLen;
+        }
+        return e;
+    }
+
+    /**
+     * The entry of the process (pid, start), reading /proc once when it is
+     * not known; null when that process is gone or the pid now names another.
+     * startBootNanos 0 means unknown: any process of that pid.
+     */
+    public synchronized Entry get(int pid, long startBootNanos) {
         int slot = index.get(pid);
         if (slot >= 0) {
-            return slots[slot];
+            Entry e = slots[slot];
+            if (sameProcess(e.startBootNanos, startBootNanos)) {
+                return e;
+            }
+            staleSkipped++;
         }
-        return pid > 0 ? readProc(pid) : null;
+        if (pid <= 0) {
+            return null;
+        }
+        if (startBootNanos != 0 && !clock.isAlive(pid, startBootNanos)) {
+            return null; // that process is gone; /proc would show another
+        }
+        return readProc(pid);
+    }
+
+    /** The entry of a pid whatever its start time, reading /proc once when it is not known. */
+    public synchronized Entry get(int pid) {
+        return get(pid, 0);
     }
 
     /** The entry of a pid only if known already (never touches /proc). */
@@ -107,14 +182,31 @@ public final class ProcessTable {
         return evictions;
     }
 
+    /** Look-ups that found a pid holding another process than the one asked for (pid reuse). */
+    public synchronized long staleSkipped() {
+        return staleSkipped;
+    }
+
     public int capacity() {
         return slots.length;
     }
 
-    private Entry slotFor(int pid) {
+    /** Two start times name the same process: equal at /proc's tick resolution, or one unknown (0). */
+    static boolean sameProcess(long a, long b) {
+        return a == 0 || b == 0 || ProcessClock.ticks(a) == ProcessClock.ticks(b);
+    }
+
+    private Entry slotFor(int pid, long startBootNanos) {
         int existing = index.get(pid);
         if (existing >= 0) {
-            return slots[existing];
+            Entry e = slots[existing];
+            if (!sameProcess(e.startBootNanos, startBootNanos)) {
+                reset(e, pid); // the pid was reused: nothing of the old process stays
+            }
+            if (startBootNanos != 0) {
+                e.startBootNanos = startBootNanos;
+            }
+            return e;
         }
         int slot = hand;
         hand = (hand + 1) % slots.length;
@@ -126,10 +218,18 @@ public final class ProcessTable {
             index.remove(e.pid);
             evictions++;
         }
-        e.pid = pid;
-        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
+        reset(e, pid);
+        e.startBootNanos = startBootNanos;
         index.put(pid, slot);
         return e;
+    }
+
+    private static void reset(Entry e, int pid) {
+        e.pid = pid;
+        e.ppid = 0;
+        e.parentStartBootNanos = 0;
+        e.startBootNanos = 0;
+        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
     }
 
     private Entry readProc(int pid) {
@@ -140,7 +240,8 @@ public final class ProcessTable {
         } catch (IOException e) {
             return null;
         }
-        Entry e = slotFor(pid);
+        long start = clock.startBootNanos(pid);
+        Entry e = slotFor(pid, start < 0 ? 0 : start);
         for (String line : status.split("\n")) {
             if (line.startsWith("Name:")) {
                 e.commLen = copy(line.substring(5).strip(), e.comm);
@@ -150,6 +251,8 @@ public final class ProcessTable {
                 e.uid = parseInt(line.substring(4).strip().split("\\s+")[0]);
             }
         }
+        long parentStart = e.ppid > 0 ? clock.startBootNanos(e.ppid) : -1;
+        e.parentStartBootNanos = parentStart < 0 ? 0 : parentStart;
         e.exeLen = copy(readLink(dir.resolve("exe")), e.exe);
         e.cwdLen = copy(readLink(dir.resolve("cwd")), e.cwd);
         try {

@@ -5,5 +5,15 @@ public enum EventType {
     /** A process started a program (sched_process_exec). */
     EXEC,
     /** A process started a TCP connection. */
-    CONNECT
+    CONNECT,
+    /**
+     * A lineage process started listening on TCP. Rules see it as a
+     * network_connection that the process did not initiate (Initiated false).
+     */
+    LISTEN;
+
+    /** The event type whose rules apply: a listen is a network_connection for Sigma. */
+    public EventType ruleType() {
+        return this == LISTEN ? CONNECT : this;
+    }
 }

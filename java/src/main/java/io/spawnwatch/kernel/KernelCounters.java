@@ -18,7 +18,8 @@ public final class KernelCounters {
     /** Names in enum sw_counter order. */
     public static final String[] NAMES = {
         "exec_seen", "exec_sent", "connect_seen", "connect_sent", "lineage_added", "lineage_add_failed",
-        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full",
+        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full", "fork_sent", "drop_fork_ringbuf_full",
+        "listen_seen", "listen_sent", "drop_listen_ringbuf_full", "exec_read_failed",
     };
 
     private final BpfMap counters;

@@ -31,6 +31,15 @@ public final class KernelProbes implements AutoCloseable {
             new Candidate("kprobe_tcp_connect", "kprobe/tcp_connect"),
             new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state"));
 
+    /** The listen fallback chain: the tracepoint is the one connect may share. */
+    private static final List<Candidate> LISTEN_CHAIN = List.of(
+            new Candidate("fentry_inet_csk_listen_start", "fentry/inet_csk_listen_start"),
+            new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state"));
+
+    /** tp_roles bits (enum sw_tp_role): which transitions the tracepoint program reports. */
+    public static final int TP_CONNECT = 1;
+    public static final int TP_LISTEN = 1 << 1;
+
     /** The hooks that must attach, or the sensor cannot work. */
     private static final List<Candidate> CORE_HOOKS = List.of(
             new Candidate("handle_fork", "tp_btf/sched_process_fork"),
@@ -53,14 +62,16 @@ public final class KernelProbes implements AutoCloseable {
     private final List<BpfLink> links;
     private final List<HookStatus> hooks;
     private final String connectHook;
+    private final String listenHook;
     private final long loadNanos;
 
     private KernelProbes(BpfObject object, List<BpfLink> links, List<HookStatus> hooks, String connectHook,
-            long loadNanos) {
+            String listenHook, long loadNanos) {
         this.object = object;
         this.links = links;
         this.hooks = hooks;
         this.connectHook = connectHook;
+        this.listenHook = listenHook;
         this.loadNanos = loadNanos;
     }
 
@@ -72,23 +83,25 @@ public final class KernelProbes implements AutoCloseable {
         List<HookStatus> hooks = new ArrayList<>();
 
         // fentry makes the whole object fail to load where trampolines are
-        // missing, so it is tried first and alone; on failure the object is
-        // opened again without it.
+        // missing, so the fentry programs are tried first, without their
+        // fallbacks; on failure the object is opened again without them.
         BpfObject object = null;
-        Candidate fentry = CONNECT_CHAIN.get(0);
         try {
-            object = openConfigured(elf, options, fentry.program());
+            object = openConfigured(elf, options, true);
             object.load();
         } catch (BpfException e) {
             if (object != null) {
                 object.close();
             }
             object = null;
-            hooks.add(HookStatus.failed("connect", fentry.program(), fentry.hook(),
-                    "load failed: " + reason(e, "no BPF trampolines on this kernel")));
+            String why = "load failed: " + reason(e, "no BPF trampolines on this kernel");
+            Candidate connect = CONNECT_CHAIN.get(0);
+            Candidate listen = LISTEN_CHAIN.get(0);
+            hooks.add(HookStatus.failed("connect", connect.program(), connect.hook(), why));
+            hooks.add(HookStatus.failed("listen", listen.program(), listen.hook(), why));
         }
         if (object == null) {
-            object = openConfigured(elf, options, null);
+            object = openConfigured(elf, options, false);
             try {
                 object.load();
             } catch (BpfException e) {
@@ -104,7 +117,9 @@ public final class KernelProbes implements AutoCloseable {
                 hooks.add(HookStatus.attached(probeOf(c), c.program(), c.hook()));
             }
             String connectHook = attachConnect(object, hooks, links);
-            KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook,
+            String listenHook = attachListen(object, hooks, links, connectHook);
+            setTracepointRoles(object, connectHook, listenHook);
+            KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook, listenHook,
                     System.nanoTime() - start);
             for (HookStatus h : hooks) {
                 LOG.log(System.Logger.Level.DEBUG, "hook {0} {1}: {2}", h.probe(), h.hook(),
@@ -144,16 +159,56 @@ public final class KernelProbes implements AutoCloseable {
         throw new BpfException(why.toString(), 0);
     }
 
-    private static BpfObject openConfigured(byte[] elf, Options options, String fentryProgram)
+    /**
+     * Attaches the first listen hook that works. The tracepoint program is the
+     * connect fallback's too: when connect already attached it, listen shares
+     * that link. Returns the hook in use, or null (listens then go unseen;
+     * status says why).
+     */
+    private static String attachListen(BpfObject object, List<HookStatus> hooks, List<BpfLink> links,
+            String connectHook) {
+        boolean fentryLoaded = hooks.stream().noneMatch(h -> h.program().equals("fentry_inet_csk_listen_start"));
+        for (Candidate c : LISTEN_CHAIN) {
+            if (c.program().equals("fentry_inet_csk_listen_start") && !fentryLoaded) {
+                continue;
+            }
+            if (c.hook().equals(connectHook)) {
+                hooks.add(HookStatus.attached("listen", c.program(), c.hook()));
+                return c.hook();
+            }
+            try {
+                links.add(object.program(c.program()).attach());
+                hooks.add(HookStatus.attached("listen", c.program(), c.hook()));
+                return c.hook();
+            } catch (BpfException e) {
+                hooks.add(HookStatus.failed("listen", c.program(), c.hook(), "attach failed: "
+                        + reason(e, "tracefs not mounted or no such tracepoint")));
+            }
+        }
+        LOG.log(System.Logger.Level.WARNING, "no TCP listen hook attached: servers are not recognised by listening");
+        return null;
+    }
+
+    /** Narrows the tracepoint program to the probes it won, so nothing is reported twice. */
+    private static void setTracepointRoles(BpfObject object, String connectHook, String listenHook)
+            throws BpfException {
+        String tp = "tracepoint/sock/inet_sock_set_state";
+        int roles = (tp.equals(connectHook) ? TP_CONNECT : 0) | (tp.equals(listenHook) ? TP_LISTEN : 0);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            object.map(".data.roles").update(arena.allocateFrom(ValueLayout.JAVA_INT, 0),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, roles), io.spawnwatch.libbpf.BpfMap.ANY);
+        }
+    }
+
+    private static BpfObject openConfigured(byte[] elf, Options options, boolean withFentry)
             throws BpfException {
         BpfObject object = BpfObject.openMemory(elf, "spawnwatch.bpf.o");
         try {
+            // With fentry: only the fentry programs among the candidates. Without: the others.
             for (Candidate c : CONNECT_CHAIN) {
-                boolean isFentry = c.program().equals("fentry_tcp_connect");
-                // With fentry: only fentry among the connect candidates. Without: the other two.
-                boolean load = fentryProgram != null ? isFentry : !isFentry;
-                object.program(c.program()).setAutoload(load);
+                object.program(c.program()).setAutoload(withFentry == c.hook().startsWith("fentry/"));
             }
+            object.program("fentry_inet_csk_listen_start").setAutoload(withFentry);
             object.map("events").setMaxEntries(options.ringBufferBytes());
             object.map("lineage").setMaxEntries(options.lineageEntries());
             setSensorTgid(object.map(".rodata.config"), options.sensorTgid());
@@ -219,6 +274,11 @@ public final class KernelProbes implements AutoCloseable {
     /** The connect hook in use, e.g. tracepoint/sock/inet_sock_set_state. */
     public String connectHook() {
         return connectHook;
+    }
+
+    /** The listen hook in use, or null when none attached. */
+    public String listenHook() {
+        return listenHook;
     }
 
     public long loadNanos() {

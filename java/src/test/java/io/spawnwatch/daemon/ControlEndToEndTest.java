@@ -68,7 +68,7 @@ class ControlEndToEndTest {
         Run r = cli("status", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode s = JSON.readTree(r.out());
-        assertEquals(7, s.path("rules_loaded").asInt());
+        assertEquals(8, s.path("rules_loaded").asInt());
         assertEquals(0, s.path("drops").path("kernel").asLong());
         boolean connect = false;
         for (JsonNode h : s.path("hooks")) {
@@ -128,7 +128,7 @@ class ControlEndToEndTest {
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().contains("broken.yml"), r.err());
         assertTrue(r.err().contains("nosuchmodifier"), r.err());
-        assertEquals(7, JSON.readTree(cli("status", "--json").out()).path("rules_loaded").asInt());
+        assertEquals(8, JSON.readTree(cli("status", "--json").out()).path("rules_loaded").asInt());
 
         Files.delete(dir.resolve("rules.d/broken.yml"));
         assertEquals(0, cli("rules", "reload").code());
@@ -197,7 +197,7 @@ class ControlEndToEndTest {
             send(ch, "{\"v\":1,\"id\":4,\"cmd\":\"status\"}\n");
             JsonNode ok = JSON.readTree(in.readLine());
             assertEquals(4, ok.path("id").asInt());
-            assertEquals(7, ok.path("result").path("rules_loaded").asInt());
+            assertEquals(8, ok.path("result").path("rules_loaded").asInt());
         }
     }
 

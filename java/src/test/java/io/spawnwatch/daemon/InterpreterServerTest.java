@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,15 +35,19 @@ class InterpreterServerTest extends SharedSensorTest {
             Files.createDirectories(source.getParent());
             Files.writeString(source, "package org.apache.catalina.startup;\n"
                     + "public class Bootstrap { public static void main(String[] a) throws Exception {\n"
-                    + "  Thread.sleep(500);\n"
+                    + "  while (!new java.io.File(a[1]).exists()) Thread.sleep(20);\n"
                     + "  new ProcessBuilder(\"sh\", \"-c\", a[0]).inheritIO().start().waitFor(); } }\n");
             assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, source.toString()));
             String javaBin = ProcessHandle.current().info().command().orElseThrow();
             Process java = new ProcessBuilder(javaBin, "-cp", classes.toString(),
-                    "org.apache.catalina.startup.Bootstrap", "echo " + marker + " >/dev/null; true")
+                    "org.apache.catalina.startup.Bootstrap", "echo " + marker + " >/dev/null; true",
+                    classes.resolve("go").toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // It forks only once the sensor has judged it (a real Tomcat takes seconds to start).
+            LineageVisibilityTest.awaitRoot(java.pid());
+            Files.createFile(classes.resolve("go"));
             JsonNode sh = harness.await(execOf("sh", marker), WAIT, "sh under the Tomcat java");
-            java.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            java.waitFor(20, TimeUnit.SECONDS);
             assertEquals("java", text(sh, "process.parent.name"));
             assertEquals("java", text(sh, "spawnwatch.lineage.root.name"));
             assertEquals(Long.toString(java.pid()), text(sh, "spawnwatch.lineage.root.pid"));
@@ -51,7 +57,7 @@ class InterpreterServerTest extends SharedSensorTest {
             assertEquals("[\"web_server_command_line\"]", start.path("spawnwatch").path("match").toString());
         } finally {
             try (var walk = Files.walk(classes)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
     }

@@ -158,7 +158,7 @@ class RuleEnginePipelineTest {
                     .filter(r -> r.title().equals("Unusual Network Connection from Web Server")).findFirst()
                     .orElseThrow();
             assertEquals(0, net.evaluated());
-            assertEquals(7, engine.rules().size());
+            assertEquals(8, engine.rules().size());
         }
     }
 }

@@ -10,6 +10,8 @@ import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.WebServerNames;
+import io.spawnwatch.recognition.ProcessClock;
+import io.spawnwatch.recognition.Roots;
 import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.RuleError;
 import io.spawnwatch.rules.RuleMetadata;
@@ -41,6 +43,7 @@ final class DaemonControl implements SensorControl {
     private final Runnable stop;
     private final RateMeter eventRate = new RateMeter(10);
     private final RateMeter alertRate = new RateMeter(10);
+    private final ProcessClock clock = new ProcessClock(Path.of("/proc"));
     private final Set<String> configNames;
     private final Set<Long> configUids;
 
@@ -87,7 +90,17 @@ final class DaemonControl implements SensorControl {
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
-                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString());
+                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
+                roots());
+    }
+
+    @Override
+    public List<Root> roots() {
+        List<Root> out = new ArrayList<>();
+        for (Roots.Root r : sensor.recognizer().roots().alive(clock)) {
+            out.add(new Root(r.pid(), r.name(), r.reason(), r.sinceEpochMillis()));
+        }
+        return out;
     }
 
     @Override
@@ -99,8 +112,15 @@ final class DaemonControl implements SensorControl {
         hooks.put("connect", ordered("seen", c.get("connect_seen"), "sent", c.get("connect_sent"), "drops",
                 c.get("drop_connect_ringbuf_full")));
         hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed"),
-                "servers_recognised", c.get("servers_recognised"), "interpreters_ignored",
-                c.get("candidates_ignored"), "process_table_evictions", c.get("process_table_evictions")));
+                "forks", c.get("forks"), "roots_by_listen", c.get("roots_by_listen"), "listeners_not_web",
+                c.get("listeners_not_web"), "roots_by_command_line", c.get("roots_by_command_line"),
+                "interpreters_ignored", c.get("candidates_ignored"), "root_failures", c.get("root_failures"),
+                "roots_forgotten", c.get("roots_forgotten"), "process_table_evictions",
+                c.get("process_table_evictions"), "process_table_stale", c.get("process_table_stale")));
+        hooks.put("fork", ordered("sent", c.get("fork_sent"), "drops", c.get("drop_fork_ringbuf_full")));
+        hooks.put("listen", ordered("seen", c.get("listen_seen"), "sent", c.get("listen_sent"), "drops",
+                c.get("drop_listen_ringbuf_full")));
+        hooks.put("reads", ordered("exec_read_failed", c.get("exec_read_failed")));
         hooks.put("ring", ordered("delivered", c.get("ring_delivered"), "discarded", c.get("ring_discarded"),
                 "invalid", c.get("ring_invalid"), "skipped_bytes", c.get("ring_skipped_bytes"), "handler_errors",
                 c.get("handler_errors"), "unknown_records", c.get("unknown_records")));

@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Linux ABI, include/asm-generic/param.h). A (pid, start) pair from a record
  * and from /proc name the same process when they agree at tick resolution.
  */
-public final class ProcessClock {
+public final class ProcessClock implements Roots.Liveness {
     public static final long NANOS_PER_TICK = 10_000_000L;
 
     private final Path proc;
@@ -38,6 +38,7 @@ public final class ProcessClock {
     }
 
     /** True when pid is alive and is the process that started at startBootNanos. */
+    @Override
     public boolean isAlive(int pid, long startBootNanos) {
         long now = startBootNanos(pid);
         return now >= 0 && ticks(now) == ticks(startBootNanos);

@@ -17,6 +17,12 @@ public final class Roots {
     /** One root: pid and CLOCK_BOOTTIME start (ns), comm, why, and when it became one (epoch ms). */
     public record Root(int pid, long startBootNanos, String name, String reason, long sinceEpochMillis) {}
 
+    /** Whether the process (pid, start) still lives: {@link ProcessClock} in the sensor. */
+    @FunctionalInterface
+    public interface Liveness {
+        boolean isAlive(int pid, long startBootNanos);
+    }
+
     private final int capacity;
     private final Map<Long, Root> byKey = new LinkedHashMap<>();
     private long forgotten;
@@ -51,7 +57,7 @@ public final class Roots {
      * The roots whose process still lives (same pid, same start time at
      * /proc's tick resolution); the others are dropped.
      */
-    public synchronized List<Root> alive(ProcessClock clock) {
+    public synchronized List<Root> alive(Liveness clock) {
         List<Root> out = new ArrayList<>();
         for (Iterator<Root> it = byKey.values().iterator(); it.hasNext();) {
             Root r = it.next();

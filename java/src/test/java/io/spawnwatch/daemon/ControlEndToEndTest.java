@@ -86,13 +86,13 @@ class ControlEndToEndTest {
         assertTrue(cli("webservers", "list").out().contains("sw-live"));
         String seen = "a" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer live = new FakeWebServer("sw-live")) {
-            live.run("sh -c 'echo " + seen + " >/dev/null; true'; true");
+            live.run("sh -c 'echo " + seen + " >/dev/null'");
             awaitOutput(seen);
 
             Run removed = cli("webservers", "remove", "sw-live");
             assertEquals(0, removed.code(), removed.err());
             String unseen = "b" + UUID.randomUUID().toString().substring(0, 8);
-            live.run("sh -c 'echo " + unseen + " >/dev/null; true'; true");
+            live.run("sh -c 'echo " + unseen + " >/dev/null'");
             sentinel();
             assertFalse(outputText().contains(unseen), "a removed name is still followed");
         }
@@ -264,7 +264,7 @@ class ControlEndToEndTest {
 
     private void unameUnderNginx(String marker) throws Exception {
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {
-            nginx.run("uname -a " + marker + " >/dev/null 2>&1; true");
+            nginx.run("uname -a " + marker + " >/dev/null 2>&1");
         }
     }
 
@@ -272,7 +272,7 @@ class ControlEndToEndTest {
     private void sentinel() throws Exception {
         String s = "s" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {
-            nginx.run("sh -c 'echo " + s + " >/dev/null; true'; true");
+            nginx.run("sh -c 'echo " + s + " >/dev/null'");
         }
         awaitOutput(s);
     }

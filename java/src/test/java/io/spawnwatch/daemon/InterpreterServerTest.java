@@ -68,7 +68,7 @@ class InterpreterServerTest extends SharedSensorTest {
         try (FakeWebServer java = new FakeWebServer("java"); FakeWebServer nginx = new FakeWebServer("nginx")) {
             java.run("sleep 0.5; sh -c 'echo " + marker + " >/dev/null; true'; true");
             String sentinel = "v" + UUID.randomUUID().toString().substring(0, 8);
-            nginx.run("sh -c 'echo " + sentinel + " >/dev/null; true'; true");
+            nginx.run("sh -c 'echo " + sentinel + " >/dev/null'");
             harness.await(execOf("sh", sentinel), WAIT, "sentinel");
             for (JsonNode d : harness.seen()) {
                 assertFalse(String.valueOf(text(d, "process.command_line")).contains(marker), d.toString());

@@ -136,7 +136,7 @@ class SensorEndToEndTest extends SharedSensorTest {
             // The ring is ordered: once a later web-server event is here, the
             // negatives' events would have been too.
             String sentinel = "s" + UUID.randomUUID().toString().substring(0, 8);
-            nginx.run("sh -c 'echo " + sentinel + " >/dev/null; true'; true");
+            nginx.run("sh -c 'echo " + sentinel + " >/dev/null'");
             harness.await(execOf("sh", sentinel), WAIT, "sentinel");
             for (JsonNode d : harness.seen()) {
                 String cmd = String.valueOf(text(d, "process.command_line"));
@@ -144,6 +144,31 @@ class SensorEndToEndTest extends SharedSensorTest {
                 assertFalse(connectTo(port).test(d), "non-web connect reported: " + d);
                 assertFalse("backupjob".equals(text(d, "process.name")), "non-web process reported: " + d);
             }
+        }
+    }
+
+    /**
+     * The README's fake web server, as a user types it: bash under the name
+     * nginx runs one command, which bash (and then dash) exec in place. The
+     * process stays the lineage root through every exec (depth 0 in the
+     * kernel's map), so each program it becomes is followed.
+     */
+    @Test
+    void shouldFollowAFakeServerThatExecsInPlace() throws Exception {
+        String marker = "x" + UUID.randomUUID().toString().substring(0, 8);
+        try (FakeWebServer nginx = new FakeWebServer("nginx")) {
+            nginx.run("sh -c 'id " + marker + "'");
+            JsonNode sh = harness.await(execOf("sh", marker), WAIT, "sh exec'd in place by nginx");
+            JsonNode id = harness.await(execOf("id", marker), WAIT, "id exec'd in place by sh");
+            for (JsonNode d : List.of(sh, id)) {
+                assertEquals("0", text(d, "spawnwatch.lineage.depth"));
+                assertEquals(text(d, "process.pid"), text(d, "spawnwatch.lineage.root.pid"));
+                assertTrue(d.path("spawnwatch").path("match").toString().contains("lineage"), d.toString());
+            }
+            assertEquals(text(sh, "process.pid"), text(id, "process.pid"), "one process throughout");
+            assertTrue(harness.seen().stream().anyMatch(d -> "alert".equals(text(d, "event.kind"))
+                    && text(id, "process.pid").equals(text(d, "process.pid"))
+                    && "id".equals(text(d, "process.name"))), "id in the lineage raises an alert");
         }
     }
 

@@ -45,6 +45,23 @@ public final class TestRecords {
         return s;
     }
 
+    /** A fork record: the child pid, its parent, comm inherited. */
+    public static MemorySegment fork(int pid, int ppid, String comm, int lineageRoot, int lineageDepth) {
+        MemorySegment s = MemorySegment.ofArray(new byte[ForkRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_FORK, ForkRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, comm, 0, lineageRoot, lineageDepth);
+        return s;
+    }
+
+    /** Sets the start times (CLOCK_BOOTTIME ns) of a record's process and of its parent; returns the record. */
+    public static MemorySegment started(MemorySegment s, long startBootNanos, long parentStartBootNanos) {
+        int p = RecordDescriptor.PROCESS_OFFSET;
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.START_BOOT_NS_OFFSET, startBootNanos);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET,
+                parentStartBootNanos);
+        return s;
+    }
+
     private static byte[] address(String literal) {
         try {
             return java.net.InetAddress.getByName(literal).getAddress(); // literals only: no look-up

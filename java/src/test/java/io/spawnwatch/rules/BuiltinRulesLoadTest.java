@@ -13,6 +13,7 @@ class BuiltinRulesLoadTest {
         RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, DetectionConfig.defaults());
         assertEquals(List.of(), r.errors().stream().map(RuleError::format).toList());
         assertEquals(List.of(
+                "Bind Shell from the Web Lineage",
                 "Suspicious Child Execution via Web Server",
                 "Suspicious Web Server Child Process",
                 "Suspicious Command Execution via Web Server",

@@ -348,6 +348,11 @@ else:
     w("Not run in this invocation.\n")
 
 # ------------------------------------------------------------------ 4. latency
+if exists("hookcost.md"):
+    w("## 3b. Hook cost against main (issue 10)\n")
+    w(read("hookcost.md"))
+    w(commands("hookcost"))
+
 w("## 4. Drop-free rate and latency\n")
 if exists("lat-latency.tsv"):
     w("The sensor runs with its default configuration (8 MiB ring) and `--events`; its stdout is a pipe read "

@@ -87,13 +87,19 @@ public final class Sensor implements AutoCloseable {
         this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
-        this.recognizer = new ServerRecognizer(config.webServers(), filter::addRoot, new Roots(4096));
+        LineageSeeder seeder = new LineageSeeder(options.proc());
+        // A root recognised in user space (a listen, an interpreter's arguments)
+        // may have forked before the decision reached the kernel: its live
+        // descendants go into the lineage with it.
+        this.recognizer = new ServerRecognizer(config.webServers(), (pid, start) -> {
+            filter.addRoot(pid, start);
+            seeder.seedDescendants(filter, pid, start);
+        }, new Roots(4096));
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.processes = table;
         // Read each seeded process from /proc now, while it is alive: by the
         // time a descendant's event names it as an ancestor it may be gone.
-        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers(), uids, recognizer,
-                table::get);
+        this.seeded = seeder.seed(filter, config.webServers(), uids, recognizer, table::get);
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
         this.ecs = new EcsEventWriter(hostName());
         this.output = new EventOutput(options.output());

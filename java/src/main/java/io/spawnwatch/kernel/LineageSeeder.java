@@ -91,6 +91,20 @@ public final class LineageSeeder {
         return count;
     }
 
+    /**
+     * Puts the live descendants of a root that user space has just recognised
+     * into the lineage map: a server that forked (and exec'd) before the
+     * decision reached the kernel keeps those children followed. Returns how
+     * many were added.
+     */
+    public int seedDescendants(FilterMaps maps, int rootPid, long rootStartBootNanos) throws BpfException {
+        Map<Integer, List<Integer>> children = new HashMap<>();
+        for (Proc p : scan().values()) {
+            children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
+        }
+        return seedTree(maps, rootPid, rootStartBootNanos, children, pid -> {});
+    }
+
     private static boolean isBelowRoot(Proc p, Map<Integer, Proc> all, Map<Integer, String> reasons) {
         Proc up = all.get(p.ppid());
         for (int hops = 0; up != null && hops < 64; hops++) {

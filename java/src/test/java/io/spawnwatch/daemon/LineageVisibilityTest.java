@@ -87,6 +87,32 @@ class LineageVisibilityTest extends SharedSensorTest {
         }
     }
 
+    @Test
+    void shouldFollowChildrenARuntimeForkedBeforeItListened() throws Exception {
+        String m = marker();
+        Path go = work.resolve("go");
+        // A pre-fork server: the worker is forked and exec'd before the master
+        // listens; only what it starts after the decision can be seen, and is.
+        String server = "import os, socket, time\n"
+                + "if os.fork() == 0:\n"
+                + "    os.execv('/bin/sh', ['sh', '-c', 'while [ ! -e " + go + " ]; do sleep 0.05; done; "
+                + "cat /nonexistent-" + m + " || true'])\n"
+                + "time.sleep(0.3)\n"
+                + "s = socket.socket(); s.bind(('127.0.0.1', 0)); s.listen(1); time.sleep(3)\n";
+        Files.writeString(work.resolve("prefork.py"), server);
+        Process master = start(List.of(PYTHON, work.resolve("prefork.py").toString()));
+        try {
+            awaitRoot(master.pid());
+            Files.createFile(go);
+            JsonNode cat = harness.await(execOf("cat", m), WAIT, "the worker's child, after the listen");
+            assertEquals(Long.toString(master.pid()), text(cat, "spawnwatch.lineage.root.pid"));
+            assertEquals("2", text(cat, "spawnwatch.lineage.depth"));
+        } finally {
+            master.destroy();
+            master.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     // ---- 2. arguments that merely mention a server are not one ----
 
     @Test

@@ -53,19 +53,19 @@ HEAD_REV=$(git rev-parse --short HEAD)
 
 RAW=$OUT/hookcost.jsonl
 : > "$RAW"
-run() { # object label loop count [webname]
-    local obj=$1 label=$2
-    shift 2
+run() { # object label case loop count [webname]
+    local obj=$1 label=$2 case=$3
+    shift 3
     "$B/hookcost" "$obj" "$B/workload" "$@" \
         | python3 -c 'import json,sys; d=json.loads(sys.stdin.read()); d["label"]=sys.argv[1]; d["case"]=sys.argv[2]; print(json.dumps(d))' \
-            "$label" "$3" >> "$RAW"
+            "$label" "$case" >> "$RAW"
 }
 for ((r = 0; r < ROUNDS; r++)); do
     for pair in "$OLD/spawnwatch.bpf.o baseline" "$ROOT/build/bpf/spawnwatch.bpf.o this"; do
         set -- $pair
-        run "$1" "$2" exec 300 exec
-        run "$1" "$2" connect 3000 connect
-        run "$1" "$2" exec 300 web-exec nginx
+        run "$1" "$2" exec exec 300
+        run "$1" "$2" connect connect 3000
+        run "$1" "$2" web-exec exec 300 nginx
     done
     echo "hookcost: round $((r + 1))/$ROUNDS" >&2
 done
@@ -81,8 +81,8 @@ print(f"Hook cost by the kernel's BPF statistics (`kernel.bpf_stats_enabled` via
       f"medians. Share: BPF time per loop operation over the loop's time per operation with no BPF "
       f"object loaded (measured just before each run). The machine was shared with other builds and "
       f"tests while this ran, which inflates every figure alike.\n")
-print("| loop | object | BPF ns/op | share of loop | per program: ns per run (runs per op) |")
-print("|---|---|---:|---:|---|")
+print("| loop | object | BPF ns/op | share of loop | records sent/op | per program: ns per run (runs per op) |")
+print("|---|---|---:|---:|---:|---|")
 for case in ("exec", "connect", "web-exec"):
     for label in ("baseline", "this"):
         rs = [r for r in rows if r["case"] == case and r["label"] == label]
@@ -96,5 +96,6 @@ for case in ("exec", "connect", "web-exec"):
         per = "; ".join(f"{n} {med([x[0] for x in v]):,.0f} ({med([x[1] for x in v]):.1f})"
                         for n, v in sorted(progs.items()))
         print(f"| {case} | {label} | {med([r['bpf_ns_per_op'] for r in rs]):,.0f} | "
-              f"{100 * med([r['share_of_loop'] for r in rs]):.3f}% | {per} |")
+              f"{100 * med([r['share_of_loop'] for r in rs]):.3f}% | "
+              f"{med([r['records'] / r['ops'] for r in rs]):.2f} | {per} |")
 EOF

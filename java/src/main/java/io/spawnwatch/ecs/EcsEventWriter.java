@@ -10,7 +10,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -64,7 +64,7 @@ public final class EcsEventWriter {
         g.writeObjectFieldStart("event");
         g.writeStringField("kind", "alert");
         writeEventClassification(g, ev);
-        rule.writeEventSeverity(g);
+        EcsRuleFields.writeEventSeverity(rule, g);
         g.writeEndObject();
         writeFields(g, ev, repeatsSuppressed);
         rendered(rule).write(g);
@@ -115,6 +115,20 @@ public final class EcsEventWriter {
 
     /** Every field but @timestamp, event.* and the rule's (repeatsSuppressed: -1 for events). */
     private void writeFields(JsonGenerator g, EnrichedEvent ev, long repeatsSuppressed) throws IOException {
+        writeCommonFields(g, ev);
+        g.writeObjectFieldStart("spawnwatch");
+        if (repeatsSuppressed >= 0) {
+            g.writeNumberField("repeats_suppressed", repeatsSuppressed);
+        }
+        writeSpawnwatchFields(g, ev);
+        g.writeEndObject();
+    }
+
+    /**
+     * The event's fields from host to network (inside an open object), the same in an event and in each of its
+     * alerts: {@link DocumentRenderer} writes them once per event.
+     */
+    public void writeCommonFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
         ProcessRecord r = ev.record();
         g.writeObjectFieldStart("host");
         g.writeStringField("name", hostName);
@@ -144,7 +158,6 @@ public final class EcsEventWriter {
         } else if (ev.type() == EventType.LISTEN) {
             ListenFields.writeNetwork(g, ev);
         }
-        writeSpawnwatch(g, ev, r, repeatsSuppressed);
     }
 
     private void writeProcess(JsonGenerator g, EnrichedEvent ev, ProcessRecord r) throws IOException {
@@ -220,12 +233,9 @@ public final class EcsEventWriter {
         g.writeEndObject();
     }
 
-    private void writeSpawnwatch(JsonGenerator g, EnrichedEvent ev, ProcessRecord r, long repeatsSuppressed)
-            throws IOException {
-        g.writeObjectFieldStart("spawnwatch");
-        if (repeatsSuppressed >= 0) {
-            g.writeNumberField("repeats_suppressed", repeatsSuppressed);
-        }
+    /** The fields inside "spawnwatch" but repeats_suppressed (inside an open object), once per event. */
+    public void writeSpawnwatchFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
+        ProcessRecord r = ev.record();
         g.writeArrayFieldStart("match");
         int match = r.match();
         if ((match & ProcessDescriptor.MATCH_WEB_COMM) != 0) {
@@ -297,7 +307,6 @@ public final class EcsEventWriter {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
-        g.writeEndObject();
     }
 
     /** The ECS names of the exec record's fields in SW_TRUNC_* bits (read failures). */

@@ -3,6 +3,7 @@ package io.spawnwatch.enrich;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.procfs.ProcFs;
 import io.spawnwatch.recognition.ProcessClock;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -230,6 +231,35 @@ public final class ProcessTable {
         e.parentStartBootNanos = 0;
         e.startBootNanos = 0;
         e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
+    }
+
+    /**
+     * Records a process read from /proc (the reads are done by the caller, outside this table's lock, since
+     * they may block: SlowReads). A process the table knows already is left as it is: an exec or fork record
+     * is fresher than /proc.
+     *
+     * @param cmdline argv as /proc/PID/cmdline has it, or null when it could not be read
+     */
+    public synchronized Entry recordProc(ProcFs.Status status, byte[] cmdline, String exe, String cwd) {
+        long start = clock.startBootNanos(status.pid());
+        int known = index.get(status.pid());
+        if (known >= 0 && sameProcess(slots[known].startBootNanos, start < 0 ? 0 : start)) {
+            return slots[known];
+        }
+        Entry e = slotFor(status.pid(), start < 0 ? 0 : start);
+        e.commLen = copy(status.name(), e.comm);
+        e.ppid = status.ppid();
+        long parentStart = e.ppid > 0 ? clock.startBootNanos(e.ppid) : -1;
+        e.parentStartBootNanos = parentStart < 0 ? 0 : parentStart;
+        e.uid = status.uid();
+        e.exeLen = copy(exe, e.exe);
+        e.cwdLen = copy(cwd, e.cwd);
+        if (cmdline != null) {
+            int n = Math.min(cmdline.length, e.cmdline.length);
+            System.arraycopy(cmdline, 0, e.cmdline, 0, n);
+            e.cmdlineLen = ProcFs.joinArgs(e.cmdline, n);
+        }
+        return e;
     }
 
     private Entry readProc(int pid) {

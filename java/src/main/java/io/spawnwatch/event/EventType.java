@@ -10,7 +10,12 @@ public enum EventType {
      * A lineage process started listening on TCP. Rules see it as a
      * network_connection that the process did not initiate (Initiated false).
      */
-    LISTEN;
+    LISTEN,
+    /**
+     * A lineage member forked: no document and no rule, only what the process table knows (the child runs
+     * its parent's program until it execs).
+     */
+    FORK;
 
     /** The event type whose rules apply: a listen is a network_connection for Sigma. */
     public EventType ruleType() {

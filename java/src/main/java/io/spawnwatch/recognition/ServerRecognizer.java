@@ -192,7 +192,7 @@ public final class ServerRecognizer {
         out.add(new Counter("roots_by_listen", listenRoots.get()));
         out.add(new Counter("listeners_not_web", listenIgnored.get()));
         out.add(new Counter("roots_by_command_line", commandLineRoots.get()));
-        out.add(new Counter("candidates_ignored", candidatesIgnored.get()));
+        out.add(new Counter("interpreters_ignored", candidatesIgnored.get()));
         out.add(new Counter("root_failures", rootFailures.get()));
         out.add(new Counter("roots_forgotten", roots.forgotten()));
         return out;

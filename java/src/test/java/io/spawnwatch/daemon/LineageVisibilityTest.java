@@ -367,7 +367,7 @@ class LineageVisibilityTest extends SharedSensorTest {
             assertEquals(text(a, "process.pid"), text(c, "process.parent.pid"), "the same pid");
             assertEquals(prog + " true " + first + " true " + second, text(c, "process.parent.command_line"));
             assertEquals("nginx > pidreuse > pidreuse > sh", text(c, "spawnwatch.lineage.chain"));
-            assertTrue(harness.sensor().counters().get("process_table_stale") >= 0);
+            assertTrue(harness.sensor().counters().processTableStale() >= 0);
         }
     }
 

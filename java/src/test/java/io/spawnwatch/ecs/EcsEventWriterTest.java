@@ -28,13 +28,14 @@ class EcsEventWriterTest {
     @TempDir
     Path dir;
     private EnrichedEvent event;
+    private ProcessTable table;
     private final EcsEventWriter writer = new EcsEventWriter("web1");
 
     @BeforeEach
     void setUp() throws Exception {
         Path passwd = Files.writeString(dir.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n");
         Path proc = Files.createDirectory(dir.resolve("proc")); // empty: nothing to read for unknown pids
-        ProcessTable table = new ProcessTable(64, proc);
+        table = new ProcessTable(64, proc);
         event = new EnrichedEvent(table, new UserNames(passwd), new ContainerIds(proc), new BootClock());
         // The web server and the shell, as earlier exec events made them known.
         wrap(TestRecords.exec(100, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/usr/lib/systemd/systemd",
@@ -43,8 +44,12 @@ class EcsEventWriterTest {
                 33, 100, 1, "php-fpm: pool www"));
     }
 
+    /** Decodes the record and, as the pipeline's process stage does for a kept exec, records it in the table. */
     private void wrap(MemorySegment record) {
         assertTrue(event.wrap(record, 0));
+        if (event.type() == io.spawnwatch.event.EventType.EXEC) {
+            table.recordExec(event.exec());
+        }
     }
 
     private JsonNode document() throws Exception {

@@ -61,7 +61,7 @@ public final class TestEvent implements EventView {
 
     public TestEvent set(Field field, String value) {
         switch (field.kind()) {
-            case TEXT -> text.put(field, value);
+            case TEXT -> text.put(field, io.spawnwatch.event.Utf8Chars.of(value)); // as a real event exposes it
             case NUMBER -> {
                 numbers.put(field, Long.parseLong(value));
                 text.put(field, value);

@@ -75,6 +75,7 @@ public final class LineageSeeder {
             children.computeIfAbsent(p.ppid(), k -> new ArrayList<>()).add(p.pid());
         }
         int count = 0;
+        reasons.remove(SELF);
         for (Proc p : all.values()) {
             if (!reasons.containsKey(p.pid()) || isBelowRoot(p, all, reasons)) {
                 continue; // only the topmost root of a tree is a root
@@ -185,6 +186,9 @@ public final class LineageSeeder {
         }
     }
 
+    /** The sensor itself: never in the lineage, nor what it starts (a test JVM starts fake servers). */
+    private static final int SELF = (int) ProcessHandle.current().pid();
+
     private static int seedTree(FilterMaps maps, int root, long rootStart, Map<Integer, List<Integer>> children,
             IntConsumer seededPid) throws BpfException {
         int seeded = 0;
@@ -193,6 +197,9 @@ public final class LineageSeeder {
         while (!queue.isEmpty()) {
             int[] item = queue.poll();
             for (int child : children.getOrDefault(item[0], List.of())) {
+                if (child == SELF) {
+                    continue; // a java that listens (a build tool) may be the sensor's ancestor
+                }
                 maps.addLineage(child, root, rootStart, item[1] + 1);
                 seededPid.accept(child);
                 seeded++;

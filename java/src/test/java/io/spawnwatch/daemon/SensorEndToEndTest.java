@@ -166,8 +166,7 @@ class SensorEndToEndTest extends SharedSensorTest {
             assertEquals("1", text(id, "spawnwatch.lineage.depth"));
             assertEquals(text(sh, "process.pid"), text(id, "spawnwatch.lineage.root.pid"));
             assertEquals(text(sh, "process.pid"), text(id, "process.parent.pid"));
-            harness.await(d -> "alert".equals(text(d, "event.kind")) && text(id, "process.pid").equals(
-                    text(d, "process.pid")) && "id".equals(text(d, "process.name")), WAIT, "an alert on id");
+            assertEquals("sh > id", text(id, "spawnwatch.lineage.chain"));
         }
     }
 

@@ -6,7 +6,7 @@
 #   benchmarks/run.sh            everything, under 15 minutes on a 2-core machine
 #   benchmarks/run.sh --quick    the same with fewer repetitions, a few minutes
 #   benchmarks/run.sh --only drain,startup     some sections only
-#                                (drain, evaluator, overhead, latency, startup, fleet)
+#                                (drain, evaluator, overhead,hookcost, latency, startup, fleet)
 #
 # Needs root (BPF programs, tracepoints) and builds what it needs: the sensor
 # (make), the helpers in native/bench (build/bench/), the JMH jar. Installs
@@ -25,7 +25,7 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
 QUICK=0
-ONLY=drain,evaluator,overhead,latency,startup,fleet
+ONLY=drain,evaluator,overhead,hookcost,latency,startup,fleet
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) QUICK=1 ;;
@@ -258,6 +258,16 @@ if want overhead; then
         esac
     done
     sysctl -qw kernel.bpf_stats_enabled="$old_stats"
+fi
+
+# ============================================================ 3b. hook cost, this tree vs main
+if want hookcost; then
+    # The handlers' cost by the kernel's BPF statistics, beside the object of
+    # main built the same way, in the same run (benchmarks/hookcost.sh).
+    if [ $QUICK = 1 ]; then HC_ROUNDS=2; else HC_ROUNDS=5; fi
+    log "3b. hook cost: this tree's BPF object beside main's, $HC_ROUNDS interleaved rounds"
+    note_cmd hookcost "benchmarks/hookcost.sh --baseline main --rounds $HC_ROUNDS --out build/bench/results"
+    "$ROOT/benchmarks/hookcost.sh" --baseline main --rounds "$HC_ROUNDS" --out "$RES" > "$RES/hookcost.md"
 fi
 
 # ============================================================ 4. drop-free rate, latency

@@ -129,7 +129,11 @@ int main(void)
 	FIELD(sw_exec_record, parent_exe_len);
 	FIELD(sw_exec_record, parent_cwd_len);
 	FIELD(sw_exec_record, truncated);
+	FIELD(sw_exec_record, script_len);
+	FIELD(sw_exec_record, flags);
+	FIELD(sw_exec_record, failed);
 	FIELD(sw_exec_record, exe);
+	FIELD(sw_exec_record, script);
 	FIELD(sw_exec_record, parent_exe);
 	FIELD(sw_exec_record, cwd);
 	FIELD(sw_exec_record, parent_cwd);
@@ -144,6 +148,18 @@ int main(void)
 	FIELD(sw_connect_record, saddr);
 	FIELD(sw_connect_record, daddr);
 	FIELD(sw_connect_record, hook);
+
+	SIZE(sw_fork_record);
+	FIELD(sw_fork_record, proc);
+
+	SIZE(sw_listen_record);
+	FIELD(sw_listen_record, proc);
+	FIELD(sw_listen_record, family);
+	FIELD(sw_listen_record, protocol);
+	FIELD(sw_listen_record, port);
+	FIELD(sw_listen_record, addr);
+	FIELD(sw_listen_record, hook);
+	FIELD(sw_listen_record, backlog);
 
 	SIZE(sw_comm_key);
 	FIELD(sw_comm_key, prefixlen);
@@ -168,6 +184,12 @@ int main(void)
 	CONST(SW_TRUNC_CWD);
 	CONST(SW_TRUNC_PARENT_CWD);
 	CONST(SW_TRUNC_ARGS);
+	CONST(SW_TRUNC_SCRIPT);
+	CONST(SW_EXEC_SCRIPT);
+	CONST(SW_EXEC_PARENT_KNOWN);
+	CONST(SW_TP_CONNECT);
+	CONST(SW_TP_LISTEN);
+	CONST(SW_HOOK_FENTRY_INET_CSK_LISTEN_START);
 	CONST(SW_HOOK_FENTRY_TCP_CONNECT);
 	CONST(SW_HOOK_KPROBE_TCP_CONNECT);
 	CONST(SW_HOOK_TP_INET_SOCK_SET_STATE);
@@ -179,6 +201,12 @@ int main(void)
 	CONST(SW_CNT_LINEAGE_ADD_FAILED);
 	CONST(SW_DROP_EXEC_RINGBUF_FULL);
 	CONST(SW_DROP_CONNECT_RINGBUF_FULL);
+	CONST(SW_CNT_FORK_SENT);
+	CONST(SW_DROP_FORK_RINGBUF_FULL);
+	CONST(SW_CNT_LISTEN_SEEN);
+	CONST(SW_CNT_LISTEN_SENT);
+	CONST(SW_DROP_LISTEN_RINGBUF_FULL);
+	CONST(SW_CNT_READ_FAILED);
 	CONST(SW_CNT_MAX);
 	visibility2();
 	return 0;

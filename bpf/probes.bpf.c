@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Feature probes for the hook points that have fallbacks (the connect chain).
+ * Feature probes for the hook points that have fallbacks (connect, listen).
  *
  * One empty program per candidate of bpf/spawnwatch.bpf.c, with the same
  * section. The loader loads and attaches each alone, in order, the way
@@ -36,6 +36,12 @@ int probe_kprobe_tcp_connect(void *ctx)
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int probe_tp_inet_sock_set_state(void *ctx)
+{
+	return 0;
+}
+
+SEC("fentry/inet_csk_listen_start")
+int probe_fentry_inet_csk_listen_start(void *ctx)
 {
 	return 0;
 }

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * spawnwatch kernel side: follows web servers and everything they spawn, and
- * sends their execs and TCP connects to user space through one ring buffer.
+ * sends their execs, forks, TCP connects and listens to user space through
+ * one ring buffer.
  *
- * Filter (cheap, in this order): the process or its parent has a web-server
- * name (LPM trie "web_comms"), runs as a web-server uid ("web_uids"), or
- * descends from a web server ("lineage", kept by the fork/exit hooks and
- * seeded from /proc by user space). Everything else returns after a few map
- * lookups.
+ * The lineage map is the filter: a web server is in it itself (depth 0, a
+ * "root") and every process it spawns below it. A process becomes a root when
+ * it execs a program with a web-server name (LPM trie "web_comms") that is
+ * not a #! script carrying that name, when it runs as a web-server uid
+ * ("web_uids"), or when user space says so (a runtime that listens on TCP,
+ * servers found at start-up). Everything else returns after a few map
+ * lookups. An entry lives as long as its thread group: whichever thread
+ * execs or exits first, it goes only when the last one exits.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -18,20 +22,32 @@
 
 #define AF_INET 2
 #define AF_INET6 10
-#define IPPROTO_TCP 6
-#define TCP_SYN_SENT 2
+#define SW_IPPROTO_TCP 6
+#define SW_TCP_SYN_SENT 2
+#define SW_TCP_LISTEN 10
 
 /* Path walking: at most this many components, built backwards in a per-CPU
- * scratch buffer of SW_SCRATCH_LEN bytes (a power of two, for the masks the
- * verifier needs) plus room for one more name. */
-#define SW_MAX_PATH_COMPONENTS 48
-#define SW_SCRATCH_LEN 1024
+ * scratch buffer of SW_SCRATCH_LEN bytes (PATH_MAX; a power of two, for the
+ * masks the verifier needs) plus room for one more name. */
+#define SW_MAX_PATH_COMPONENTS 128
+#define SW_SCRATCH_LEN 4096
 #define SW_NAME_MAX 255
+/* d_path()'s suffix for unlinked files and pseudo files such as memfds. */
+#define SW_DELETED " (deleted)"
+#define SW_DELETED_LEN 10
+/* Where a path too long for its field was cut: "/start/of/pa/.../name". */
+#define SW_CUT "/..."
+#define SW_CUT_LEN 4
 
 /* Tunables, set by user space before load. They live in their own section,
  * so user space finds exactly them in the ".rodata.config" map (the compiler
  * puts constants of its own into plain .rodata). */
 const volatile __u32 sensor_tgid SEC(".rodata.config") = 0; /* never report the sensor itself */
+
+/* Which state changes tp_inet_sock_set_state reports (enum sw_tp_role). It
+ * is writable: user space narrows it once it knows which hooks the
+ * tracepoint won, so that a connect is never reported twice. */
+volatile __u32 tp_roles SEC(".data.roles") = SW_TP_CONNECT | SW_TP_LISTEN;
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -48,9 +64,11 @@ struct {
 	__type(value, __u8);
 } web_comms SEC(".maps");
 
-/* Interpreters that may be serving the web (java running Tomcat, python
- * running gunicorn): their execs go up alone, and user space puts the ones
- * whose command line shows a server into the lineage as roots. */
+/* Interpreters that may be serving the web on an inherited socket (python
+ * running a gunicorn master started by systemd socket activation): their
+ * execs go up alone, and user space makes the ones whose own arguments name
+ * a server lineage roots. Interpreters that listen themselves are found by
+ * their listen. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
@@ -72,6 +90,16 @@ struct {
 	__type(key, __u32);
 	__type(value, struct sw_lineage);
 } lineage SEC(".maps");
+
+/* Processes whose executable and working directory user space already has
+ * (their exec or fork record was sent): tgid -> start_boottime. A child's
+ * exec then skips the two path walks of its parent. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u64);
+} reported SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -130,14 +158,6 @@ static __always_inline bool is_web_uid(__u32 uid)
 	return bpf_map_lookup_elem(&web_uids, &uid) != NULL;
 }
 
-static __always_inline bool task_is_web_server(struct task_struct *task)
-{
-	char comm[SW_COMM_LEN];
-
-	if (bpf_core_read(comm, sizeof(comm), &task->comm))
-		return false;
-	return is_web_comm(comm);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Path resolution: walk dentries and mounts up to the namespace root       */
@@ -149,10 +169,12 @@ struct path_walk {
 	struct mount *mnt;
 	char *buf;
 	__u32 pos; /* start of the path built so far, in buf */
+	__u32 tail_len; /* bytes of the last component (and suffix), once known */
 	__u32 done;
-	__u32 truncated;
+	__u32 failed;
 };
 
+/* One component, as prepend_path() in fs/d_path.c walks them. */
 static long path_walk_step(__u32 index, void *data)
 {
 	struct path_walk *w = data;
@@ -163,12 +185,11 @@ static long path_walk_step(__u32 index, void *data)
 	struct dentry *parent = BPF_CORE_READ(dentry, d_parent);
 	struct dentry *mnt_root = BPF_CORE_READ(vfsmnt, mnt_root);
 
-	if (dentry == mnt_root || dentry == parent) {
+	if (dentry == mnt_root) {
 		struct mount *mnt_parent = BPF_CORE_READ(mnt, mnt_parent);
 
-		/* Not at a mount root but its own parent: a detached tree. */
-		if (dentry != mnt_root || mnt == mnt_parent) {
-			w->done = 1;
+		if (mnt == mnt_parent) {
+			w->done = 1; /* the root of the namespace */
 			return 1;
 		}
 		/* Cross into the mount this one is mounted on. */
@@ -177,29 +198,46 @@ static long path_walk_step(__u32 index, void *data)
 		w->vfsmnt = &mnt_parent->mnt;
 		return 0;
 	}
+	/* Its own parent above the start: a detached tree, nothing more to name. */
+	if (dentry == parent && index > 0) {
+		w->done = 1;
+		return 1;
+	}
 
 	struct qstr name = BPF_CORE_READ(dentry, d_name);
 	__u32 len = name.len & SW_NAME_MAX;
 
-	if (len + 1 > w->pos) {
-		w->truncated = 1;
+	if (len + 1 > w->pos)
+		return 1; /* longer than PATH_MAX: the start is lost (not done) */
+	__u32 at = (w->pos - len - 1) & (SW_SCRATCH_LEN - 1);
+
+	/* A failed read must not leave a hole of NULs: keep what is before it. */
+	if (bpf_probe_read_kernel(&w->buf[(at + 1) & (SW_SCRATCH_LEN - 1)], len, name.name)) {
+		w->failed = 1;
 		return 1;
 	}
-	w->pos -= len + 1;
-	__u32 at = w->pos & (SW_SCRATCH_LEN - 1);
-
 	w->buf[at] = '/';
-	bpf_probe_read_kernel(&w->buf[(at + 1) & (SW_SCRATCH_LEN - 1)], len, name.name);
+	w->pos = at;
+	if (!w->tail_len)
+		w->tail_len = SW_SCRATCH_LEN - at;
+	/* A pseudo file (memfd) is its own parent: its name is all there is,
+	 * as simple_dname() gives it. */
+	if (dentry == parent) {
+		w->done = 1;
+		return 1;
+	}
 	w->dentry = parent;
 	return 0;
 }
 
 /*
- * Resolves path into out (out_size bytes, a power of two); returns the
- * length used and sets *truncated when the path did not fit.
+ * Resolves path into out (out_size bytes, a power of two) as d_path() names
+ * it; returns the length used. A path that does not fit keeps its start and
+ * its last component joined by SW_CUT; that, and a walk that could not reach
+ * the root, sets bit in *truncated; a failed read sets it in *failed.
  */
 static __always_inline __u16 read_path(const struct path *path, char *out, __u32 out_size,
-				       __u16 *truncated, __u16 trunc_bit)
+				       __u16 *truncated, __u16 *failed, __u16 bit)
 {
 	__u32 key = 0;
 	struct path_scratch *s = bpf_map_lookup_elem(&scratch, &key);
@@ -207,34 +245,77 @@ static __always_inline __u16 read_path(const struct path *path, char *out, __u32
 
 	if (!s || !path)
 		return 0;
-	w.dentry = BPF_CORE_READ(path, dentry);
-	w.vfsmnt = BPF_CORE_READ(path, mnt);
-	if (!w.dentry || !w.vfsmnt)
+	/* Locals, not w.*: BPF_CORE_READ would relocate our own struct. */
+	struct dentry *dentry = BPF_CORE_READ(path, dentry);
+	struct vfsmount *vfsmnt = BPF_CORE_READ(path, mnt);
+
+	if (!dentry || !vfsmnt) {
+		*failed |= bit;
 		return 0;
-	w.mnt = container_of(w.vfsmnt, struct mount, mnt);
+	}
+	w.dentry = dentry;
+	w.vfsmnt = vfsmnt;
+	w.mnt = container_of(vfsmnt, struct mount, mnt);
 	w.buf = s->buf;
 	w.pos = SW_SCRATCH_LEN;
+	/* d_unlinked(): unhashed and not a root; pseudo files are unhashed roots
+	 * that are not their mount's root. Both read " (deleted)" in d_path(). */
+	struct dentry *first_parent = BPF_CORE_READ(dentry, d_parent);
+
+	if (!BPF_CORE_READ(dentry, d_hash.pprev) &&
+	    (dentry != first_parent || dentry != BPF_CORE_READ(vfsmnt, mnt_root))) {
+		w.pos = SW_SCRATCH_LEN - SW_DELETED_LEN;
+		__builtin_memcpy(&s->buf[SW_SCRATCH_LEN - SW_DELETED_LEN], SW_DELETED, SW_DELETED_LEN);
+	}
 	bpf_loop(SW_MAX_PATH_COMPONENTS, path_walk_step, &w, 0);
-	if (!w.done)
-		w.truncated = 1;
+	if (w.failed)
+		*failed |= bit;
 
 	__u32 len = SW_SCRATCH_LEN - w.pos;
+	__u32 pos = w.pos;
 
+	if (!w.done) {
+		/* The start is missing: say so where the start would be. */
+		*truncated |= bit;
+		if (pos >= SW_CUT_LEN) {
+			pos -= SW_CUT_LEN;
+			__builtin_memcpy(&s->buf[pos & (SW_SCRATCH_LEN - 1)], SW_CUT, SW_CUT_LEN);
+			len += SW_CUT_LEN;
+		}
+	}
 	if (len == 0) {
 		out[0] = '/';
 		return 1;
 	}
-	if (len > out_size - 1) {
-		len = out_size - 1;
-		w.truncated = 1;
+	if (len <= out_size - 1) {
+		/* Hide len from the compiler so the mask survives for the verifier. */
+		asm volatile("" : "+r"(len));
+		len &= out_size - 1;
+		bpf_probe_read_kernel(out, len, &s->buf[pos & (SW_SCRATCH_LEN - 1)]);
+		return len;
 	}
-	if (w.truncated)
-		*truncated |= trunc_bit;
-	/* Hide len from the compiler so the mask survives for the verifier. */
-	asm volatile("" : "+r"(len));
-	len &= out_size - 1;
-	bpf_probe_read_kernel(out, len, &s->buf[w.pos & (SW_SCRATCH_LEN - 1)]);
-	return len;
+	/* Too long: the start, SW_CUT, then the last component. */
+	*truncated |= bit;
+	__u32 tail = w.tail_len;
+	__u32 head;
+
+	if (tail > SW_NAME_MAX + 1 + SW_DELETED_LEN)
+		tail = SW_NAME_MAX + 1 + SW_DELETED_LEN;
+	head = out_size - 1 - SW_CUT_LEN - tail;
+	asm volatile("" : "+r"(head));
+	head &= out_size - 1;
+	asm volatile("" : "+r"(tail));
+	tail &= 511;
+	bpf_probe_read_kernel(out, head, &s->buf[pos & (SW_SCRATCH_LEN - 1)]);
+	char *cut = out + head;
+
+	cut[0] = '/';
+	cut[1] = '.';
+	cut[2] = '.';
+	cut[3] = '.';
+	bpf_probe_read_kernel(out + ((head + SW_CUT_LEN) & (out_size - 1)), tail,
+			      &s->buf[(SW_SCRATCH_LEN - tail) & (SW_SCRATCH_LEN - 1)]);
+	return out_size - 1;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -291,14 +372,14 @@ static __always_inline void fill_process(struct sw_process *p, struct task_struc
 }
 
 /*
- * Decides whether an event of the current task goes up, and why. Returns the
+ * Decides whether an event of the current task goes up, and why: in the
+ * lineage (a root or below one), or running as a web-server uid. Returns the
  * SW_MATCH_* bits (0: filtered out) and copies the lineage entry into *li.
  */
 static __always_inline __u32 match_task(struct task_struct *task, struct sw_lineage *li,
 					bool *in_lineage)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	struct sw_lineage *entry;
 	__u32 match = 0;
 
@@ -309,11 +390,11 @@ static __always_inline __u32 match_task(struct task_struct *task, struct sw_line
 		*li = *entry;
 		*in_lineage = true;
 		match |= SW_MATCH_LINEAGE;
+		if (entry->depth == 0)
+			match |= SW_MATCH_WEB_COMM;
+		else if (entry->depth == 1)
+			match |= SW_MATCH_WEB_PARENT;
 	}
-	if (task_is_web_server(task))
-		match |= SW_MATCH_WEB_COMM;
-	if (task_is_web_server(parent))
-		match |= SW_MATCH_WEB_PARENT;
 	if (is_web_uid(BPF_CORE_READ(task, real_cred, uid.val)))
 		match |= SW_MATCH_WEB_USER;
 	return match;
@@ -360,6 +441,14 @@ static __always_inline void lineage_add(__u32 tgid, __u32 root, __u64 root_start
 		count(SW_CNT_LINEAGE_ADDED);
 }
 
+static __always_inline void fill_header(struct sw_record_header *h, __u16 type, __u32 size)
+{
+	h->type = type;
+	h->version = SW_RECORD_VERSION;
+	h->size = size;
+	h->boot_ns = bpf_ktime_get_boot_ns();
+}
+
 /* ---------------------------------------------------------------------- */
 /* Lineage: fork and exit                                                  */
 /* ---------------------------------------------------------------------- */
@@ -369,19 +458,53 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 child_tgid = BPF_CORE_READ(child, tgid);
 	__u32 parent_tgid = BPF_CORE_READ(parent, tgid);
-	struct sw_lineage *li;
+	struct sw_lineage *entry, li;
+	struct sw_fork_record *e;
 
 	/* New threads share the tgid of their process: nothing to track. */
-	if (BPF_CORE_READ(child, pid) != child_tgid || child_tgid == parent_tgid)
+	if (BPF_CORE_READ(child, pid) != child_tgid || child_tgid == parent_tgid ||
+	    parent_tgid == sensor_tgid)
 		return 0;
 
-	li = bpf_map_lookup_elem(&lineage, &parent_tgid);
-	if (li) {
-		lineage_add(child_tgid, li->root_pid, li->root_start_boot_ns, li->depth + 1);
+	entry = bpf_map_lookup_elem(&lineage, &parent_tgid);
+	if (entry) {
+		li = *entry;
+	} else {
+		/* A web-server uid's process that never exec'd since the sensor
+		 * started: it becomes a root here. */
+		if (!is_web_uid(BPF_CORE_READ(parent, real_cred, uid.val)))
+			return 0;
+		li.root_pid = parent_tgid;
+		li.depth = 0;
+		li.root_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
+		lineage_add(parent_tgid, li.root_pid, li.root_start_boot_ns, 0);
+	}
+	li.depth += 1;
+	lineage_add(child_tgid, li.root_pid, li.root_start_boot_ns, li.depth);
+
+	/* The child runs its parent's program until it execs: when user space
+	 * knows the parent's, it knows the child's. */
+	__u64 parent_start = BPF_CORE_READ(parent, start_boottime);
+	__u64 *known = bpf_map_lookup_elem(&reported, &parent_tgid);
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SW_DROP_FORK_RINGBUF_FULL);
 		return 0;
 	}
-	if (task_is_web_server(parent) || is_web_uid(BPF_CORE_READ(parent, real_cred, uid.val)))
-		lineage_add(child_tgid, parent_tgid, BPF_CORE_READ(parent, start_boottime), 1);
+	fill_header(&e->hdr, SW_RECORD_FORK, sizeof(*e));
+	fill_process(&e->proc, child, &li,
+		     SW_MATCH_LINEAGE | (li.depth == 1 ? SW_MATCH_WEB_PARENT : 0));
+	/* No wake-up: waking the reader from here costs the forking task ~20 us
+	 * (measured, benchmarks/). A fork only matters to the events that follow
+	 * it, and their submits wake the reader, which reads in ring order. */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	count(SW_CNT_FORK_SENT);
+	if (known && *known == parent_start) {
+		__u64 child_start = BPF_CORE_READ(child, start_boottime);
+
+		bpf_map_update_elem(&reported, &child_tgid, &child_start, BPF_ANY);
+	}
 	return 0;
 }
 
@@ -390,10 +513,14 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
 
-	/* Only the exit of the group leader ends the process. */
-	if (BPF_CORE_READ(task, pid) != tgid)
+	/* The process ends with its last thread, not with its leader: a leader
+	 * may exit first (pthread_exit), or be reaped by de_thread() when
+	 * another thread execs. do_exit() drops signal->live before this
+	 * tracepoint, so 0 means this is the last one. */
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
 	bpf_map_delete_elem(&lineage, &tgid);
+	bpf_map_delete_elem(&reported, &tgid);
 	return 0;
 }
 
@@ -413,65 +540,138 @@ static __always_inline void read_args(struct sw_exec_record *e, struct task_stru
 	}
 	asm volatile("" : "+r"(len));
 	len &= SW_ARGS_LEN - 1;
-	if (len && bpf_probe_read_user(e->args, len, (void *)start))
+	if (len && bpf_probe_read_user(e->args, len, (void *)start)) {
+		e->failed |= SW_TRUNC_ARGS;
 		len = 0;
+	}
 	e->args_len = len;
+}
+
+/*
+ * Who the exec'ing process is for the lineage: already in it (a root, or
+ * below one), a new root (a web-server name that is the program itself, not
+ * a #! script carrying it; a web-server uid), below a root its parent already
+ * is (forked before the parent became one), or an interpreter sent alone as a
+ * candidate. Returns the SW_MATCH_* bits, 0 to drop.
+ */
+static __always_inline __u32 exec_match(struct task_struct *task, struct linux_binprm *bprm,
+					__u32 tgid, struct sw_lineage *li)
+{
+	struct sw_lineage *entry = bpf_map_lookup_elem(&lineage, &tgid);
+	__u32 uid = BPF_CORE_READ(task, real_cred, uid.val);
+	__u32 match = is_web_uid(uid) ? SW_MATCH_WEB_USER : 0;
+	char comm[SW_COMM_LEN];
+
+	if (entry) {
+		*li = *entry;
+		match |= SW_MATCH_LINEAGE;
+		if (li->depth == 0)
+			match |= SW_MATCH_WEB_COMM;
+		else if (li->depth == 1)
+			match |= SW_MATCH_WEB_PARENT;
+		return match;
+	}
+	if (bpf_core_read(comm, sizeof(comm), &task->comm))
+		return 0;
+	/* binfmt_script replaces interp with the interpreter's path. */
+	bool script = BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename);
+
+	__u32 named = 0;
+
+	if (!script && is_web_comm(comm))
+		named = 1;
+	/* Keep the compiler from OR-ing the map lookup's pointer into match. */
+	asm volatile("" : "+r"(named));
+	if (named || match) {
+		li->root_pid = tgid;
+		li->depth = 0;
+		li->root_start_boot_ns = BPF_CORE_READ(task, start_boottime);
+		lineage_add(tgid, tgid, li->root_start_boot_ns, 0);
+		return match | SW_MATCH_LINEAGE | SW_MATCH_WEB_COMM;
+	}
+	__u32 ptgid = BPF_CORE_READ(task, real_parent, tgid);
+
+	entry = bpf_map_lookup_elem(&lineage, &ptgid);
+	if (entry) {
+		li->root_pid = entry->root_pid;
+		li->root_start_boot_ns = entry->root_start_boot_ns;
+		li->depth = entry->depth + 1;
+		lineage_add(tgid, li->root_pid, li->root_start_boot_ns, li->depth);
+		return SW_MATCH_LINEAGE | (li->depth == 1 ? SW_MATCH_WEB_PARENT : 0);
+	}
+	return comm_in(&candidate_comms, comm) ? SW_MATCH_CANDIDATE : 0;
 }
 
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct sw_lineage li = {};
-	bool in_lineage = false;
 	struct sw_exec_record *e;
 	struct task_struct *parent;
+	__u32 tgid = BPF_CORE_READ(task, tgid);
 	__u32 match;
 
 	count(SW_CNT_EXEC_SEEN);
-	match = match_task(task, &li, &in_lineage);
-	if (!match) {
-		char comm[SW_COMM_LEN];
-
-		if (bpf_core_read(comm, sizeof(comm), &task->comm) || !comm_in(&candidate_comms, comm))
-			return 0;
-		match = SW_MATCH_CANDIDATE;
-	}
-
-	/* Direct BTF access (not BPF_CORE_READ) keeps parent a typed pointer, so
-	 * that the path reads below can walk it. */
-	parent = task->real_parent;
-	/* A process forked before the sensor started, whose parent is a web
-	 * server: it enters the lineage now. */
-	if (!in_lineage && (match & SW_MATCH_WEB_PARENT)) {
-		li.root_pid = BPF_CORE_READ(parent, tgid);
-		li.root_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
-		li.depth = 1;
-		lineage_add(BPF_CORE_READ(task, tgid), li.root_pid, li.root_start_boot_ns, li.depth);
-		match |= SW_MATCH_LINEAGE;
-	}
+	if (tgid == sensor_tgid)
+		return 0;
+	match = exec_match(task, bprm, tgid, &li);
+	if (!match)
+		return 0;
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		count(SW_DROP_EXEC_RINGBUF_FULL);
 		return 0;
 	}
-	e->hdr.type = SW_RECORD_EXEC;
-	e->hdr.version = SW_RECORD_VERSION;
-	e->hdr.size = sizeof(*e);
-	e->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_header(&e->hdr, SW_RECORD_EXEC, sizeof(*e));
 	fill_process(&e->proc, task, (match & SW_MATCH_LINEAGE) ? &li : NULL, match);
 	e->argc = BPF_CORE_READ(bprm, argc);
 	e->truncated = 0;
-	e->exe_len = read_path(&bprm->file->f_path, e->exe, SW_PATH_LEN, &e->truncated,
+	e->failed = 0;
+	e->flags = 0;
+	e->_pad0 = 0;
+	e->exe_len = read_path(&bprm->file->f_path, e->exe, SW_PATH_LEN, &e->truncated, &e->failed,
 			       SW_TRUNC_EXE);
-	e->cwd_len = read_path(&task->fs->pwd, e->cwd, SW_CWD_LEN, &e->truncated, SW_TRUNC_CWD);
-	e->parent_exe_len = read_path(&parent->mm->exe_file->f_path, e->parent_exe, SW_PATH_LEN,
-				      &e->truncated, SW_TRUNC_PARENT_EXE);
-	e->parent_cwd_len = read_path(&parent->fs->pwd, e->parent_cwd, SW_CWD_LEN,
-				      &e->truncated, SW_TRUNC_PARENT_CWD);
+	e->script_len = 0;
+	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
+		long n = bpf_probe_read_kernel_str(e->script, SW_PATH_LEN, BPF_CORE_READ(bprm, filename));
+
+		e->flags |= SW_EXEC_SCRIPT;
+		if (n < 0)
+			e->failed |= SW_TRUNC_SCRIPT;
+		else if (n > 0)
+			e->script_len = n - 1;
+		if (n == SW_PATH_LEN)
+			e->truncated |= SW_TRUNC_SCRIPT;
+	}
+	e->cwd_len = read_path(&task->fs->pwd, e->cwd, SW_CWD_LEN, &e->truncated, &e->failed,
+			       SW_TRUNC_CWD);
+
+	/* Direct BTF access (not BPF_CORE_READ) keeps parent a typed pointer, so
+	 * that the path reads below can walk it. */
+	parent = task->real_parent;
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u64 *known = bpf_map_lookup_elem(&reported, &ptgid);
+
+	if (known && *known == BPF_CORE_READ(parent, start_boottime)) {
+		e->flags |= SW_EXEC_PARENT_KNOWN;
+		e->parent_exe_len = 0;
+		e->parent_cwd_len = 0;
+	} else {
+		e->parent_exe_len = read_path(&parent->mm->exe_file->f_path, e->parent_exe,
+					      SW_PATH_LEN, &e->truncated, &e->failed,
+					      SW_TRUNC_PARENT_EXE);
+		e->parent_cwd_len = read_path(&parent->fs->pwd, e->parent_cwd, SW_CWD_LEN,
+					      &e->truncated, &e->failed, SW_TRUNC_PARENT_CWD);
+	}
 	read_args(e, task);
+	if (e->failed)
+		count(SW_CNT_READ_FAILED);
+	__u64 start = e->proc.start_boot_ns;
+
 	bpf_ringbuf_submit(e, 0);
 	count(SW_CNT_EXEC_SENT);
+	bpf_map_update_elem(&reported, &tgid, &start, BPF_ANY);
 	return 0;
 }
 
@@ -508,13 +708,10 @@ static __always_inline int emit_connect(const struct connect_addrs *a, __u32 hoo
 		count(SW_DROP_CONNECT_RINGBUF_FULL);
 		return 0;
 	}
-	e->hdr.type = SW_RECORD_CONNECT;
-	e->hdr.version = SW_RECORD_VERSION;
-	e->hdr.size = sizeof(*e);
-	e->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_header(&e->hdr, SW_RECORD_CONNECT, sizeof(*e));
 	fill_process(&e->proc, task, in_lineage ? &li : NULL, match);
 	e->family = a->family;
-	e->protocol = IPPROTO_TCP;
+	e->protocol = SW_IPPROTO_TCP;
 	e->sport = a->sport;
 	e->dport = a->dport;
 	__builtin_memcpy(e->saddr, a->saddr, sizeof(e->saddr));
@@ -557,14 +754,82 @@ int BPF_KPROBE(kprobe_tcp_connect, struct sock *sk)
 	return connect_from_sock(sk, SW_HOOK_KPROBE_TCP_CONNECT);
 }
 
-/* The stable tracepoint: the transition to SYN_SENT happens in connect(),
- * in the connecting task, before the source port is picked (sport is 0). */
+/* ---------------------------------------------------------------------- */
+/* TCP listen: two hooks, one body, tried in the order fentry, tracepoint.   */
+/* Both fire in listen(), in the listening task.                            */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * A socket started listening. A lineage member's listen goes up (a bind
+ * shell below a web server; a root's own listen says why it is one); any
+ * other process's goes up as a candidate, for user space to decide whether
+ * it is a web server (a runtime that listens). Listens are rare: the rest of
+ * the host pays one state comparison per socket state change.
+ */
+static __always_inline int emit_listen(struct sock *sk, __u32 hook)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct sw_lineage li = {};
+	bool in_lineage = false;
+	struct sw_listen_record *e;
+	__u32 match;
+
+	count(SW_CNT_LISTEN_SEEN);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	match = match_task(task, &li, &in_lineage);
+	if (BPF_CORE_READ(task, tgid) == sensor_tgid)
+		return 0;
+	if (!in_lineage)
+		match |= SW_MATCH_CANDIDATE;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count(SW_DROP_LISTEN_RINGBUF_FULL);
+		return 0;
+	}
+	fill_header(&e->hdr, SW_RECORD_LISTEN, sizeof(*e));
+	fill_process(&e->proc, task, in_lineage ? &li : NULL, match);
+	e->family = family;
+	e->protocol = SW_IPPROTO_TCP;
+	e->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	e->_pad0 = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	if (family == AF_INET)
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_rcv_saddr);
+	else
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
+	e->hook = hook;
+	e->backlog = BPF_CORE_READ(sk, sk_max_ack_backlog);
+	bpf_ringbuf_submit(e, 0);
+	count(SW_CNT_LISTEN_SENT);
+	return 0;
+}
+
+SEC("fentry/inet_csk_listen_start")
+int BPF_PROG(fentry_inet_csk_listen_start, struct sock *sk)
+{
+	return emit_listen(sk, SW_HOOK_FENTRY_INET_CSK_LISTEN_START);
+}
+
+/* The stable tracepoint serves both probes. SYN_SENT happens in connect(), in
+ * the connecting task, before the source port is picked (sport is 0); LISTEN
+ * in listen(), in the listening task. tp_roles says which it reports. */
 SEC("tracepoint/sock/inet_sock_set_state")
 int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
 	struct connect_addrs a = {};
 
-	if (ctx->protocol != IPPROTO_TCP || ctx->newstate != TCP_SYN_SENT)
+	if (ctx->protocol != SW_IPPROTO_TCP)
+		return 0;
+	if (ctx->newstate == SW_TCP_LISTEN) {
+		if (!(tp_roles & SW_TP_LISTEN))
+			return 0;
+		return emit_listen((struct sock *)ctx->skaddr, SW_HOOK_TP_INET_SOCK_SET_STATE);
+	}
+	if (ctx->newstate != SW_TCP_SYN_SENT || !(tp_roles & SW_TP_CONNECT))
 		return 0;
 	a.family = ctx->family;
 	a.sport = ctx->sport;
@@ -851,6 +1116,15 @@ static __always_inline int send_file(struct sw_file_record *rec, const struct sw
 }
 
 /* A successful open: the path of the file actually opened, if for writing. */
+/* File records carry no failed bits: a failed read keeps the part read before
+ * the failure (no NULs), and that part is what the record reports. */
+static __always_inline __u16 read_file_path(const struct path *path, char *out, __u16 *truncated)
+{
+	__u16 failed = 0;
+
+	return read_path(path, out, SW_PATH_LEN, truncated, &failed, SW_TRUNC_FILE_PATH);
+}
+
 static __always_inline int file_opened(struct file *file, const struct sw_lineage *li, __u64 open_flags,
 				       __u16 hook)
 {
@@ -873,7 +1147,7 @@ static __always_inline int file_opened(struct file *file, const struct sw_lineag
 	else
 		action = SW_FILE_WRITE;
 	rec->truncated = 0;
-	rec->path_len = read_path(&file->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	rec->path_len = read_file_path(&file->f_path, rec->path, &rec->truncated);
 	return send_file(rec, li, action, BPF_CORE_READ(file, f_inode, i_mode), hook);
 }
 
@@ -965,13 +1239,13 @@ static __always_inline int named_path(struct sw_file_record *rec, long dirfd, co
 		return 0;
 	}
 	if (dirfd == AT_FDCWD) {
-		len = read_path(&task->fs->pwd, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+		len = read_file_path(&task->fs->pwd, rec->path, &rec->truncated);
 	} else {
 		struct file *dir = fd_file(task, dirfd);
 
 		if (!dir)
 			return -1;
-		len = read_path(&dir->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+		len = read_file_path(&dir->f_path, rec->path, &rec->truncated);
 	}
 	if (len == 1) /* the root: "/" */
 		len = 0;
@@ -1111,7 +1385,7 @@ int tp_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
 	if (!file || !rec)
 		return 0;
 	rec->truncated = 0;
-	rec->path_len = read_path(&file->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	rec->path_len = read_file_path(&file->f_path, rec->path, &rec->truncated);
 	return send_file(rec, li, SW_FILE_CHMOD, mode, SW_FILE_HOOK_SYSCALL_TP);
 }
 

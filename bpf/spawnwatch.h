@@ -19,7 +19,7 @@
 #define SW_RECORD_VERSION 3
 
 #define SW_COMM_LEN 16
-#define SW_PATH_LEN 512 /* executable paths; longer ones are truncated */
+#define SW_PATH_LEN 512 /* executable paths; longer ones keep start and file name */
 #define SW_CWD_LEN 256 /* working directories */
 #define SW_ARGS_LEN 1024 /* argv bytes, NUL separated */
 
@@ -28,11 +28,9 @@ enum sw_record_type {
 	SW_RECORD_INVALID = 0,
 	SW_RECORD_EXEC = 1,
 	SW_RECORD_CONNECT = 2,
-	/* Reserved by issue 10 (lineage and listeners), so that the record types
-	 * other changes append get numbers that do not collide. */
-	SW_RECORD_FORK = 3,
-	SW_RECORD_LISTEN = 4,
-	/* Visibility II (issue 13). */
+	SW_RECORD_FORK = 3, /* a lineage member forked: struct sw_fork_record */
+	SW_RECORD_LISTEN = 4, /* a TCP socket started listening: struct sw_listen_record */
+	/* Visibility II. */
 	SW_RECORD_FILE = 5, /* struct sw_file_record */
 	SW_RECORD_DNS = 6, /* struct sw_dns_record */
 	SW_RECORD_PRIVILEGE = 7, /* struct sw_privilege_record */
@@ -44,18 +42,33 @@ enum sw_match {
 	SW_MATCH_WEB_PARENT = 1 << 1, /* its parent has a web-server name */
 	SW_MATCH_WEB_USER = 1 << 2, /* it runs as a web-server uid */
 	SW_MATCH_LINEAGE = 1 << 3, /* it descends from a web server */
-	/* An interpreter (java, python...) that may be serving the web: sent
-	 * alone so that user space can decide from its command line. */
+	/* Not in the lineage, sent for user space to decide whether it is a web
+	 * server: the exec of an interpreter (java, python...), judged by its own
+	 * arguments, or any process that starts listening on TCP. */
 	SW_MATCH_CANDIDATE = 1 << 4,
 };
 
-/* sw_exec_record.truncated bits: which fields did not fit. */
+/* sw_exec_record.truncated bits: which fields did not fit; the same bits in
+ * sw_exec_record.failed: which fields the kernel could not read (a page not
+ * present, a dentry changing under the walk). A failed path keeps the part
+ * read before the failure, without NULs; failed args are empty. */
 enum sw_truncated {
 	SW_TRUNC_EXE = 1 << 0,
 	SW_TRUNC_PARENT_EXE = 1 << 1,
 	SW_TRUNC_CWD = 1 << 2,
 	SW_TRUNC_PARENT_CWD = 1 << 3,
 	SW_TRUNC_ARGS = 1 << 4,
+	SW_TRUNC_SCRIPT = 1 << 5,
+};
+
+/* sw_exec_record.flags bits. */
+enum sw_exec_flags {
+	/* A #! script (or binfmt_misc): exe is the interpreter the kernel ran,
+	 * script the program file as execve() named it. */
+	SW_EXEC_SCRIPT = 1 << 0,
+	/* parent_exe and parent_cwd were not read: user space has them from the
+	 * parent's own exec or fork record (same pid and start time). */
+	SW_EXEC_PARENT_KNOWN = 1 << 1,
 };
 
 /* Which connect hook produced a record (and which one is attached). */
@@ -64,13 +77,21 @@ enum sw_hook {
 	SW_HOOK_FENTRY_TCP_CONNECT = 1,
 	SW_HOOK_KPROBE_TCP_CONNECT = 2,
 	SW_HOOK_TP_INET_SOCK_SET_STATE = 3,
+	SW_HOOK_FENTRY_INET_CSK_LISTEN_START = 4, /* listen only */
 	/* cgroup socket-address hooks on the root cgroup (Visibility II): once
 	 * per connect() or unconnected sendmsg(), before the kernel acts on it;
 	 * they also see UDP. */
-	SW_HOOK_CGROUP_CONNECT4 = 5, /* 4: issue 10's listen hook */
+	SW_HOOK_CGROUP_CONNECT4 = 5,
 	SW_HOOK_CGROUP_CONNECT6 = 6,
 	SW_HOOK_CGROUP_SENDMSG4 = 7,
 	SW_HOOK_CGROUP_SENDMSG6 = 8,
+};
+
+/* Which socket state changes the tracepoint program reports (the value in
+ * map "tp_roles"): user space sets it to the probes the tracepoint won. */
+enum sw_tp_role {
+	SW_TP_CONNECT = 1 << 0,
+	SW_TP_LISTEN = 1 << 1,
 };
 
 /*
@@ -87,7 +108,13 @@ enum sw_counter {
 	SW_CNT_LINEAGE_ADD_FAILED = 5,
 	SW_DROP_EXEC_RINGBUF_FULL = 6, /* exec records lost: ring full */
 	SW_DROP_CONNECT_RINGBUF_FULL = 7, /* connect records lost: ring full */
-	SW_CNT_MAX = 8,
+	SW_CNT_FORK_SENT = 8, /* forks of lineage members sent */
+	SW_DROP_FORK_RINGBUF_FULL = 9,
+	SW_CNT_LISTEN_SEEN = 10, /* every TCP socket that started listening */
+	SW_CNT_LISTEN_SENT = 11,
+	SW_DROP_LISTEN_RINGBUF_FULL = 12,
+	SW_CNT_READ_FAILED = 13, /* exec records with a field the kernel could not read */
+	SW_CNT_MAX = 14,
 };
 
 /*
@@ -169,22 +196,31 @@ struct sw_process {
 };
 
 /*
- * Exec record (2712 bytes), sent from tp_btf/sched_process_exec.
+ * Exec record (3232 bytes), sent from tp_btf/sched_process_exec.
  *
  * +---------------------------------------------------------------+
  * | struct sw_record_header                                       | 0
  * | struct sw_process                                             | 16
  * | argc u32 (the true argv count)| exe_len u16   | args_len u16  | 136
  * | cwd_len u16   | pexe_len u16  | pcwd_len u16  | truncated u16 | 144
- * | exe[512]         resolved path of the new executable          | 152
- * | parent_exe[512]  the parent's executable                      | 664
- * | cwd[256]         working directory                            | 1176
- * | parent_cwd[256]  the parent's working directory               | 1432
- * | args[1024]       argv, each argument NUL terminated           | 1688
+ * | script_len u16| flags u16     | failed u16    | _pad0 u16     | 152
+ * | exe[512]         the file the kernel runs (the interpreter)   | 160
+ * | script[512]      a #! script's path as execve() named it      | 672
+ * | parent_exe[512]  the parent's executable                      | 1184
+ * | cwd[256]         working directory                            | 1696
+ * | parent_cwd[256]  the parent's working directory               | 1952
+ * | args[1024]       argv, each argument NUL terminated           | 2208
  * +---------------------------------------------------------------+
  *
  * The *_len fields count the bytes used, without a final NUL. args_len
  * counts every byte including the NUL after each argument.
+ *
+ * Paths are named as /proc/PID/exe names them (d_path): a deleted file ends
+ * in " (deleted)", a memfd is "/memfd:NAME (deleted)". A path longer than its
+ * field keeps its start and its last component, joined by "/..." where the
+ * middle was cut (SW_TRUNC_* bit set). script is empty unless SW_EXEC_SCRIPT;
+ * a relative script path is relative to cwd. parent_exe and parent_cwd are
+ * empty with SW_EXEC_PARENT_KNOWN.
  */
 struct sw_exec_record {
 	struct sw_record_header hdr;
@@ -196,11 +232,58 @@ struct sw_exec_record {
 	__u16 parent_exe_len;
 	__u16 parent_cwd_len;
 	__u16 truncated;
+	__u16 script_len;
+	__u16 flags;
+	__u16 failed;
+	__u16 _pad0;
 	char exe[SW_PATH_LEN];
+	char script[SW_PATH_LEN];
 	char parent_exe[SW_PATH_LEN];
 	char cwd[SW_CWD_LEN];
 	char parent_cwd[SW_CWD_LEN];
 	char args[SW_ARGS_LEN];
+};
+
+/*
+ * Fork record (136 bytes), sent from tp_btf/sched_process_fork when a
+ * lineage member starts a new process. The process is the child: until it
+ * execs it runs its parent's program, with its parent's command line.
+ *
+ * +---------------------------------------------------------------+
+ * | struct sw_record_header                                       | 0
+ * | struct sw_process (the child)                                 | 16
+ * +---------------------------------------------------------------+
+ */
+struct sw_fork_record {
+	struct sw_record_header hdr;
+	struct sw_process proc;
+};
+
+/*
+ * Listen record (168 bytes), sent when a TCP socket starts listening: from a
+ * lineage member always, from any other process as a server candidate.
+ *
+ * +---------------------------------------------------------------+
+ * | struct sw_record_header                                       | 0
+ * | struct sw_process                                             | 16
+ * | family u16    | protocol u16  | port u16      | _pad0 u16     | 136
+ * | addr[16] bound address (IPv4: first 4 bytes), network order   | 144
+ * | hook u32 (SW_HOOK_*)          | backlog u32                   | 160
+ * +---------------------------------------------------------------+
+ *
+ * port is the local port in host byte order; addr all zeros for a socket
+ * bound to every address. backlog is 0 where the hook cannot see it.
+ */
+struct sw_listen_record {
+	struct sw_record_header hdr;
+	struct sw_process proc;
+	__u16 family;
+	__u16 protocol;
+	__u16 port;
+	__u16 _pad0;
+	__u8 addr[16];
+	__u32 hook;
+	__u32 backlog;
 };
 
 /*
@@ -415,10 +498,13 @@ _Static_assert(sizeof(struct sw_record_header) == 16, "sw_record_header");
 _Static_assert(sizeof(struct sw_process) == 120, "sw_process");
 _Static_assert(__builtin_offsetof(struct sw_process, start_boot_ns) == 56, "start_boot_ns");
 _Static_assert(__builtin_offsetof(struct sw_process, comm) == 88, "comm");
-_Static_assert(sizeof(struct sw_exec_record) == 2712, "sw_exec_record");
+_Static_assert(sizeof(struct sw_exec_record) == 3232, "sw_exec_record");
 _Static_assert(sizeof(struct sw_exec_record) % 8 == 0, "8-byte multiple");
-_Static_assert(__builtin_offsetof(struct sw_exec_record, exe) == 152, "exe");
-_Static_assert(__builtin_offsetof(struct sw_exec_record, args) == 1688, "args");
+_Static_assert(__builtin_offsetof(struct sw_exec_record, exe) == 160, "exe");
+_Static_assert(__builtin_offsetof(struct sw_exec_record, args) == 2208, "args");
+_Static_assert(sizeof(struct sw_fork_record) == 136, "sw_fork_record");
+_Static_assert(sizeof(struct sw_listen_record) == 168, "sw_listen_record");
+_Static_assert(__builtin_offsetof(struct sw_listen_record, addr) == 144, "addr");
 _Static_assert(sizeof(struct sw_connect_record) == 184, "sw_connect_record");
 _Static_assert(__builtin_offsetof(struct sw_connect_record, daddr) == 160, "daddr");
 _Static_assert(sizeof(struct sw_comm_key) == 20, "sw_comm_key");

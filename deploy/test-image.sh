@@ -9,7 +9,7 @@
 #   3. checks that the BPF programs are held by the container's process, that
 #      the control socket appears on the host path and that `spawnwatch status`
 #      answers through `podman exec` (and from the host's build/spawnwatch);
-#   4. starts a fake web server on the host (a script named nginx running
+#   4. starts a fake web server on the host (bash under the name nginx running
 #      `sh -c 'id; uname -a'`) and finds that shell in the container's output
 #      (an event; an alert too when the jar ships rules);
 #   5. stops the container and checks that none of its BPF programs is left.
@@ -227,16 +227,13 @@ fi
 
 # --- A web shell on the host. ----------------------------------------------
 
-# A script named nginx: its comm is "nginx". `exit 0` after the command keeps
-# the shell from exec'ing the last command in place, so `sh` is its child.
+# A program named nginx (bash under that name: its comm is "nginx"). Not a
+# #! script: a script that merely carries a server's name is no web server
+# (README, "Who is a web server"). `exit 0` after the command keeps bash from
+# exec'ing it in place, so that `sh` is its child, as this test checks.
 mkdir -p "$work/fakeweb"
-cat >"$work/fakeweb/nginx" <<'EOF'
-#!/bin/sh
-sh -c 'id; uname -a'
-exit 0
-EOF
-chmod 0755 "$work/fakeweb/nginx"
-"$work/fakeweb/nginx" >"$work/fakeweb/out" 2>&1 &
+ln -s /bin/bash "$work/fakeweb/nginx"
+"$work/fakeweb/nginx" -c "sh -c 'id; uname -a'; exit 0" >"$work/fakeweb/out" 2>&1 &
 fake_pid=$!
 wait "$fake_pid" || fail "the fake web server failed: $(cat "$work/fakeweb/out")"
 say "fake web server nginx (host pid $fake_pid) ran: sh -c 'id; uname -a'"

@@ -102,8 +102,8 @@ if exists("drain-jmh.json") and exists("drain-c.jsonl"):
     w("A ring buffer of 64 MiB is filled from the kernel with 20,000 records (raw_tp program "
       "`native/bench/ringfill.bpf.o`, BPF_PROG_TEST_RUN + bpf_loop), then drained; one drain per iteration, "
       "refilled before each (JMH SingleShotTime, `@Setup(Level.Iteration)`), scores per record. "
-      "`exec` records are the real 2,680-byte exec record (54 MB per fill: bigger than the caches, so a drain "
-      "streams from memory); `connect` records are 152 bytes (3 MB, cache-resident). *decode* reads what the "
+      "`exec` records are the real 3,232-byte exec record (65 MB per fill: bigger than the caches, so a drain "
+      "streams from memory); `connect` records are 184 bytes (3.8 MB, cache-resident). *decode* reads what the "
       "evaluator reads (pid, ppid, uid, lineage, comm, parent comm, exe, cwd, command line length, argc; for "
       "connects the address and port) through the production flyweights; *raw* reads one word per record "
       "(the reader's own cost). The C baseline does the same reads in a libbpf callback.\n")
@@ -133,7 +133,7 @@ if exists("drain-jmh.json") and exists("drain-c.jsonl"):
         rows.append((rec, mode, "(c) C, libbpf ring_buffer__consume", samples, float("nan")))
     order = {"decode": 0, "raw": 1, "count": 2}
     for rec in ("exec", "connect"):
-        w(f"**{rec} records** ({'2,680' if rec == 'exec' else '152'} bytes):\n")
+        w(f"**{rec} records** ({'3,232' if rec == 'exec' else '184'} bytes):\n")
         w("| reader | work | ns/record median | p10 – p90 | records/s (median) | speed vs C (same work) "
           "| bytes allocated/record |")
         w("|---|---|---:|---:|---:|---:|---:|")
@@ -386,6 +386,11 @@ else:
     w("Not run in this invocation.\n")
 
 # ------------------------------------------------------------------ 4. latency
+if exists("hookcost.md"):
+    w("## 3b. Hook cost against main (issue 10)\n")
+    w(read("hookcost.md"))
+    w(commands("hookcost"))
+
 w("## 4. Drop-free rate and latency\n")
 if exists("lat-latency.tsv"):
     w("The sensor runs with its default configuration (8 MiB ring) and `--events`; its stdout is a pipe read "

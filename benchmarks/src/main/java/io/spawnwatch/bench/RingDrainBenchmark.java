@@ -44,11 +44,11 @@ import org.openjdk.jmh.infra.Blackhole;
 @Measurement(iterations = 100, batchSize = 1)
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"})
 public class RingDrainBenchmark {
-    /** Records per fill: 20,000 exec records (2,688 bytes each in the ring) use 54 MB of the 64 MiB ring. */
+    /** Records per fill: 20,000 exec records (3,240 bytes each in the ring) use 65 MB of the 64 MiB (67 MB) ring. */
     static final int RECORDS = 20_000;
     static final long RING_BYTES = 64L << 20;
 
-    /** exec: 2,680-byte records (the real exec record); connect: 152-byte records. */
+    /** exec: 3,232-byte records (the real exec record); connect: 184-byte records. */
     @Param({"exec", "connect"})
     public String record;
 

@@ -43,6 +43,16 @@ final class StatusCommand extends ClientVerb {
         s.path("hooks").forEach(h -> hooks.row(h.path("probe").asText(), h.path("hook").asText(),
                 h.path("fallback").isTextual() ? h.path("fallback").asText() : "-"));
         hooks.print(out);
+        out.println();
+        printRoots(s.path("roots"), out);
+    }
+
+    /** The lineage roots in force: "PID NAME WHY". */
+    static void printRoots(JsonNode roots, PrintWriter out) {
+        Table t = new Table("PID", "WEB SERVER", "WHY");
+        roots.forEach(r -> t.row(Long.toString(r.path("pid").asLong()), r.path("name").asText(),
+                r.path("reason").asText()));
+        t.print(out);
     }
 
     static String bytes(long n) {

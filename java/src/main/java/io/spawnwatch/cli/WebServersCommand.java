@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
                 WebServersCommand.Remove.class})
 final class WebServersCommand {
 
-    @Command(name = "list", header = "List the web-server names and prefixes the kernel watches.")
+    @Command(name = "list", header = "List the web-server names the kernel watches and the web servers in force.")
     static final class ListWebServers extends ClientVerb {
         @Override
         public Integer call() throws ClientException {
@@ -19,6 +19,8 @@ final class WebServersCommand {
                 r.path("webservers").forEach(w -> t.row(w.path("name").asText(), match(w),
                         w.path("source").asText("-")));
                 t.print(out);
+                out.println();
+                StatusCommand.printRoots(r.path("roots"), out);
             });
         }
     }

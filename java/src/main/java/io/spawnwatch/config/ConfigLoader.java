@@ -83,6 +83,14 @@ public final class ConfigLoader {
         return config;
     }
 
+    private static void checkNames(List<String> problems, String key, List<String> names) {
+        if (names == null) {
+            problems.add(key + ": expected a list of process names");
+            return;
+        }
+        checkEach(problems, key, names, WebServerNames::validate);
+    }
+
     private static void checkFiles(List<String> problems, SensorConfig.Files f) {
         checkEach(problems, "files.writable_dirs", f.writableDirs(), WatchedPaths::validatePrefix);
         checkEach(problems, "files.persistence_paths", f.persistencePaths(), WatchedPaths::validatePrefix);
@@ -127,17 +135,9 @@ public final class ConfigLoader {
             }
         }
         checkIds(problems, "webservers.uids", c.webServers().uids());
-        List<String> interpreters = c.webServers().interpreters();
-        if (interpreters == null) {
-            problems.add("webservers.interpreters: expected a list of process names");
-        } else {
-            for (int i = 0; i < interpreters.size(); i++) {
-                String why = WebServerNames.validate(interpreters.get(i));
-                if (why != null) {
-                    problems.add("webservers.interpreters[" + i + "]: " + why);
-                }
-            }
-        }
+        checkNames(problems, "webservers.interpreters", c.webServers().interpreters());
+        checkNames(problems, "webservers.runtimes", c.webServers().runtimes());
+        checkNames(problems, "webservers.never", c.webServers().never());
         List<String> lines = c.webServers().serverCommandLines();
         if (lines == null) {
             problems.add("webservers.server_command_lines: expected a list of command-line fragments");

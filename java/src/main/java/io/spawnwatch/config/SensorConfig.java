@@ -34,11 +34,19 @@ public record SensorConfig(
             @JsonProperty("web_roots") List<String> webRoots,
             @JsonProperty("script_extensions") List<String> scriptExtensions) {}
 
-    /** What the kernel filter follows. */
+    /**
+     * What the kernel filter follows, and which processes become lineage
+     * roots: names (a program, not a script, of that name), uids and users,
+     * runtimes that listen on TCP, interpreters whose own arguments name a
+     * server (inherited sockets); never: names that never become roots by
+     * listening.
+     */
     public record WebServers(
             @JsonProperty("names") List<String> names,
             @JsonProperty("uids") List<Long> uids,
             @JsonProperty("users") List<String> users,
+            @JsonProperty("runtimes") List<String> runtimes,
+            @JsonProperty("never") List<String> never,
             @JsonProperty("interpreters") List<String> interpreters,
             @JsonProperty("server_command_lines") List<String> serverCommandLines) {}
 

@@ -51,7 +51,10 @@ final class Commands {
         });
         handlers.put("webservers.list", a -> {
             a.done();
-            return Map.of("webservers", sensor.webServers());
+            Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("webservers", sensor.webServers());
+            out.put("roots", sensor.roots());
+            return out;
         });
         handlers.put("webservers.add", a -> {
             String name = webServerName(a);

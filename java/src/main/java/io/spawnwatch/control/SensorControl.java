@@ -47,6 +47,9 @@ public interface SensorControl {
     /** The web-server names and prefixes in the kernel filter. */
     List<WebServer> webServers();
 
+    /** The lineage roots in force (live processes only), oldest first. */
+    List<Root> roots();
+
     /**
      * Adds a name (an exact comm, or a prefix when {@code prefix}) to the kernel
      * filter; idempotent. {@code name} is 1 to 15 bytes of UTF-8, the comm size.
@@ -107,10 +110,22 @@ public interface SensorControl {
      * @param alertsHeldBack alerts held back by the alert bounds since start (sent as counts in summary alerts)
      * @param warnings what looks wrong now, one line each (a stuck or slow rule, a failing baseline
      *     store, alerts held back); empty when all is well
+     * @param roots the web servers (lineage roots) in force, and why each is one
      */
     record Status(String version, long uptimeSeconds, String kernel, List<Hook> hooks, long ringBytes,
             double eventsPerSecond, double alertsPerSecond, Drops drops, int rulesLoaded, int rulesEnabled,
-            String configPath, long alertsHeldBack, List<String> warnings) {}
+            String configPath, long alertsHeldBack, List<String> warnings, List<Root> roots) {}
+
+    /**
+     * A lineage root in force: a live process the sensor follows as a web
+     * server.
+     *
+     * @param pid its pid
+     * @param name its comm when it became a root
+     * @param reason why it is one, e.g. "runtime node, listening on TCP port 3000"
+     * @param since when it became one, epoch milliseconds
+     */
+    record Root(int pid, String name, String reason, long since) {}
 
     /**
      * @param probe what is watched: "exec", "fork", "exit", "connect"

@@ -22,6 +22,9 @@ import io.spawnwatch.pipeline.PipelineStats;
 import io.spawnwatch.ring.RingStats;
 import io.spawnwatch.kernel.WebServerNames;
 import io.spawnwatch.rules.EngineStats;
+import io.spawnwatch.recognition.ProcessClock;
+import io.spawnwatch.recognition.Roots;
+import io.spawnwatch.recognition.ServerRecognizer;
 import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.model.RuleMetadata;
@@ -56,6 +59,7 @@ final class DaemonControl implements SensorControl {
     private final Runnable stop;
     private final RateMeter eventRate = new RateMeter(10);
     private final RateMeter alertRate = new RateMeter(10);
+    private final ProcessClock clock = new ProcessClock(Path.of("/proc"));
     private final Set<String> configNames;
     private final Set<Long> configUids;
     private Set<String> loggedWarnings = Set.of(); // only the ticker thread
@@ -121,7 +125,16 @@ final class DaemonControl implements SensorControl {
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(c.kernelDrops(), c.userDrops()),
                 sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
-                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine));
+                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine), roots());
+    }
+
+    @Override
+    public List<Root> roots() {
+        List<Root> out = new ArrayList<>();
+        for (Roots.Root r : sensor.recognizer().roots().alive(clock)) {
+            out.add(new Root(r.pid(), r.name(), r.reason(), r.sinceEpochMillis()));
+        }
+        return out;
     }
 
     @Override
@@ -136,10 +149,18 @@ final class DaemonControl implements SensorControl {
                 "drops", k.get(KernelCounter.DROP_EXEC_RINGBUF_FULL)));
         hooks.put("connect", ordered("seen", k.get(KernelCounter.CONNECT_SEEN), "sent",
                 k.get(KernelCounter.CONNECT_SENT), "drops", k.get(KernelCounter.DROP_CONNECT_RINGBUF_FULL)));
-        hooks.put("lineage", ordered("added", k.get(KernelCounter.LINEAGE_ADDED), "add_failed",
+        Map<String, Long> lineage = ordered("added", k.get(KernelCounter.LINEAGE_ADDED), "add_failed",
                 k.get(KernelCounter.LINEAGE_ADD_FAILED), "servers_recognised", p.serversRecognised(),
-                "interpreters_ignored", p.candidatesIgnored(), "process_table_evictions",
-                c.processTableEvictions()));
+                "candidates_ignored", p.candidatesIgnored(), "process_table_evictions",
+                c.processTableEvictions(), "process_table_stale", c.processTableStale());
+        for (ServerRecognizer.Counter rc : c.recognition()) {
+            lineage.put(rc.name(), rc.value());
+        }
+        hooks.put("lineage", lineage);
+        hooks.put("fork", ordered("sent", k.get(KernelCounter.FORK_SENT), "drops",
+                k.get(KernelCounter.DROP_FORK_RINGBUF_FULL)));
+        hooks.put("listen", ordered("seen", k.get(KernelCounter.LISTEN_SEEN), "sent",
+                k.get(KernelCounter.LISTEN_SENT), "drops", k.get(KernelCounter.DROP_LISTEN_RINGBUF_FULL)));
         hooks.put("ring", ordered("delivered", ring.deliveredRecords(), "discarded", ring.discardedRecords(),
                 "invalid", ring.invalidRecords(), "skipped_bytes", ring.skippedBytes(), "handler_errors",
                 ring.handlerErrors()));

@@ -18,13 +18,14 @@ import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
-import io.spawnwatch.kernel.ServerCommandLines;
 import io.spawnwatch.output.ConfiguredOutputs;
 import io.spawnwatch.output.Sink;
 import io.spawnwatch.output.SinkStats;
 import io.spawnwatch.pipeline.EventPipeline;
 import io.spawnwatch.pipeline.ProcessStage;
 import io.spawnwatch.pipeline.ServerRecognition;
+import io.spawnwatch.recognition.Roots;
+import io.spawnwatch.recognition.ServerRecognizer;
 import io.spawnwatch.procfs.ProcFs;
 import io.spawnwatch.ring.RingBuffer;
 import io.spawnwatch.ring.RingPoller;
@@ -59,6 +60,7 @@ public final class Sensor implements AutoCloseable {
 
     private final KernelProbes probes;
     private final FilterMaps filter;
+    private final ServerRecognizer recognizer;
     private final KernelCounters kernelCounters;
     private final List<Sink> sinks;
     private final SlowReads slowReads;
@@ -83,17 +85,23 @@ public final class Sensor implements AutoCloseable {
         this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
-        ServerCommandLines serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
+        LineageSeeder seeder = new LineageSeeder(options.proc());
+        // A root recognised in user space (a listen, an interpreter's arguments)
+        // may have forked before the decision reached the kernel: its live
+        // descendants go into the lineage with it.
+        this.recognizer = new ServerRecognizer(config.webServers(), (pid, start) -> {
+            filter.addRoot(pid, start);
+            seeder.seedDescendants(filter, pid, start);
+        }, new Roots(4096));
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.processes = table;
         // Read each seeded process from /proc now, while it is alive: by the
         // time a descendant's event names it as an ancestor it may be gone.
-        this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
-                config.webServers().interpreters(), serverLines, table::get);
+        this.seeded = seeder.seed(filter, config.webServers(), uids, recognizer, table::get);
         ContainerIds containers = new ContainerIds(options.proc());
         this.slowReads = new SlowReads(table, containers, new ProcFs(options.proc()));
         EnrichedEvent event = new EnrichedEvent(table, users, containers, new BootClock(), slowReads);
-        this.pipeline = new EventPipeline(event, new ServerRecognition(serverLines, filter), new ProcessStage(table),
+        this.pipeline = new EventPipeline(event, new ServerRecognition(recognizer), new ProcessStage(table),
                 engine, new DocumentRenderer(new EcsEventWriter(hostName())), sinks, options.hub());
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
         this.poller = RingPoller.start(ring, pipeline, this::onHandlerError);
@@ -251,6 +259,11 @@ public final class Sensor implements AutoCloseable {
         return filter;
     }
 
+    /** Who decides which candidates become web servers, and the roots in force. */
+    public ServerRecognizer recognizer() {
+        return recognizer;
+    }
+
     public List<HookStatus> hooks() {
         return probes.hooks();
     }
@@ -262,7 +275,7 @@ public final class Sensor implements AutoCloseable {
             bySink.put(sink.name(), sink.stats());
         }
         return new SensorCounters(kernelCounters.read(), poller.stats(), pipeline.stats(), slowReads.stats(),
-                processes.evictions(), bySink);
+                processes.evictions(), processes.staleSkipped(), recognizer.counters(), bySink);
     }
 
     /** Null while the reader runs; else why it stopped (the sensor is then useless and must exit). */

@@ -16,13 +16,17 @@ import java.util.Map;
  * @param pipeline               the event pipeline's (decode included)
  * @param enrichment             the /proc slow path's
  * @param processTableEvictions  process-table slots reused while holding another process
+ * @param processTableStale      look-ups that met a pid holding another process than the one asked for
+ * @param recognition            the web-server recognizer's (roots by listen, by command line, ignored...)
  * @param sinks                  each output's, by sink name, in configuration order
  */
 public record SensorCounters(KernelCounters.Snapshot kernel, RingStats ring, PipelineStats pipeline,
-        SlowReads.Stats enrichment, long processTableEvictions, Map<String, SinkStats> sinks) {
+        SlowReads.Stats enrichment, long processTableEvictions, long processTableStale,
+        java.util.List<io.spawnwatch.recognition.ServerRecognizer.Counter> recognition, Map<String, SinkStats> sinks) {
 
     public SensorCounters {
         sinks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(sinks));
+        recognition = java.util.List.copyOf(recognition);
     }
 
     /** Records lost in the kernel (failed ring reserves). */

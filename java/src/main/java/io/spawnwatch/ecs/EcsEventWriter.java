@@ -97,6 +97,10 @@ public final class EcsEventWriter {
                 FileEventFields.writeClassification(g, ev.file());
                 return;
             }
+            case LISTEN -> {
+                ListenFields.writeClassification(g);
+                return;
+            }
             case PRIVILEGE -> {
                 PrivilegeEventFields.writeClassification(g, ev.privilege());
                 return;
@@ -171,6 +175,8 @@ public final class EcsEventWriter {
             writeNetwork(g, ev);
         } else if (ev.type() == EventType.FILE) {
             FileEventFields.write(g, ev);
+        } else if (ev.type() == EventType.LISTEN) {
+            ListenFields.writeNetwork(g, ev);
         }
     }
 
@@ -284,6 +290,18 @@ public final class EcsEventWriter {
             g.writeEndObject();
         }
         if (ev.type() == EventType.EXEC) {
+            CharSequence script = ev.text(Field.SCRIPT_PATH);
+            if (script != null) {
+                g.writeObjectFieldStart("script");
+                g.writeStringField("path", script.toString());
+                g.writeEndObject();
+            }
+            int failed = ev.exec().failed();
+            if (failed != 0) {
+                g.writeArrayFieldStart("read_failed");
+                writeExecFields(g, failed);
+                g.writeEndArray();
+            }
             int truncated = ev.exec().truncated();
             if (truncated != 0) {
                 g.writeArrayFieldStart("truncated");
@@ -302,6 +320,9 @@ public final class EcsEventWriter {
                 if ((truncated & ExecRecordDescriptor.TRUNC_ARGS) != 0) {
                     g.writeString("process.args");
                 }
+                if ((truncated & ExecRecordDescriptor.TRUNC_SCRIPT) != 0) {
+                    g.writeString("spawnwatch.script.path");
+                }
                 g.writeEndArray();
             }
         } else if (ev.type() == EventType.FILE) {
@@ -310,10 +331,23 @@ public final class EcsEventWriter {
             PrivilegeEventFields.writeOwn(g, ev.privilege());
         } else if (ev.isDnsQuery()) {
             DnsEventFields.writeOwn(g, ev);
+        } else if (ev.type() == EventType.LISTEN) {
+            g.writeStringField("hook", ListenFields.hookName(ev.listen().hook()));
         } else {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
+    }
+
+    /** The ECS names of the exec record's fields in SW_TRUNC_* bits (read failures). */
+    private static void writeExecFields(JsonGenerator g, int bits) throws IOException {
+        String[] names = {"process.executable", "process.parent.executable", "process.working_directory",
+            "process.parent.working_directory", "process.args", "spawnwatch.script.path"};
+        for (int i = 0; i < names.length; i++) {
+            if ((bits & (1 << i)) != 0) {
+                g.writeString(names[i]);
+            }
+        }
     }
 
     static String hookName(int hook) {

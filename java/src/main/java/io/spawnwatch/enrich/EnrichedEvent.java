@@ -9,6 +9,7 @@ import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.event.FileRecord;
 import io.spawnwatch.event.PrivilegeRecord;
+import io.spawnwatch.event.ListenRecord;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.RecordDecoder;
 import io.spawnwatch.event.SegmentText;
@@ -60,6 +61,8 @@ public final class EnrichedEvent implements EventView {
     private boolean dnsQuery;
     /** Whether the DNS query's payload parsed as a question. */
     private boolean questionParsed;
+    private final ListenRecord listen = decoder.listen();
+    private final StringBuilder scriptPath = new StringBuilder(64);
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
     private boolean pending;
@@ -71,6 +74,7 @@ public final class EnrichedEvent implements EventView {
     private final CharSequence[] values = new CharSequence[Field.values().length];
     private long resolved;
     private final int[] chainPids = new int[MAX_CHAIN];
+    private final long[] chainStarts = new long[MAX_CHAIN];
     private final byte[] address = new byte[16];
     private final SegmentText chainName = new SegmentText();
 
@@ -163,12 +167,19 @@ public final class EnrichedEvent implements EventView {
         return isDnsQuery() && questionParsed ? question : null;
     }
 
-    /** "udp" or "tcp" for a CONNECT event, else null. */
+    /** "udp" or "tcp" for a CONNECT event, "tcp" for a LISTEN, else null. */
     public String transport() {
+        if (type == EventType.LISTEN) {
+            return "tcp";
+        }
         if (type != EventType.CONNECT) {
             return null;
         }
         return dnsQuery || connect.protocol() == IPPROTO_UDP ? "udp" : "tcp";
+    }
+
+    public ListenRecord listen() {
+        return listen;
     }
 
     @Override
@@ -196,28 +207,35 @@ public final class EnrichedEvent implements EventView {
 
     private CharSequence resolve(Field field) {
         SegmentText out = texts[field.ordinal()];
+        boolean isExec = type == EventType.EXEC;
+        boolean network = type == EventType.CONNECT || type == EventType.LISTEN;
         return switch (field) {
-            case IMAGE -> type == EventType.EXEC ? exec.exe(out) : fromTable(record.pid(), field, out);
-            case COMMAND_LINE -> type == EventType.EXEC ? exec.commandLine(out) : fromTable(record.pid(), field, out);
+            case IMAGE -> isExec ? exec.exe(out) : fromTable(record.pid(), record.startBootNanos(), field, out);
+            case SCRIPT_PATH -> isExec ? scriptPath() : null;
+            case COMMAND_LINE -> isExec ? exec.commandLine(out)
+                    : fromTable(record.pid(), record.startBootNanos(), field, out);
             case PROCESS_NAME -> record.comm(out);
-            case CURRENT_DIRECTORY -> type == EventType.EXEC ? exec.cwd(out) : fromTable(record.pid(), field, out);
+            case CURRENT_DIRECTORY -> isExec ? exec.cwd(out)
+                    : fromTable(record.pid(), record.startBootNanos(), field, out);
             case USER -> users.name(record.uid());
-            case PARENT_IMAGE -> type == EventType.EXEC ? nonEmpty(exec.parentExe(out))
-                    : fromTable(record.ppid(), Field.IMAGE, out);
-            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), Field.COMMAND_LINE, out);
+            case PARENT_IMAGE -> isExec && !exec.parentKnown() ? nonEmpty(exec.parentExe(out))
+                    : fromTable(record.ppid(), record.parentStartBootNanos(), Field.IMAGE, out);
+            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), record.parentStartBootNanos(), Field.COMMAND_LINE,
+                    out);
             case PARENT_NAME -> record.parentComm(out);
-            case PARENT_CURRENT_DIRECTORY -> type == EventType.EXEC ? nonEmpty(exec.parentCwd(out)) : null;
+            case PARENT_CURRENT_DIRECTORY -> !isExec ? null : !exec.parentKnown() ? nonEmpty(exec.parentCwd(out))
+                    : fromTable(record.ppid(), record.parentStartBootNanos(), Field.CURRENT_DIRECTORY, out);
             case CONTAINER_ID -> container();
             case LINEAGE_ROOT_NAME -> record.lineageRoot() == 0 ? null
-                    : fromTable(record.lineageRoot(), Field.PROCESS_NAME, out);
+                    : fromTable(record.lineageRoot(), record.rootStartBootNanos(), Field.PROCESS_NAME, out);
             case LINEAGE_ROOT_IMAGE -> record.lineageRoot() == 0 ? null
-                    : fromTable(record.lineageRoot(), Field.IMAGE, out);
+                    : fromTable(record.lineageRoot(), record.rootStartBootNanos(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
-            case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
+            case DESTINATION_IP -> network ? formatAddress(formatted[field.ordinal()], true) : null;
             case SOURCE_IP -> address(Field.SOURCE_IP, address) != 0
                     ? formatAddress(formatted[field.ordinal()], false) : null;
             case PROTOCOL -> transport();
-            case INITIATED -> type == EventType.CONNECT ? "true" : null;
+            case INITIATED -> type == EventType.CONNECT ? "true" : type == EventType.LISTEN ? "false" : null;
             case DESTINATION_HOSTNAME -> dnsQuestion() != null ? question.name() : null;
             case DNS_QUERY_TYPE -> dnsQuestion() != null ? DnsQuestion.typeName(question.type()) : null;
             case TARGET_FILENAME -> type == EventType.FILE ? file.path(out) : null;
@@ -227,6 +245,25 @@ public final class EnrichedEvent implements EventView {
             case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
                     LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT, PREVIOUS_EFFECTIVE_USER_ID, FILE_MODE -> numberText(field);
         };
+    }
+
+    /** The script path, made absolute against the working directory when execve() got a relative one. */
+    private CharSequence scriptPath() {
+        if (!exec.isScript()) {
+            return null;
+        }
+        SegmentText script = exec.script(texts[Field.SCRIPT_PATH.ordinal()]);
+        if (script.length() == 0 || script.charAt(0) == '/') {
+            return nonEmpty(script);
+        }
+        StringBuilder sb = scriptPath;
+        sb.setLength(0);
+        sb.append(exec.cwd(chainName));
+        if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
+            sb.append('/');
+        }
+        int from = script.length() > 1 && script.charAt(0) == '.' && script.charAt(1) == '/' ? 2 : 0;
+        return sb.append(script, from, script.length());
     }
 
     @Override
@@ -239,7 +276,7 @@ public final class EnrichedEvent implements EventView {
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
             case LINEAGE_DEPTH -> record.lineageDepth();
-            case DESTINATION_PORT -> type != EventType.CONNECT ? ABSENT
+            case DESTINATION_PORT -> type == EventType.LISTEN ? listen.port() : type != EventType.CONNECT ? ABSENT
                     : dnsQuery ? dns.destinationPort() : connect.destinationPort();
             case SOURCE_PORT -> type == EventType.CONNECT && !dnsQuery && connect.sourcePort() != 0
                     ? connect.sourcePort() : ABSENT;
@@ -251,6 +288,9 @@ public final class EnrichedEvent implements EventView {
 
     @Override
     public int address(Field field, byte[] out) {
+        if (type == EventType.LISTEN) {
+            return field == Field.DESTINATION_IP ? listen.address(out) : 0;
+        }
         if (type != EventType.CONNECT) {
             return 0;
         }
@@ -293,18 +333,25 @@ public final class EnrichedEvent implements EventView {
         return id;
     }
 
-    /** A process from the table; a miss is read inline, or asked of the slow path (and marks the event pending). */
-    private ProcessTable.Entry process(int pid) {
+    /**
+     * The process (pid, start) from the table; a miss is read inline, or asked of the slow path (and marks
+     * the event pending). A pid that now names another process gives null: a reused pid lends nothing.
+     */
+    private ProcessTable.Entry process(int pid, long startBootNanos) {
         if (slow == null) {
-            return processes.get(pid);
+            return processes.get(pid, startBootNanos);
+        }
+        ProcessTable.Entry known = processes.peek(pid);
+        if (known != null && !ProcessTable.sameProcess(known.startBootNanos(), startBootNanos)) {
+            return processes.get(pid, startBootNanos); // stale slot: counted, and /proc checked by start time
         }
         ProcessTable.Entry e = slow.process(pid, answer);
         pending |= answer[0] == SlowReads.Answer.PENDING;
-        return e;
+        return e == null || ProcessTable.sameProcess(e.startBootNanos(), startBootNanos) ? e : null;
     }
 
-    private CharSequence fromTable(int pid, Field what, SegmentText out) {
-        ProcessTable.Entry e = process(pid);
+    private CharSequence fromTable(int pid, long startBootNanos, Field what, SegmentText out) {
+        ProcessTable.Entry e = process(pid, startBootNanos);
         if (e == null) {
             return null;
         }
@@ -328,21 +375,35 @@ public final class EnrichedEvent implements EventView {
      */
     private CharSequence chain() {
         int[] pids = chainPids;
+        long[] starts = chainStarts;
         int n = 0;
         int root = record.lineageRoot();
         int pid = record.ppid();
-        boolean reachedRoot = false;
+        long start = record.parentStartBootNanos();
+        // The parent it was forked from, even after it was reparented (to init or a subreaper).
+        ProcessTable.Entry self = processes.peek(record.pid());
+        if (self != null && ProcessTable.sameProcess(self.startBootNanos(), record.startBootNanos())
+                && self.ppid() != 0) {
+            pid = self.ppid();
+            start = self.parentStartBootNanos();
+        }
+        boolean reachedRoot = record.pid() == root; // a root's chain is its own name
+        if (reachedRoot) {
+            pid = 0;
+        }
         while (n < MAX_CHAIN - 1 && pid > 1) {
-            pids[n++] = pid;
+            pids[n] = pid;
+            starts[n++] = start;
             if (pid == root) {
                 reachedRoot = true;
                 break;
             }
-            ProcessTable.Entry e = process(pid);
+            ProcessTable.Entry e = process(pid, start);
             if (e == null) {
                 break;
             }
             pid = e.ppid();
+            start = e.parentStartBootNanos();
         }
         StringBuilder chain = formatted[Field.LINEAGE_CHAIN.ordinal()];
         chain.setLength(0);
@@ -356,7 +417,7 @@ public final class EnrichedEvent implements EventView {
         }
         for (int i = n - 1; i >= 0; i--) {
             ProcessTable.Entry e = processes.peek(pids[i]); // read just above
-            if (e != null) {
+            if (e != null && ProcessTable.sameProcess(e.startBootNanos(), starts[i])) {
                 chain.append(e.name(chainName));
             } else if (pids[i] == record.ppid()) {
                 chain.append(record.parentComm(chainName));

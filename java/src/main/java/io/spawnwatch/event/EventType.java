@@ -12,5 +12,20 @@ public enum EventType {
     /** A lineage member wrote to a watched path (Sigma file_event). */
     FILE,
     /** A lineage member gained root or capabilities by a call (our privilege_change). */
-    PRIVILEGE
+    PRIVILEGE,
+    /**
+     * A lineage process started listening on TCP. Rules see it as a
+     * network_connection that the process did not initiate (Initiated false).
+     */
+    LISTEN,
+    /**
+     * A lineage member forked: no document and no rule, only what the process table knows (the child runs
+     * its parent's program until it execs).
+     */
+    FORK;
+
+    /** The event type whose rules apply: a listen is a network_connection for Sigma. */
+    public EventType ruleType() {
+        return this == LISTEN ? CONNECT : this;
+    }
 }

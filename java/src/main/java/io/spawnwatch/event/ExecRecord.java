@@ -23,6 +23,32 @@ public final class ExecRecord extends ProcessRecord {
         return u16(TRUNCATED_OFFSET);
     }
 
+    /** SW_TRUNC_* bits: which fields the kernel could not read (kept partial or empty). */
+    public int failed() {
+        return u16(FAILED_OFFSET);
+    }
+
+    /** FLAG_* bits (ExecRecordDescriptor). */
+    public int flags() {
+        return u16(FLAGS_OFFSET);
+    }
+
+    /** True for a #! script: exe() is its interpreter, script() the script. */
+    public boolean isScript() {
+        return (flags() & FLAG_SCRIPT) != 0;
+    }
+
+    /** True when parentExe() and parentCwd() are empty because the parent's own records carried them. */
+    public boolean parentKnown() {
+        return (flags() & FLAG_PARENT_KNOWN) != 0;
+    }
+
+    /** A script's path as execve() named it (relative to cwd() when relative); empty for other programs. */
+    public SegmentText script(SegmentText out) {
+        return text(out, SCRIPT_OFFSET, SCRIPT_LEN_OFFSET, PATH_CAPACITY, false);
+    }
+
+    /** The file the kernel runs, as /proc/PID/exe names it (for a script, its interpreter). */
     public SegmentText exe(SegmentText out) {
         return text(out, EXE_OFFSET, EXE_LEN_OFFSET, PATH_CAPACITY, false);
     }

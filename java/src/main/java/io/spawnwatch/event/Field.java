@@ -9,6 +9,14 @@ public enum Field {
     // --- process (exec and connect events) ---
     /** Resolved path of the executable (Sigma Image, ECS process.executable). */
     IMAGE(Kind.TEXT),
+    /**
+     * A #! script's path as execve() named it, made absolute against the
+     * working directory (our ScriptPath, ECS spawnwatch.script.path); absent
+     * for other programs, whose Image is the program itself. For a script,
+     * Image is its interpreter: a condition on where the program lives
+     * checks both.
+     */
+    SCRIPT_PATH(Kind.TEXT),
     /** argv joined with single spaces (Sigma CommandLine, ECS process.command_line). */
     COMMAND_LINE(Kind.TEXT),
     /** The kernel's comm, at most 15 bytes (ECS process.name). */
@@ -49,7 +57,7 @@ public enum Field {
     SOURCE_PORT(Kind.NUMBER),
     /** "tcp". */
     PROTOCOL(Kind.TEXT),
-    /** "true" for outbound connections (Sigma Initiated); every connect event is. */
+    /** "true" for outbound connections (Sigma Initiated), "false" for a listen. */
     INITIATED(Kind.TEXT),
     /** The name in a DNS query (Sigma DestinationHostname, ECS dns.question.name). */
     DESTINATION_HOSTNAME(Kind.TEXT),

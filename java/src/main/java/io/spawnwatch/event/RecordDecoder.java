@@ -15,6 +15,7 @@ public final class RecordDecoder {
     private final FileRecord file = new FileRecord();
     private final DnsRecord dns = new DnsRecord();
     private final PrivilegeRecord privilege = new PrivilegeRecord();
+    private final ListenRecord listen = new ListenRecord();
     private ProcessRecord record = exec;
     /** The last CONNECT came from a DNS query record (read {@link #dns()}). */
     private boolean dnsQuery;
@@ -57,6 +58,14 @@ public final class RecordDecoder {
                 expected = ConnectRecordDescriptor.LENGTH;
                 eventType = EventType.CONNECT;
             }
+            case RecordDescriptor.TYPE_LISTEN -> {
+                expected = ListenRecordDescriptor.LENGTH;
+                eventType = EventType.LISTEN;
+            }
+            case RecordDescriptor.TYPE_FORK -> {
+                expected = ForkRecordDescriptor.LENGTH;
+                eventType = EventType.FORK;
+            }
             case RecordDescriptor.TYPE_FILE -> {
                 expected = FileRecordDescriptor.LENGTH;
                 eventType = EventType.FILE;
@@ -81,11 +90,12 @@ public final class RecordDecoder {
         }
         dnsQuery = type == RecordDescriptor.TYPE_DNS;
         record = switch (type) {
-            case RecordDescriptor.TYPE_EXEC -> exec.wrap(data, offset);
             case RecordDescriptor.TYPE_FILE -> file.wrap(data, offset);
             case RecordDescriptor.TYPE_DNS -> dns.wrap(data, offset);
             case RecordDescriptor.TYPE_PRIVILEGE -> privilege.wrap(data, offset);
-            default -> connect.wrap(data, offset);
+            case RecordDescriptor.TYPE_CONNECT -> connect.wrap(data, offset);
+            case RecordDescriptor.TYPE_LISTEN -> listen.wrap(data, offset);
+            default -> exec.wrap(data, offset); // exec, and a fork's common part (header and process)
         };
         bump(DECODED);
         if (eventType == EventType.EXEC && readFailed(exec)) {
@@ -94,14 +104,9 @@ public final class RecordDecoder {
         return eventType;
     }
 
-    /**
-     * Whether a kernel read failed in this exec record. The contract has no read-failure flags yet (issue 10 adds
-     * them to handle_exec; test them here when they land); until then the two failures a record shows are: an
-     * argument count with no argument bytes (the argv read failed) and an empty executable path (every exec has
-     * one; the dentry walk failed).
-     */
+    /** Whether a kernel read failed in this exec record: the kernel sets a bit of {@code failed} per field. */
     static boolean readFailed(ExecRecord r) {
-        return (r.argc() > 0 && r.argsLength() == 0) || r.exeLength() == 0;
+        return r.failed() != 0;
     }
 
     public ProcessRecord record() {
@@ -114,6 +119,10 @@ public final class RecordDecoder {
 
     public ConnectRecord connect() {
         return connect;
+    }
+
+    public ListenRecord listen() {
+        return listen;
     }
 
     public FileRecord file() {

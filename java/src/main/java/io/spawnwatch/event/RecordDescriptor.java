@@ -21,9 +21,9 @@ public final class RecordDescriptor {
     public static final int VERSION = 3;
     public static final int TYPE_EXEC = 1;
     public static final int TYPE_CONNECT = 2;
-    /** Reserved for the lineage's fork records (issue 10); no record of this type is sent yet. */
+    /** A lineage member forked: {@link ForkRecordDescriptor}. */
     public static final int TYPE_FORK = 3;
-    /** Reserved for the lineage's listen records (issue 10); no record of this type is sent yet. */
+    /** A TCP socket started listening: {@link ListenRecordDescriptor}. */
     public static final int TYPE_LISTEN = 4;
     /** Visibility II records (issue 13). */
     public static final int TYPE_FILE = 5;

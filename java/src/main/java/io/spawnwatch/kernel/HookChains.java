@@ -58,6 +58,17 @@ public final class HookChains {
                     "tracefs not mounted or no such tracepoint")));
 
     /**
+     * TCP listen: fentry, then the same stable tracepoint as connect (a transition to TCP_LISTEN, in listen()).
+     * When both chains pick the tracepoint, one program serves both; its tp_roles say which transitions it
+     * reports, so that a winner elsewhere is never doubled.
+     */
+    public static final Chain LISTEN = new Chain("listen", List.of(
+            new Candidate("fentry_inet_csk_listen_start", "fentry/inet_csk_listen_start",
+                    "no BPF trampolines on this kernel"),
+            new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state",
+                    "tracefs not mounted or no such tracepoint")));
+
+    /**
      * File opens of the web lineage: fexit/do_filp_open (one hook for every open, needs BPF trampolines), else
      * the syscall exit tracepoints (sys_exit_openat here; VisibilityHooks adds open, creat and openat2).
      */
@@ -74,7 +85,7 @@ public final class HookChains {
     public static final String SKIP_CGROUP_CONNECT = "spawnwatch.bench.skipCgroupConnect";
 
     /** Every chain, in the order they are probed and attached. */
-    public static final List<Chain> ALL = List.of(CONNECT, FILE);
+    public static final List<Chain> ALL = List.of(CONNECT, LISTEN, FILE);
 
     private HookChains() {}
 
@@ -104,7 +115,7 @@ public final class HookChains {
         try (BpfObject probes = BpfObject.openMemory(probesElf, "probes.bpf.o")) {
             for (Chain chain : ALL) {
                 for (Candidate c : chain.candidates()) {
-                    probes.program(c.probeProgram()).setAutoload(c.equals(candidate));
+                    probes.program(c.probeProgram()).setAutoload(c.program().equals(candidate.program()));
                 }
             }
             try {
@@ -130,11 +141,18 @@ public final class HookChains {
         return object.program(program).attach();
     }
 
-    /** In the main object: only each chain's winner stays on; the others are never loaded. */
+    /**
+     * In the main object: only the chains' winners stay on; the others are never loaded. A program that is a
+     * candidate of two chains (the tracepoint) stays on when either picked it.
+     */
     static void switchOffLosers(BpfObject object, List<Choice> choices) throws BpfException {
+        java.util.Set<String> winners = new java.util.HashSet<>();
+        for (Choice choice : choices) {
+            winners.add(choice.winner().program());
+        }
         for (Choice choice : choices) {
             for (Candidate c : choice.chain().candidates()) {
-                object.program(c.program()).setAutoload(c.equals(choice.winner()));
+                object.program(c.program()).setAutoload(winners.contains(c.program()));
             }
         }
     }

@@ -13,6 +13,13 @@ public enum KernelCounter {
     LINEAGE_ADD_FAILED("lineage_add_failed"),
     DROP_EXEC_RINGBUF_FULL("drop_exec_ringbuf_full"),
     DROP_CONNECT_RINGBUF_FULL("drop_connect_ringbuf_full"),
+    FORK_SENT("fork_sent"),
+    DROP_FORK_RINGBUF_FULL("drop_fork_ringbuf_full"),
+    LISTEN_SEEN("listen_seen"),
+    LISTEN_SENT("listen_sent"),
+    DROP_LISTEN_RINGBUF_FULL("drop_listen_ringbuf_full"),
+    /** Exec records with a field the kernel could not read (SW_CNT_READ_FAILED). */
+    READ_FAILED("read_failed"),
 
     // Visibility II: enum sw_vis_counter, in the map "vis_counters" (their own map, so that the
     // counters above never renumber); the second argument is the index there.

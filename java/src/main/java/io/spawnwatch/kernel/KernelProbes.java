@@ -47,14 +47,21 @@ public final class KernelProbes implements AutoCloseable {
     private final List<BpfLink> links;
     private final List<HookStatus> hooks;
     private final String connectHook;
+    private final String listenHook;
     private final long loadNanos;
 
+    /** tp_roles bits (enum sw_tp_role): which transitions the tracepoint program reports. */
+    public static final int TP_CONNECT = 1;
+    public static final int TP_LISTEN = 1 << 1;
+    private static final String TRACEPOINT = "tracepoint/sock/inet_sock_set_state";
+
     private KernelProbes(BpfObject object, List<BpfLink> links, List<HookStatus> hooks, String connectHook,
-            long loadNanos) {
+            String listenHook, long loadNanos) {
         this.object = object;
         this.links = links;
         this.hooks = hooks;
         this.connectHook = connectHook;
+        this.listenHook = listenHook;
         this.loadNanos = loadNanos;
     }
 
@@ -103,21 +110,28 @@ public final class KernelProbes implements AutoCloseable {
                 hooks.add(HookStatus.attached(probeOf(c), c.program(), c.hook()));
             }
             String connectHook = null;
+            String listenHook = null;
+            java.util.Set<String> attached = new java.util.HashSet<>();
             for (HookChains.Choice choice : choices) {
                 hooks.addAll(choice.losers());
                 HookChains.Candidate w = choice.winner();
-                links.add(HookChains.attach(object, w.program(), w)); // its twin attached a moment ago
+                if (attached.add(w.program())) { // one link for a program two chains share
+                    links.add(HookChains.attach(object, w.program(), w)); // its twin attached a moment ago
+                }
                 if (w.equals(HookChains.CGROUP_CONNECT)) {
                     VisibilityHooks.attachCgroup(object, List.of(VisibilityHooks.CGROUP_CONNECT6), links);
                 }
                 hooks.add(HookStatus.attached(choice.chain().probe(), w.program(), w.hook()));
                 if (choice.chain() == HookChains.CONNECT) {
                     connectHook = w.hook();
+                } else if (choice.chain() == HookChains.LISTEN) {
+                    listenHook = w.hook();
                 }
             }
             VisibilityHooks.attach(object, hooks, links, !fileWinner.equals(HookChains.FILE.candidates().getFirst()),
                     connectWinner.equals(HookChains.CGROUP_CONNECT));
-            KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook,
+            setTracepointRoles(object, connectHook, listenHook);
+            KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook, listenHook,
                     System.nanoTime() - start);
             for (HookStatus h : hooks) {
                 LOG.log(System.Logger.Level.DEBUG, "hook {0} {1}: {2}", h.probe(), h.hook(),
@@ -128,6 +142,16 @@ public final class KernelProbes implements AutoCloseable {
             links.forEach(BpfLink::close);
             object.close();
             throw e;
+        }
+    }
+
+    /** Narrows the tracepoint program to the probes it won, so that nothing is reported twice. */
+    private static void setTracepointRoles(BpfObject object, String connectHook, String listenHook)
+            throws BpfException {
+        int roles = (TRACEPOINT.equals(connectHook) ? TP_CONNECT : 0) | (TRACEPOINT.equals(listenHook) ? TP_LISTEN : 0);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            object.map(".data.roles").update(arena.allocateFrom(ValueLayout.JAVA_INT, 0),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, roles), BpfMap.ANY);
         }
     }
 
@@ -209,6 +233,11 @@ public final class KernelProbes implements AutoCloseable {
     /** The connect hook in use, e.g. tracepoint/sock/inet_sock_set_state. */
     public String connectHook() {
         return connectHook;
+    }
+
+    /** The listen hook in use, e.g. tracepoint/sock/inet_sock_set_state. */
+    public String listenHook() {
+        return listenHook;
     }
 
     public long loadNanos() {

@@ -3,6 +3,7 @@ package io.spawnwatch.pipeline;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.ecs.DocumentRenderer;
 import io.spawnwatch.enrich.EnrichedEvent;
+import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.output.Document;
 import io.spawnwatch.output.DocumentKind;
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <ol>
  *   <li>decode ({@link EnrichedEvent#wrap}: header checked, flyweight wrapped, refusals counted);
- *   <li>web-server recognition of interpreter candidates ({@link ServerRecognition});
+ *   <li>web-server recognition of candidates: interpreters' execs, listens outside the lineage
+ *       ({@link ServerRecognition}); a fork record stops at the process table;
  *   <li>process table ({@link ProcessStage});
  *   <li>enrichment, lazily, as the rules and the renderer read fields ({@link EnrichedEvent}; /proc reads go
  *       to the slow path and never block this thread);
@@ -75,11 +77,16 @@ public final class EventPipeline implements RecordHandler {
         if (!event.wrap(data, offset, length)) {
             return; // refused and counted by the decoder
         }
-        if ((event.record().match() & ProcessDescriptor.MATCH_CANDIDATE) != 0) {
-            if (!servers.recognise(event)) {
-                bump(CANDIDATES_IGNORED);
-                return;
-            }
+        if (event.type() == EventType.FORK) {
+            processes.record(event); // a fork only tells the process table; no document, no rule
+            return;
+        }
+        boolean candidate = (event.record().match() & ProcessDescriptor.MATCH_CANDIDATE) != 0;
+        if (!servers.admit(event)) {
+            bump(CANDIDATES_IGNORED);
+            return;
+        }
+        if (candidate) {
             bump(SERVERS_RECOGNISED);
         }
         processes.record(event);
@@ -95,20 +102,20 @@ public final class EventPipeline implements RecordHandler {
         }
         boolean followed = hub != null && hub.hasEventSubscribers();
         // The seed rule's candidate before rarity, for the fleet job: the event's own document, as another kind.
-        boolean candidate = sinksWantCandidates && matches.fleetCandidate();
-        if (matches.size() == 0 && !sinksWantEvents && !followed && !candidate) {
+        boolean fleetCandidate = sinksWantCandidates && matches.fleetCandidate();
+        if (matches.size() == 0 && !sinksWantEvents && !followed && !fleetCandidate) {
             countPending();
             return;
         }
         renderer.reset(event);
-        if (sinksWantEvents || followed || candidate) {
+        if (sinksWantEvents || followed || fleetCandidate) {
             Document d = render(-1);
             if (d != null) {
                 offer(d);
                 if (followed) {
                     hub.publishEvent(d.line());
                 }
-                if (candidate) {
+                if (fleetCandidate) {
                     offer(new Document(DocumentKind.FLEET_CANDIDATE, d.line(), d.rootPid(), d.rootStartBootNs(),
                             d.timestampNanos()));
                 }

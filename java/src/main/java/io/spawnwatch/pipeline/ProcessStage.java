@@ -16,10 +16,12 @@ public final class ProcessStage {
         this.table = table;
     }
 
-    /** Records the current event's process when it is an exec; a connect changes nothing. */
+    /** Records the current event's process when it is an exec or a fork; a connect or listen changes nothing. */
     public void record(EnrichedEvent event) {
         if (event.type() == EventType.EXEC) {
             table.recordExec(event.exec());
+        } else if (event.type() == EventType.FORK) {
+            table.recordFork(event.record());
         }
     }
 

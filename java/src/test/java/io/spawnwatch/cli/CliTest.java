@@ -96,6 +96,9 @@ class CliTest {
                 PROBE    HOOK                        FALLBACK
                 exec     tp_btf/sched_process_exec   -
                 connect  tp_btf/inet_sock_set_state  fentry/tcp_connect: EPERM (no trampolines); kprobe/tcp_connect: ENOENT
+
+                PID   WEB SERVER  WHY
+                4242  node        runtime node, listening on TCP port 3000
                 """, r.out());
     }
 
@@ -104,7 +107,9 @@ class CliTest {
         Run r = cli("webservers", "list", "--json");
         assertOk(r);
         assertEquals("{\"webservers\":[{\"name\":\"nginx\",\"prefix\":false,\"source\":\"builtin\"},"
-                + "{\"name\":\"php-fpm\",\"prefix\":true,\"source\":\"builtin\"}]}\n", r.out());
+                + "{\"name\":\"php-fpm\",\"prefix\":true,\"source\":\"builtin\"}],"
+                + "\"roots\":[{\"pid\":4242,\"name\":\"node\",\"reason\":\"runtime node, listening on TCP port 3000\","
+                + "\"since\":1764500000000}]}\n", r.out());
     }
 
     @Test
@@ -169,6 +174,9 @@ class CliTest {
                 php-fpm  prefix  builtin
                 caddy    exact   runtime
                 uwsgi    prefix  runtime
+
+                PID   WEB SERVER  WHY
+                4242  node        runtime node, listening on TCP port 3000
                 """, cli("webservers", "list").out());
         assertEquals("no longer watching web server caddy\n", cli("webservers", "remove", "caddy").out());
         Run again = cli("webservers", "remove", "caddy");

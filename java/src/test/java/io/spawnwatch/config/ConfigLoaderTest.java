@@ -24,8 +24,14 @@ class ConfigLoaderTest {
     @Test
     void shouldEmbedTheDefaultsTheIssueAsksFor() throws Exception {
         SensorConfig c = ConfigLoader.defaults();
+        // catalina.sh is a #! script: a name carried by a script never makes a root; the java it
+        // starts is one by listening (runtimes).
         assertTrue(c.webServers().names().containsAll(List.of("nginx", "apache2", "php-fpm*", "gunicorn*", "lsphp*",
-                "catalina.sh", "waitress-serve")));
+                "waitress-serve")));
+        assertTrue(c.webServers().runtimes().containsAll(List.of("java", "node", "nodejs", "python*", "ruby*",
+                "perl*", "php*", "dotnet", "bun", "deno", "beam.smp")));
+        assertTrue(c.webServers().never().containsAll(List.of("sshd", "systemd", "containerd", "postgres",
+                "mysqld", "redis-server", "memcached")));
         assertEquals(List.of(33L, 48L, 498L), c.webServers().uids());
         assertEquals(8 * 1024 * 1024, c.kernel().ringBufferBytes());
         assertEquals("/run/spawnwatch/spawnwatch.sock", c.control().socket());

@@ -69,7 +69,12 @@ public final class FakeSensorControl implements SensorControl {
                         new Hook("connect", "tp_btf/inet_sock_set_state",
                                 "fentry/tcp_connect: EPERM (no trampolines); kprobe/tcp_connect: ENOENT")),
                 16L << 20, 12.5, 0.25, new Drops(0, 2), rules.size(), enabled, "/etc/spawnwatch/spawnwatch.yml",
-                0, List.of());
+                0, List.of(), roots());
+    }
+
+    @Override
+    public List<Root> roots() {
+        return List.of(new Root(4242, "node", "runtime node, listening on TCP port 3000", 1_764_500_000_000L));
     }
 
     @Override

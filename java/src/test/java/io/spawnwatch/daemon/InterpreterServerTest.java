@@ -6,7 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -21,19 +26,39 @@ class InterpreterServerTest extends SharedSensorTest {
     @Test
     void shouldFollowJavaRunningTomcatAsAWebServer() throws Exception {
         String marker = "t" + UUID.randomUUID().toString().substring(0, 8);
-        try (FakeWebServer java = new FakeWebServer("java")) {
-            // $0 of the script carries Tomcat's main class into the command line;
-            // the sleep gives the sensor the moment it needs to make java a root.
-            java.run("sleep 0.5; sh -c 'echo " + marker + " >/dev/null; true'; true",
-                    "org.apache.catalina.startup.Bootstrap", "start");
+        Path classes = Files.createTempDirectory(Path.of("/tmp"), "sw-tomcat-");
+        try {
+            // A real JVM whose main class is Tomcat's bootstrap class: its own
+            // arguments (options and main class) name the server; the marker is
+            // an argument of the program, never matched.
+            Path source = classes.resolve("org/apache/catalina/startup/Bootstrap.java");
+            Files.createDirectories(source.getParent());
+            Files.writeString(source, "package org.apache.catalina.startup;\n"
+                    + "public class Bootstrap { public static void main(String[] a) throws Exception {\n"
+                    + "  while (!new java.io.File(a[1]).exists()) Thread.sleep(20);\n"
+                    + "  new ProcessBuilder(\"sh\", \"-c\", a[0]).inheritIO().start().waitFor(); } }\n");
+            assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, source.toString()));
+            String javaBin = ProcessHandle.current().info().command().orElseThrow();
+            Process java = new ProcessBuilder(javaBin, "-cp", classes.toString(),
+                    "org.apache.catalina.startup.Bootstrap", "echo " + marker + " >/dev/null; true",
+                    classes.resolve("go").toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            // It forks only once the sensor has judged it (a real Tomcat takes seconds to start).
+            LineageVisibilityTest.awaitRoot(java.pid());
+            Files.createFile(classes.resolve("go"));
             JsonNode sh = harness.await(execOf("sh", marker), WAIT, "sh under the Tomcat java");
+            java.waitFor(20, TimeUnit.SECONDS);
             assertEquals("java", text(sh, "process.parent.name"));
             assertEquals("java", text(sh, "spawnwatch.lineage.root.name"));
-            assertEquals(text(sh, "process.parent.pid"), text(sh, "spawnwatch.lineage.root.pid"));
+            assertEquals(Long.toString(java.pid()), text(sh, "spawnwatch.lineage.root.pid"));
             assertEquals("1", text(sh, "spawnwatch.lineage.depth"));
             JsonNode start = harness.await(d -> "java".equals(text(d, "process.name"))
-                    && text(sh, "process.parent.pid").equals(text(d, "process.pid")), WAIT, "the java start");
+                    && Long.toString(java.pid()).equals(text(d, "process.pid")), WAIT, "the java start");
             assertEquals("[\"web_server_command_line\"]", start.path("spawnwatch").path("match").toString());
+        } finally {
+            try (var walk = Files.walk(classes)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
         }
     }
 
@@ -43,7 +68,7 @@ class InterpreterServerTest extends SharedSensorTest {
         try (FakeWebServer java = new FakeWebServer("java"); FakeWebServer nginx = new FakeWebServer("nginx")) {
             java.run("sleep 0.5; sh -c 'echo " + marker + " >/dev/null; true'; true");
             String sentinel = "v" + UUID.randomUUID().toString().substring(0, 8);
-            nginx.run("sh -c 'echo " + sentinel + " >/dev/null; true'; true");
+            nginx.run("sh -c 'echo " + sentinel + " >/dev/null'");
             harness.await(execOf("sh", sentinel), WAIT, "sentinel");
             for (JsonNode d : harness.seen()) {
                 assertFalse(String.valueOf(text(d, "process.command_line")).contains(marker), d.toString());

@@ -138,7 +138,7 @@ class SensorEndToEndTest extends SharedSensorTest {
             // The ring is ordered: once a later web-server event is here, the
             // negatives' events would have been too.
             String sentinel = "s" + UUID.randomUUID().toString().substring(0, 8);
-            nginx.run("sh -c 'echo " + sentinel + " >/dev/null; true'; true");
+            nginx.run("sh -c 'echo " + sentinel + " >/dev/null'");
             harness.await(execOf("sh", sentinel), WAIT, "sentinel");
             for (JsonNode d : harness.seen()) {
                 String cmd = String.valueOf(text(d, "process.command_line"));
@@ -146,6 +146,29 @@ class SensorEndToEndTest extends SharedSensorTest {
                 assertFalse(connectTo(port).test(d), "non-web connect reported: " + d);
                 assertFalse("backupjob".equals(text(d, "process.name")), "non-web process reported: " + d);
             }
+        }
+    }
+
+    /**
+     * The README's fake web server, as a user types it: bash under the name
+     * nginx runs one command, which bash execs in place. The process stays
+     * the lineage root through the exec (depth 0 in the kernel's map), so sh
+     * is followed as the server itself and what sh starts (dash forks id)
+     * as its child.
+     */
+    @Test
+    void shouldFollowAFakeServerThatExecsInPlace() throws Exception {
+        String marker = "x" + UUID.randomUUID().toString().substring(0, 8);
+        try (FakeWebServer nginx = new FakeWebServer("nginx")) {
+            nginx.run("sh -c 'id " + marker + "'");
+            JsonNode sh = harness.await(execOf("sh", marker), WAIT, "sh exec'd in place by nginx");
+            assertEquals("0", text(sh, "spawnwatch.lineage.depth"));
+            assertEquals(text(sh, "process.pid"), text(sh, "spawnwatch.lineage.root.pid"));
+            JsonNode id = harness.await(execOf("id", marker), WAIT, "id under it");
+            assertEquals("1", text(id, "spawnwatch.lineage.depth"));
+            assertEquals(text(sh, "process.pid"), text(id, "spawnwatch.lineage.root.pid"));
+            assertEquals(text(sh, "process.pid"), text(id, "process.parent.pid"));
+            assertEquals("sh > id", text(id, "spawnwatch.lineage.chain"));
         }
     }
 

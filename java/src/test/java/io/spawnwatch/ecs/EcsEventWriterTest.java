@@ -110,6 +110,23 @@ class EcsEventWriterTest {
     }
 
     @Test
+    void shouldWriteAListenAsAnIngressNetworkStartWithTheListenerAsDestination() throws Exception {
+        wrap(TestRecords.listen(300, 200, "nc", "sh", 33, 100, 2, "0.0.0.0", 4445));
+        JsonNode d = document();
+        assertEquals("[\"network\"]", d.at("/event/category").toString());
+        assertEquals("[\"start\"]", d.at("/event/type").toString());
+        assertEquals("listen", d.at("/event/action").asText());
+        assertEquals("0.0.0.0", d.at("/destination/ip").asText());
+        assertEquals(4445, d.at("/destination/port").asInt());
+        assertTrue(d.at("/source").isMissingNode(), "a listener has no peer yet");
+        assertEquals("ingress", d.at("/network/direction").asText());
+        assertEquals("tcp", d.at("/network/transport").asText());
+        assertEquals("ipv4", d.at("/network/type").asText());
+        assertEquals("tracepoint/sock/inet_sock_set_state", d.at("/spawnwatch/hook").asText());
+        assertEquals(2, d.at("/spawnwatch/lineage/depth").asInt());
+    }
+
+    @Test
     void shouldWriteIpv6AddressesInTheirShortForm() throws Exception {
         wrap(TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "::1", "2001:db8:0:0:0:0:0:7",
                 443));

@@ -66,14 +66,28 @@ class RecordDecoderTest {
     @Test
     void shouldCountExecRecordsWhoseArgvOrPathReadFailed() {
         RecordDecoder d = new RecordDecoder();
-        MemorySegment noArgs = exec(); // argc 3, but no argument bytes: the argv read failed
-        noArgs.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.ARGS_LEN_OFFSET, (short) 0);
+        MemorySegment noArgs = exec(); // the kernel flags the argv read it could not do
+        noArgs.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.FAILED_OFFSET,
+                (short) ExecRecordDescriptor.TRUNC_ARGS);
         assertEquals(EventType.EXEC, d.decode(noArgs, 0, ExecRecordDescriptor.LENGTH));
-        MemorySegment noPath = exec();
-        noPath.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.EXE_LEN_OFFSET, (short) 0);
+        MemorySegment noPath = exec(); // and the path walk that stopped on a failed name read
+        noPath.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.FAILED_OFFSET,
+                (short) ExecRecordDescriptor.TRUNC_EXE);
         assertEquals(EventType.EXEC, d.decode(noPath, 0, ExecRecordDescriptor.LENGTH));
-        MemorySegment noArgv = TestRecords.exec(1, 0, "sh", "x", "/usr/bin/dash", "/", "/x", 0, 0, 0); // argc 0
+        // argc 0 and no flag: a program run with an empty argv, nothing failed
+        MemorySegment noArgv = TestRecords.exec(1, 0, "sh", "x", "/usr/bin/dash", "/", "/x", 0, 0, 0);
         assertEquals(EventType.EXEC, d.decode(noArgv, 0, ExecRecordDescriptor.LENGTH));
         assertEquals(new DecodeStats(3, 0, 0, 0, 2), d.stats());
+    }
+
+    @Test
+    void shouldDecodeListenAndForkRecords() {
+        RecordDecoder d = new RecordDecoder();
+        assertEquals(EventType.LISTEN, d.decode(TestRecords.listen(5, 4, "nc", "sh", 33, 1, 2, "0.0.0.0", 4445), 0,
+                ListenRecordDescriptor.LENGTH));
+        assertEquals(4445, d.listen().port());
+        assertEquals(EventType.FORK, d.decode(TestRecords.fork(6, 5, "sh", 1, 3), 0, ForkRecordDescriptor.LENGTH));
+        assertEquals(6, d.record().pid());
+        assertEquals(new DecodeStats(2, 0, 0, 0, 0), d.stats());
     }
 }

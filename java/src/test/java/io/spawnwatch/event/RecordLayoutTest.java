@@ -93,7 +93,11 @@ class RecordLayoutTest {
         offset("sw_exec_record.parent_exe_len", ExecRecordDescriptor.PARENT_EXE_LEN_OFFSET);
         offset("sw_exec_record.parent_cwd_len", ExecRecordDescriptor.PARENT_CWD_LEN_OFFSET);
         offset("sw_exec_record.truncated", ExecRecordDescriptor.TRUNCATED_OFFSET);
+        offset("sw_exec_record.script_len", ExecRecordDescriptor.SCRIPT_LEN_OFFSET);
+        offset("sw_exec_record.flags", ExecRecordDescriptor.FLAGS_OFFSET);
+        offset("sw_exec_record.failed", ExecRecordDescriptor.FAILED_OFFSET);
         offset("sw_exec_record.exe", ExecRecordDescriptor.EXE_OFFSET);
+        offset("sw_exec_record.script", ExecRecordDescriptor.SCRIPT_OFFSET);
         offset("sw_exec_record.parent_exe", ExecRecordDescriptor.PARENT_EXE_OFFSET);
         offset("sw_exec_record.cwd", ExecRecordDescriptor.CWD_OFFSET);
         offset("sw_exec_record.parent_cwd", ExecRecordDescriptor.PARENT_CWD_OFFSET);
@@ -113,6 +117,19 @@ class RecordLayoutTest {
         offset("sw_connect_record.saddr", ConnectRecordDescriptor.SADDR_OFFSET);
         offset("sw_connect_record.daddr", ConnectRecordDescriptor.DADDR_OFFSET);
         offset("sw_connect_record.hook", ConnectRecordDescriptor.HOOK_OFFSET);
+    }
+
+    @Test
+    void shouldMatchTheForkAndListenRecordLayouts() {
+        size("sw_fork_record", ForkRecordDescriptor.LENGTH);
+        offset("sw_fork_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        size("sw_listen_record", ListenRecordDescriptor.LENGTH);
+        offset("sw_listen_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        offset("sw_listen_record.family", ListenRecordDescriptor.FAMILY_OFFSET);
+        offset("sw_listen_record.port", ListenRecordDescriptor.PORT_OFFSET);
+        offset("sw_listen_record.addr", ListenRecordDescriptor.ADDR_OFFSET);
+        offset("sw_listen_record.hook", ListenRecordDescriptor.HOOK_OFFSET);
+        offset("sw_listen_record.backlog", ListenRecordDescriptor.BACKLOG_OFFSET);
     }
 
     @Test
@@ -140,6 +157,12 @@ class RecordLayoutTest {
         constant("SW_TRUNC_CWD", ExecRecordDescriptor.TRUNC_CWD);
         constant("SW_TRUNC_PARENT_CWD", ExecRecordDescriptor.TRUNC_PARENT_CWD);
         constant("SW_TRUNC_ARGS", ExecRecordDescriptor.TRUNC_ARGS);
+        constant("SW_TRUNC_SCRIPT", ExecRecordDescriptor.TRUNC_SCRIPT);
+        constant("SW_EXEC_SCRIPT", ExecRecordDescriptor.FLAG_SCRIPT);
+        constant("SW_EXEC_PARENT_KNOWN", ExecRecordDescriptor.FLAG_PARENT_KNOWN);
+        constant("SW_TP_CONNECT", io.spawnwatch.kernel.KernelProbes.TP_CONNECT);
+        constant("SW_TP_LISTEN", io.spawnwatch.kernel.KernelProbes.TP_LISTEN);
+        constant("SW_HOOK_FENTRY_INET_CSK_LISTEN_START", ListenRecordDescriptor.HOOK_FENTRY_INET_CSK_LISTEN_START);
         constant("SW_HOOK_FENTRY_TCP_CONNECT", ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT);
         constant("SW_HOOK_KPROBE_TCP_CONNECT", ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT);
         constant("SW_HOOK_TP_INET_SOCK_SET_STATE", ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE);
@@ -225,7 +248,8 @@ class RecordLayoutTest {
     void shouldNameTheKernelCountersInEnumOrder() {
         String[] c = {"SW_CNT_EXEC_SEEN", "SW_CNT_EXEC_SENT", "SW_CNT_CONNECT_SEEN", "SW_CNT_CONNECT_SENT",
             "SW_CNT_LINEAGE_ADDED", "SW_CNT_LINEAGE_ADD_FAILED", "SW_DROP_EXEC_RINGBUF_FULL",
-            "SW_DROP_CONNECT_RINGBUF_FULL"};
+            "SW_DROP_CONNECT_RINGBUF_FULL", "SW_CNT_FORK_SENT", "SW_DROP_FORK_RINGBUF_FULL", "SW_CNT_LISTEN_SEEN",
+            "SW_CNT_LISTEN_SENT", "SW_DROP_LISTEN_RINGBUF_FULL", "SW_CNT_READ_FAILED"};
         List<KernelCounter> main = java.util.Arrays.stream(KernelCounter.values()).filter(k -> !k.visibility())
                 .toList();
         constant("SW_CNT_MAX", main.size());

@@ -80,6 +80,40 @@ public final class TestRecords {
         return s;
     }
 
+    /** A listen record: the bound address literal and port (host order). */
+    public static MemorySegment listen(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
+            int lineageDepth, String address, int port) {
+        MemorySegment s = MemorySegment.ofArray(new byte[ListenRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_LISTEN, ListenRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
+        byte[] a = address(address);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ListenRecordDescriptor.FAMILY_OFFSET,
+                (short) (a.length == 4 ? ConnectRecordDescriptor.AF_INET : ConnectRecordDescriptor.AF_INET6));
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ListenRecordDescriptor.PROTOCOL_OFFSET, (short) 6);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ListenRecordDescriptor.PORT_OFFSET, (short) port);
+        MemorySegment.copy(a, 0, s, ValueLayout.JAVA_BYTE, ListenRecordDescriptor.ADDR_OFFSET, a.length);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, ListenRecordDescriptor.HOOK_OFFSET,
+                ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE);
+        return s;
+    }
+
+    /** A fork record: the child pid, its parent, comm inherited. */
+    public static MemorySegment fork(int pid, int ppid, String comm, int lineageRoot, int lineageDepth) {
+        MemorySegment s = MemorySegment.ofArray(new byte[ForkRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_FORK, ForkRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, comm, 0, lineageRoot, lineageDepth);
+        return s;
+    }
+
+    /** Sets the start times (CLOCK_BOOTTIME ns) of a record's process and of its parent; returns the record. */
+    public static MemorySegment started(MemorySegment s, long startBootNanos, long parentStartBootNanos) {
+        int p = RecordDescriptor.PROCESS_OFFSET;
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.START_BOOT_NS_OFFSET, startBootNanos);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET,
+                parentStartBootNanos);
+        return s;
+    }
+
     private static byte[] address(String literal) {
         try {
             return java.net.InetAddress.getByName(literal).getAddress(); // literals only: no look-up

@@ -31,6 +31,15 @@ class KernelProbesTest {
                     assertFalse(h.reason().isBlank(), h.toString());
                 }
             }
+            // Listen: the first hook of its chain that works; the tracepoint is shared with connect.
+            HookStatus listen = hooks.stream().filter(h -> h.probe().equals("listen") && h.attached())
+                    .findFirst().orElseThrow();
+            assertEquals(listen.hook(), probes.listenHook());
+            for (HookStatus h : hooks) {
+                if (h.probe().equals("listen") && !h.attached()) {
+                    assertFalse(h.reason().isBlank(), h.toString());
+                }
+            }
             assertEquals(1 << 16, probes.map("events").maxEntries());
         }
     }

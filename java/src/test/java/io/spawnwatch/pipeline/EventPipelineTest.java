@@ -17,7 +17,6 @@ import io.spawnwatch.event.DecodeStats;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.RecordDescriptor;
 import io.spawnwatch.event.TestRecords;
-import io.spawnwatch.kernel.ServerCommandLines;
 import io.spawnwatch.output.Document;
 import io.spawnwatch.output.DocumentKind;
 import io.spawnwatch.output.Sink;
@@ -108,7 +107,9 @@ class EventPipelineTest {
         ContainerIds containers = new ContainerIds(proc);
         slow = new SlowReads(table, containers, new ProcFs(proc));
         EnrichedEvent event = new EnrichedEvent(table, new UserNames(passwd), containers, new BootClock(), slow);
-        return new EventPipeline(event, new ServerRecognition(new ServerCommandLines(List.of("gunicorn")), null),
+        return new EventPipeline(event, new ServerRecognition(new io.spawnwatch.recognition.ServerRecognizer(
+                io.spawnwatch.config.ConfigLoader.defaults().webServers(), (pid, start) -> { },
+                new io.spawnwatch.recognition.Roots(8))),
                 new ProcessStage(table), engine, new DocumentRenderer(new EcsEventWriter("web1")), List.of(sink),
                 null);
     }

@@ -21,6 +21,7 @@ final class BuiltinRuleFixture {
     static final String SUSPICIOUS_COMMAND = "Suspicious Command Execution via Web Server";
     static final String UNUSUAL_CHILD = "Unusual Child Execution via Web Server";
     static final String UNUSUAL_COMMAND = "Unusual Command Execution via Web Server";
+    static final String BIND_SHELL = "Bind Shell from the Web Lineage";
 
     private BuiltinRuleFixture() {}
 

@@ -23,6 +23,7 @@ class BuiltinRulesLoadTest {
                 "Payload Written to a Writable Directory by the Web Lineage",
                 "Persistence File Written by the Web Lineage",
                 "UDP or DNS-Tunnel Callback from the Web Lineage",
+                "Bind Shell from the Web Lineage",
                 "New Script in a Web Root Written by the Web Server",
                 "Suspicious Child Execution via Web Server",
                 "Suspicious Web Server Child Process",

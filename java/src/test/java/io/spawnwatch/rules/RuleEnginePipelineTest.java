@@ -162,7 +162,7 @@ class RuleEnginePipelineTest {
                     .filter(r -> r.title().equals("Unusual Network Connection from Web Server")).findFirst()
                     .orElseThrow();
             assertEquals(0, net.evaluated());
-            assertEquals(15, engine.rules().size());
+            assertEquals(16, engine.rules().size());
         }
     }
 }

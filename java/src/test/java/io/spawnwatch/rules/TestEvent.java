@@ -27,6 +27,11 @@ public final class TestEvent implements EventView {
         return new TestEvent(EventType.EXEC);
     }
 
+    /** A listen event: a network_connection the process did not initiate. */
+    public static TestEvent listen() {
+        return new TestEvent(EventType.LISTEN).set(Field.INITIATED, "false").set(Field.PROTOCOL, "tcp");
+    }
+
     public static TestEvent connect() {
         return new TestEvent(EventType.CONNECT).set(Field.INITIATED, "true").set(Field.PROTOCOL, "tcp");
     }

@@ -26,7 +26,7 @@ public final class RuleSet {
         for (EventType t : EventType.values()) {
             List<CompiledRule> of = new ArrayList<>();
             for (CompiledRule r : rules) {
-                if (r.metadata.eventType() == t) {
+                if (r.metadata.eventType() == t.ruleType()) {
                     of.add(r);
                 }
             }

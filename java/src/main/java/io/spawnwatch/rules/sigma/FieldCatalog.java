@@ -37,6 +37,7 @@ public final class FieldCatalog {
         sigma("UserId", Field.USER_ID, "user.id");
         sigma("GroupId", Field.GROUP_ID, "group.id");
         sigma("EffectiveUserId", Field.EFFECTIVE_USER_ID, "user.effective.id");
+        sigma("ScriptPath", Field.SCRIPT_PATH, "spawnwatch.script.path");
         sigma("ParentImage", Field.PARENT_IMAGE, "process.parent.executable");
         sigma("ParentCommandLine", Field.PARENT_COMMAND_LINE, "process.parent.command_line");
         sigma("ParentName", Field.PARENT_NAME, "process.parent.name");

@@ -142,9 +142,10 @@ public final class SigmaRuleParser {
     public static String category(EventType type) {
         return switch (type) {
             case EXEC -> "process_creation";
-            case CONNECT -> "network_connection";
+            case CONNECT, LISTEN -> "network_connection"; // a listen is one the process did not initiate
             case FILE -> "file_event";
             case PRIVILEGE -> "privilege_change";
+            case FORK -> "none"; // forks only feed the process table: no rule reads them
         };
     }
 

@@ -58,7 +58,7 @@ class ExceptionListTest {
         assertEquals(List.of("good"), l.list().entries().stream().map(ExceptionList.Entry::id).toList());
         assertEquals(List.of(
                 "ex.yml:6: unknown field 'Imagee'; known fields: Image, CommandLine, ProcessName, CurrentDirectory,"
-                        + " ProcessId, User, UserId, GroupId, EffectiveUserId, ParentImage, ParentCommandLine,"
+                        + " ProcessId, User, UserId, GroupId, EffectiveUserId, ScriptPath, ParentImage, ParentCommandLine,"
                         + " ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId, LineageRootName,"
                         + " LineageRootImage, LineageRootPid, LineageDepth, LineageChain, DestinationIp,"
                         + " DestinationPort, SourceIp, SourcePort, Protocol, Initiated, DestinationHostname, DnsQueryType,"

@@ -61,7 +61,7 @@ class HardeningEndToEndTest {
         try (DaemonProcess d = DaemonProcess.start(dir, config(), "022");
                 FakeWebServer nginx = new FakeWebServer("nginx")) {
             d.awaitLog("ready:", Duration.ofSeconds(60));
-            assertTrue(d.logText().contains("8 rules loaded, 0 refused"), d.logText());
+            assertTrue(d.logText().contains("17 rules loaded, 0 refused"), d.logText());
             nginx.run("/bin/true " + "a".repeat(1000) + "!; true");
             for (int i = 0; i < 20; i++) {
                 nginx.run("/bin/echo after-redos-" + i + " >/dev/null; /bin/true after-redos-" + i + "; true");
@@ -153,7 +153,7 @@ class HardeningEndToEndTest {
             assertTrue(log.contains("rule file refused: " + dir.resolve("rules.d/a-latin1.yml")
                     + ":1: line 1, column 11: not UTF-8 (byte 0xe9)"), log);
             assertTrue(log.contains("nested deeper than 64 levels"), log);
-            assertTrue(log.contains("8 rules loaded, 2 refused"), log);
+            assertTrue(log.contains("17 rules loaded, 2 refused"), log);
             assertFalse(log.contains("StackOverflowError"), log);
 
             DaemonProcess.Run reload = d.cli("rules", "reload");

@@ -162,7 +162,7 @@ class HardeningEndToEndTest {
                     + " unchanged"), reload.err());
             DaemonProcess.Run status = d.cli("status", "--json");
             assertEquals(0, status.code(), "the control thread survived the reload: " + status.err());
-            assertEquals(8, JSON.readTree(status.out()).path("rules_loaded").asInt());
+            assertEquals(17, JSON.readTree(status.out()).path("rules_loaded").asInt());
             assertEquals(0, d.terminate(Duration.ofSeconds(30)));
         }
     }

@@ -112,7 +112,8 @@ public final class EventPipeline implements RecordHandler {
             Document d = render(-1);
             if (d != null) {
                 offer(d);
-                if (followed) {
+                if (hub != null) {
+                    // Followers, and the recent-events ring that `spawnwatch events --last N` reads.
                     hub.publishEvent(d.line());
                 }
                 if (fleetCandidate) {

@@ -1,6 +1,7 @@
 package io.spawnwatch.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -101,6 +102,10 @@ class EventPipelineTest {
     }
 
     private EventPipeline pipeline(Sink sink) throws Exception {
+        return pipeline(sink, null);
+    }
+
+    private EventPipeline pipeline(Sink sink, io.spawnwatch.control.SubscriberHub hub) throws Exception {
         Path proc = Files.createDirectories(dir.resolve("proc"));
         Path passwd = Files.writeString(dir.resolve("passwd"), "www-data:x:33:33::/var/www:/usr/sbin/nologin\n");
         ProcessTable table = new ProcessTable(1024, proc);
@@ -111,7 +116,7 @@ class EventPipelineTest {
                 io.spawnwatch.config.ConfigLoader.defaults().webServers(), (pid, start) -> { },
                 new io.spawnwatch.recognition.Roots(8))),
                 new ProcessStage(table), engine, new DocumentRenderer(new EcsEventWriter("web1")), List.of(sink),
-                null);
+                hub);
     }
 
     /** Copies a test record into native memory, as the ring holds it, and returns its offset there. */
@@ -148,6 +153,18 @@ class EventPipelineTest {
             "/var/www/html/up/b.png");
     private static final MemorySegment CONNECT = TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100,
             1, "10.0.0.2", "10.0.0.5", 443);
+
+    @Test
+    void shouldKeepRenderedEventsForEventsLastWhenNobodyFollows() throws Exception {
+        io.spawnwatch.control.SubscriberHub hub = new io.spawnwatch.control.SubscriberHub(
+                io.spawnwatch.control.SubscriberHub.Options.defaults());
+        EventPipeline p = pipeline(new Kept(Set.of(DocumentKind.EVENT, DocumentKind.ALERT)), hub);
+        feed(p, ring(MASTER, WORKER, SHELL), MASTER, WORKER, SHELL);
+        assertFalse(hub.hasEventSubscribers());
+        List<byte[]> recent = hub.recentEvents(10);
+        assertEquals(3, recent.size());
+        assertEquals(300, JSON.readTree(recent.get(2)).at("/process/pid").asInt());
+    }
 
     @Test
     void shouldRaiseAlertsForAWebShellAndRenderEventsOnlyWhenWanted() throws Exception {

@@ -33,12 +33,23 @@ final class StatusCommand extends ClientVerb {
                         + control.path("subscriber_drops").asLong())
                 .row("clients", control.path("connections").asLong() + " connected, "
                         + control.path("refused").asLong() + " refused since start")
+                .row("learning", learning(s.path("learning")))
                 .printBody(out);
         out.println();
         Table hooks = new Table("PROBE", "HOOK", "FALLBACK");
         s.path("hooks").forEach(h -> hooks.row(h.path("probe").asText(), h.path("hook").asText(),
                 h.path("fallback").isTextual() ? h.path("fallback").asText() : "-"));
         hooks.print(out);
+    }
+
+    /** The learning period of rarity and new-terms rules, with its end time. */
+    static String learning(JsonNode l) {
+        if (!l.isObject()) {
+            return "off (rarity and new-terms rules alert from the start)";
+        }
+        return l.path("active").asBoolean()
+                ? "until " + l.path("end").asText() + " (rarity and new-terms rules record without alerting)"
+                : "ended " + l.path("end").asText();
     }
 
     static String bytes(long n) {

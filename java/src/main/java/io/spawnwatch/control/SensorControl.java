@@ -95,7 +95,14 @@ public interface SensorControl {
      */
     record Status(String version, long uptimeSeconds, String kernel, List<Hook> hooks, long ringBytes,
             double eventsPerSecond, double alertsPerSecond, Drops drops, int rulesLoaded, int rulesEnabled,
-            String configPath) {}
+            String configPath, Learning learning) {}
+
+    /**
+     * The learning period of rarity and new-terms rules (ISO-8601 instants):
+     * until {@code end} they record what they see without alerting. Null in
+     * {@link Status} when no learning period is configured.
+     */
+    record Learning(String start, String end, boolean active) {}
 
     /**
      * @param probe what is watched: "exec", "fork", "exit", "connect"

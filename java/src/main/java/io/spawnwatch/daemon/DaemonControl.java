@@ -87,7 +87,8 @@ final class DaemonControl implements SensorControl {
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
-                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString());
+                sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
+                learning(sensor.engine().learning()));
     }
 
     @Override
@@ -109,6 +110,7 @@ final class DaemonControl implements SensorControl {
             rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
                     "suppressed_by_exception", r.suppressedByException(), "suppressed_by_rarity",
                     r.suppressedByRarity(), "suppressed_by_new_terms", r.suppressedByNewTerms(),
+                    "suppressed_by_learning", r.suppressedByLearning(),
                     "suppressed_by_dedup", r.suppressedByDedup()));
         }
         Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
@@ -363,6 +365,11 @@ final class DaemonControl implements SensorControl {
         } catch (BpfException e) {
             throw new SensorException.Failed(e.getMessage(), e);
         }
+    }
+
+    private static Learning learning(io.spawnwatch.rules.LearningPeriod l) {
+        return l.period().isZero() ? null
+                : new Learning(l.start().toString(), l.end().toString(), java.time.Instant.now().isBefore(l.end()));
     }
 
     private static Map<String, Long> ordered(Object... kv) {

@@ -30,16 +30,8 @@ import java.util.UUID;
  * atomically, so a crash leaves the old or the new list, never half of one.
  */
 final class ExceptionStore {
-    /** ECS names the socket accepts, and the rule field each means. */
-    static final Map<String, String> ECS_TO_RULE_FIELD = Map.ofEntries(
-            Map.entry("process.name", "ProcessName"), Map.entry("process.executable", "Image"),
-            Map.entry("process.command_line", "CommandLine"),
-            Map.entry("process.working_directory", "CurrentDirectory"),
-            Map.entry("process.parent.name", "ParentName"), Map.entry("process.parent.executable", "ParentImage"),
-            Map.entry("process.parent.command_line", "ParentCommandLine"), Map.entry("user.name", "User"),
-            Map.entry("user.id", "UserId"), Map.entry("destination.ip", "DestinationIp"),
-            Map.entry("destination.port", "DestinationPort"), Map.entry("container.id", "ContainerId"),
-            Map.entry("spawnwatch.lineage.root.name", "LineageRootName"));
+    /** ECS names the socket accepts, and the rule field each means: the one table, event.Field. */
+    static final Map<String, String> ECS_TO_RULE_FIELD = io.spawnwatch.rules.sigma.FieldCatalog.ecsToRuleNames();
 
     private static final ObjectMapper YAML = new ObjectMapper(
             new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)

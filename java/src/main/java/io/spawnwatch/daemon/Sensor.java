@@ -99,7 +99,7 @@ public final class Sensor implements AutoCloseable {
         this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
                 config.webServers().interpreters(), serverLines, table::get);
         this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
-        this.ecs = new EcsEventWriter(hostName());
+        this.ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
         this.output = new EventOutput(options.output());
         this.engine = engine;
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
@@ -405,14 +405,5 @@ public final class Sensor implements AutoCloseable {
     private static long sinceJvmStart() {
         return ProcessHandle.current().info().startInstant()
                 .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
-    }
-
-    /** The kernel's host name (no DNS look-up, which could block start-up). */
-    private static String hostName() {
-        try {
-            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 }

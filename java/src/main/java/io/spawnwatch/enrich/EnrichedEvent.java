@@ -50,6 +50,11 @@ public final class EnrichedEvent implements EventView {
     private final int[] chainPids = new int[MAX_CHAIN];
     private final byte[] address = new byte[16];
     private final SegmentText chainName = new SegmentText();
+    /** The exec record's argument last given by {@link #item} for ARGS, and where it starts: walked once in order. */
+    private int argIndex = -1;
+    private int argStart;
+    private final SegmentText argText = new SegmentText();
+    private final SegmentText parentArgText = new SegmentText();
 
     public EnrichedEvent(ProcessTable processes, UserNames users, ContainerIds containers, BootClock clock) {
         this.processes = processes;
@@ -69,6 +74,7 @@ public final class EnrichedEvent implements EventView {
      */
     public boolean wrap(MemorySegment segment, long offset) {
         resolved = 0;
+        argIndex = -1;
         exec.wrap(segment, offset);
         if (exec.version() != RecordDescriptor.VERSION) {
             return false;
@@ -88,6 +94,21 @@ public final class EnrichedEvent implements EventView {
             }
         }
         return true;
+    }
+
+    /** Epoch nanoseconds of a CLOCK_BOOTTIME reading (a start time from a record). */
+    public long toEpochNanos(long bootNanos) {
+        return clock.toEpochNanos(bootNanos);
+    }
+
+    /**
+     * The parent's start time (CLOCK_BOOTTIME ns, as its own records carry
+     * it), or 0 when unknown: known when the parent's exec was seen (the
+     * process table; a process read from /proc has no exact start).
+     */
+    public long parentStartBootNanos() {
+        ProcessTable.Entry e = processes.peek(record.ppid());
+        return e == null ? 0 : e.startBootNanos();
     }
 
     public ProcessRecord record() {
@@ -129,13 +150,15 @@ public final class EnrichedEvent implements EventView {
         SegmentText out = texts[field.ordinal()];
         return switch (field) {
             case IMAGE -> type == EventType.EXEC ? exec.exe(out) : fromTable(record.pid(), field, out);
-            case COMMAND_LINE -> type == EventType.EXEC ? exec.commandLine(out) : fromTable(record.pid(), field, out);
+            case COMMAND_LINE, ARGS -> type == EventType.EXEC ? exec.commandLine(out)
+                    : fromTable(record.pid(), Field.COMMAND_LINE, out);
             case PROCESS_NAME -> record.comm(out);
             case CURRENT_DIRECTORY -> type == EventType.EXEC ? exec.cwd(out) : fromTable(record.pid(), field, out);
-            case USER -> users.name(record.uid());
+            case USER -> users.name(record.euid());
+            case REAL_USER -> users.name(record.uid());
             case PARENT_IMAGE -> type == EventType.EXEC ? nonEmpty(exec.parentExe(out))
                     : fromTable(record.ppid(), Field.IMAGE, out);
-            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), Field.COMMAND_LINE, out);
+            case PARENT_COMMAND_LINE, PARENT_ARGS -> fromTable(record.ppid(), Field.COMMAND_LINE, out);
             case PARENT_NAME -> record.parentComm(out);
             case PARENT_CURRENT_DIRECTORY -> type == EventType.EXEC ? nonEmpty(exec.parentCwd(out)) : null;
             case CONTAINER_ID -> containers.of(record.cgroupId(), record.pid());
@@ -148,18 +171,49 @@ public final class EnrichedEvent implements EventView {
             case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], false) : null;
             case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
-            case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
+            case PROCESS_ID, USER_ID, REAL_USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
                     LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT -> numberText(field);
         };
+    }
+
+    @Override
+    public CharSequence item(Field field, int index) {
+        return switch (field) {
+            case ARGS -> type == EventType.EXEC ? execArg(index) : tableArg(record.pid(), index, argText);
+            case PARENT_ARGS -> tableArg(record.ppid(), index, parentArgText);
+            default -> null;
+        };
+    }
+
+    /** Argument {@code index} of the exec record: in order it walks the args bytes once. */
+    private CharSequence execArg(int index) {
+        if (index < argIndex || argIndex < 0) {
+            argIndex = -1;
+        }
+        while (argIndex < index) {
+            int next = exec.nextArgStart(argStart, argIndex < 0);
+            if (next < 0) {
+                return null;
+            }
+            argStart = next;
+            argIndex++;
+        }
+        int end = exec.argEnd(argStart);
+        return argText.wrap(exec.segment(), exec.argsOffset() + argStart, end - argStart, false);
+    }
+
+    private CharSequence tableArg(int pid, int index, SegmentText out) {
+        ProcessTable.Entry e = processes.get(pid);
+        return e == null ? null : e.arg(index, out);
     }
 
     @Override
     public long number(Field field) {
         return switch (field) {
             case PROCESS_ID -> record.pid();
-            case USER_ID -> record.uid();
+            case USER_ID, EFFECTIVE_USER_ID -> record.euid();
+            case REAL_USER_ID -> record.uid();
             case GROUP_ID -> record.gid();
-            case EFFECTIVE_USER_ID -> record.euid();
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
             case LINEAGE_DEPTH -> record.lineageDepth();

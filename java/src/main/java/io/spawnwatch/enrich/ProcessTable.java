@@ -18,6 +18,9 @@ import java.nio.file.Path;
  * once from /proc.
  */
 public final class ProcessTable {
+    /** Arguments kept apart per process (process.parent.args); the rest stays joined in the last one. */
+    public static final int MAX_ARGS = 64;
+
     /** One process. Its texts are views over its own buffers; the command line is kept space-joined. */
     public static final class Entry {
         int pid;
@@ -32,6 +35,9 @@ public final class ProcessTable {
         int exeLen;
         int cmdlineLen;
         int cwdLen;
+        /** Where each argument ends in the joined command line (the space that was its NUL). */
+        final short[] argEnds = new short[MAX_ARGS];
+        int argCount;
 
         public int pid() {
             return pid;
@@ -52,6 +58,23 @@ public final class ProcessTable {
         /** argv joined with spaces. */
         public SegmentText commandLine(SegmentText out) {
             return out.wrap(cmdline, 0, cmdlineLen);
+        }
+
+        /**
+         * Argument {@code index} of argv, or null past the last one. Beyond
+         * {@value #MAX_ARGS} arguments the last item holds the rest, space-joined.
+         */
+        public SegmentText arg(int index, SegmentText out) {
+            if (index >= argCount) {
+                return null;
+            }
+            int start = index == 0 ? 0 : argEnds[index - 1] + 1;
+            int end = index == argCount - 1 ? cmdlineLen : argEnds[index];
+            return out.wrap(cmdline, start, end - start);
+        }
+
+        public long startBootNanos() {
+            return startBootNanos;
         }
 
         public SegmentText workingDirectory(SegmentText out) {
@@ -83,7 +106,7 @@ public final class ProcessTable {
         e.cwdLen = r.cwd(scratch).copyTo(e.cwd);
         int argsLen = Math.min(r.argsLength(), e.cmdline.length);
         MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, r.argsOffset(), e.cmdline, 0, argsLen);
-        e.cmdlineLen = joinArgs(e.cmdline, argsLen);
+        e.cmdlineLen = joinArgs(e, argsLen);
         return e;
     }
 
@@ -127,7 +150,8 @@ public final class ProcessTable {
             evictions++;
         }
         e.pid = pid;
-        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
+        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = e.argCount = 0;
+        e.startBootNanos = 0; // unknown until an exec record says (a /proc read has clock ticks only)
         index.put(pid, slot);
         return e;
     }
@@ -156,9 +180,10 @@ public final class ProcessTable {
             byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
             int n = Math.min(cmdline.length, e.cmdline.length);
             System.arraycopy(cmdline, 0, e.cmdline, 0, n);
-            e.cmdlineLen = joinArgs(e.cmdline, n);
+            e.cmdlineLen = joinArgs(e, n);
         } catch (IOException ex) {
             e.cmdlineLen = 0;
+            e.argCount = 0;
         }
         return e;
     }
@@ -194,6 +219,30 @@ public final class ProcessTable {
                 args[i] = ' ';
             }
         }
+        return n;
+    }
+
+    /**
+     * {@link #joinArgs(byte[], int)} on the entry's command line, noting
+     * where each argument ended (the NULs made spaces) so that
+     * {@link Entry#arg} can give the arguments back one by one.
+     */
+    private static int joinArgs(Entry e, int length) {
+        int n = length;
+        byte[] args = e.cmdline;
+        while (n > 0 && args[n - 1] == 0) {
+            n--;
+        }
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (args[i] == 0) {
+                if (count < MAX_ARGS - 1) {
+                    e.argEnds[count++] = (short) i;
+                }
+                args[i] = ' ';
+            }
+        }
+        e.argCount = n == 0 ? 0 : count + 1;
         return n;
     }
 

@@ -35,6 +35,8 @@ import java.util.Map;
  *   new_terms: {window: 7d}
  *   suppression: {window: 10m, key_fields: [Image, ParentImage, CommandLine], max_keys: 10000}
  *   disabled_rules: [<rule id>, ...]
+ *   learning_period: 7d     # rarity/new-terms rules learn silently this long after the
+ *                           # baseline store was first created (0s, the default: no learning)
  * }</pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -51,7 +53,8 @@ public record DetectionConfig(
         @JsonProperty("rarity") Rarity rarity,
         @JsonProperty("new_terms") NewTerms newTerms,
         @JsonProperty("suppression") Suppression suppression,
-        @JsonProperty("disabled_rules") List<String> disabledRules) {
+        @JsonProperty("disabled_rules") List<String> disabledRules,
+        @JsonProperty("learning_period") @JsonDeserialize(using = DurationText.Json.class) Duration learningPeriod) {
 
     public static final List<String> DEFAULT_INTERNAL_RANGES = List.of(
             "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
@@ -119,6 +122,10 @@ public record DetectionConfig(
         newTerms = newTerms == null ? new NewTerms(null) : newTerms;
         suppression = suppression == null ? new Suppression(null, null, null) : suppression;
         disabledRules = disabledRules == null ? List.of() : List.copyOf(disabledRules);
+        learningPeriod = learningPeriod == null ? Duration.ZERO : learningPeriod;
+        if (learningPeriod.isNegative()) {
+            throw new IllegalArgumentException("learning_period must not be negative, not " + learningPeriod);
+        }
     }
 
     private static final List<String> BUILT_IN_LISTS =
@@ -126,37 +133,43 @@ public record DetectionConfig(
 
     /** Every default; what {@code spawnwatch rules check} compiles against. */
     public static DetectionConfig defaults() {
-        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with another state path (tests, and the CLI's --state option). */
     public DetectionConfig withStatePath(String path) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, path,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, learningPeriod);
     }
 
     /** A copy with other internal ranges (e.g. loopback treated as external in a test). */
     public DetectionConfig withInternalRanges(List<String> ranges) {
         return new DetectionConfig(ranges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, learningPeriod);
     }
 
     /** A copy with another loopback list. */
     public DetectionConfig withLoopbackRanges(List<String> ranges) {
         return new DetectionConfig(internalRanges, ranges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, learningPeriod);
     }
 
     /** A copy with other baseline bounds. */
     public DetectionConfig withBaseline(int maxEntries, Duration flushInterval) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules);
+                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules, learningPeriod);
+    }
+
+    /** A copy with another learning period. */
+    public DetectionConfig withLearningPeriod(Duration period) {
+        return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, period);
     }
 
     /** A copy with another suppression setting. */
     public DetectionConfig withSuppression(Suppression s) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules, learningPeriod);
     }
 
     /** The named lists rules reach with {@code |expand: '%name%'}. */

@@ -9,6 +9,7 @@ import java.util.List;
  * @param exceptions hits per operator exception
  * @param baselines per rule baseline: entries, bound and evictions
  * @param dedupEvictions suppression keys dropped under the bound (they alert again)
+ * @param learning the learning period of rarity and new-terms rules
  */
 public record EngineStats(
         List<RuleStats> rules,
@@ -16,7 +17,8 @@ public record EngineStats(
         List<Baselines.TableStats> baselines,
         Baselines.StoreStats store,
         int dedupKeys,
-        long dedupEvictions) {
+        long dedupEvictions,
+        LearningPeriod learning) {
 
     /** How often one exception suppressed an alert. */
     public record ExceptionStats(String id, long hits) {}

@@ -56,9 +56,13 @@ public final class RuleEngine implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.AtomicLong> exceptionHits = new ConcurrentHashMap<>();
     private final List<RuleError> loadErrors;
     private volatile RuleSet active;
+    private volatile LearningPeriod learning;
+    /** {@link #learning}'s end in epoch ns (event time), read per match. */
+    private volatile long learningEndNanos;
 
-    private RuleEngine(DetectionConfig config, Baselines baselines) {
+    private RuleEngine(DetectionConfig config, Baselines baselines, LearningPeriod learning) {
         this.baselines = baselines;
+        setLearning(learning);
         this.dedup = new AlertDeduplicator(config.suppression().maxKeys());
         this.disabled.addAll(config.disabledRules());
         this.loadErrors = new ArrayList<>();
@@ -82,7 +86,15 @@ public final class RuleEngine implements AutoCloseable {
             throw new DetectionException.StateStore("baseline store " + config.statePath() + ": cannot open: "
                     + e.getMessage(), e);
         }
-        RuleEngine engine = new RuleEngine(config, baselines);
+        LearningPeriod learning;
+        try {
+            learning = LearningPeriod.open(config.statePath() == null ? null : Path.of(config.statePath()),
+                    config.learningPeriod(), java.time.Instant.now());
+        } catch (DetectionException e) {
+            closeQuietly(baselines);
+            throw e;
+        }
+        RuleEngine engine = new RuleEngine(config, baselines, learning);
         RuleSetCompiler.Result compiled = RuleSetCompiler.compile(rules, config);
         ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
         engine.loadErrors.addAll(compiled.errors());
@@ -136,6 +148,11 @@ public final class RuleEngine implements AutoCloseable {
                     c.suppressedByNewTerms.incrementAndGet();
                     quietByBaseline = true;
                 }
+            }
+            if (!quietByBaseline && table != null && now < learningEndNanos) {
+                // Learning: the baseline has recorded this event; the alert is held back and counted.
+                c.suppressedByLearning.incrementAndGet();
+                quietByBaseline = true;
             }
             if (quietByBaseline) {
                 repeats = -1;
@@ -195,8 +212,19 @@ public final class RuleEngine implements AutoCloseable {
             return new ReloadResult(false, active.byId().size(), errors);
         }
         RuleSet next = bind(compiled.rules(), ex.list(), config);
+        setLearning(new LearningPeriod(learning.start(), config.learningPeriod()));
         active = next;
         return new ReloadResult(true, next.byId().size(), List.of());
+    }
+
+    private void setLearning(LearningPeriod l) {
+        learning = l;
+        learningEndNanos = l.period().isZero() ? Long.MIN_VALUE : l.endNanos();
+    }
+
+    /** The learning period of rarity and new-terms rules (its end equals its start when there is none). */
+    public LearningPeriod learning() {
+        return learning;
     }
 
     /** Enables or disables a rule by id (kept across reloads); false when no such rule is loaded. */
@@ -225,7 +253,8 @@ public final class RuleEngine implements AutoCloseable {
             RuleCounters c = r.counters;
             rules.add(new RuleStats(r.metadata.id(), r.metadata.title(), r.metadata.level().sigmaName(), c.enabled,
                     c.evaluated.get(), c.matched.get(), c.suppressedByException.get(), c.suppressedByRarity.get(),
-                    c.suppressedByNewTerms.get(), c.suppressedByDedup.get(), c.alerted.get(),
+                    c.suppressedByNewTerms.get(), c.suppressedByLearning.get(), c.suppressedByDedup.get(),
+                    c.alerted.get(),
                     r.metadata.source()));
         }
         List<EngineStats.ExceptionStats> exceptions = active.exceptions().entries().stream()
@@ -238,7 +267,7 @@ public final class RuleEngine implements AutoCloseable {
             dedupEvictions = dedup.evictions();
         }
         return new EngineStats(rules, exceptions, baselines.tableStats(), baselines.storeStats(), dedupKeys,
-                dedupEvictions);
+                dedupEvictions, learning);
     }
 
     /** Commits pending baseline changes now. */
@@ -277,12 +306,38 @@ public final class RuleEngine implements AutoCloseable {
             String tracker = CompiledRule.trackerName(id, ext);
             BaselineTable table = tracker == null ? null : baselines.table(tracker);
             RuleExtension.Suppress s = ext.suppress();
-            List<Field> key = s != null && s.key() != null ? s.key() : defaultKey;
+            List<Field> key = withLineageRoot(s != null && s.key() != null ? s.key() : defaultKey);
             long window = (s != null && s.window() != null ? s.window() : config.suppression().window()).toNanos();
             bound.add(new CompiledRule(rule.metadata(), rule.detection(), c, exceptions.forRule(id), ext, table, key,
                     window));
         }
         return new RuleSet(bound, exceptions, config);
+    }
+
+    /**
+     * Every suppression key ends with the lineage root (the web server the
+     * event descends from): the same reverse shell from a second web server on
+     * the host is another alert, not a repeat of the first one's.
+     */
+    static List<Field> withLineageRoot(List<Field> key) {
+        List<Field> out = new ArrayList<>(key);
+        for (Field f : LINEAGE_ROOT_KEY) {
+            if (!out.contains(f)) {
+                out.add(f);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The fields that identify a lineage root: its pid (and its start time, once the kernel sends it). */
+    private static final List<Field> LINEAGE_ROOT_KEY = List.of(Field.LINEAGE_ROOT_PID);
+
+    private static void closeQuietly(Baselines b) {
+        try {
+            b.close();
+        } catch (SQLException e) {
+            // already failing: the caller's error is the one to report
+        }
     }
 
     private static ExceptionList.Loaded loadExceptions(RuleSource src, DetectionConfig config, List<SigmaRule> rules) {

@@ -4,7 +4,7 @@ package io.spawnwatch.rules;
  * One rule's counters since the sensor started: how many events it looked at,
  * how many matched its detection, and where the matches went.
  * {@code matched = suppressedByException + suppressedByRarity +
- * suppressedByNewTerms + suppressedByDedup + alerted}.
+ * suppressedByNewTerms + suppressedByLearning + suppressedByDedup + alerted}.
  */
 public record RuleStats(
         String id,
@@ -16,6 +16,7 @@ public record RuleStats(
         long suppressedByException,
         long suppressedByRarity,
         long suppressedByNewTerms,
+        long suppressedByLearning,
         long suppressedByDedup,
         long alerted,
         String source) {}

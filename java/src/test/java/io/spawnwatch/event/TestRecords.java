@@ -53,6 +53,11 @@ public final class TestRecords {
         }
     }
 
+    /** The start time (CLOCK_BOOTTIME ns) the records of {@code pid} carry: one per pid, before the event. */
+    public static long startBootNanos(int pid) {
+        return 500_000_000L + pid;
+    }
+
     static void header(MemorySegment s, int type, int size) {
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.TYPE_OFFSET, (short) type);
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.VERSION_OFFSET, (short) RecordDescriptor.VERSION);
@@ -67,6 +72,10 @@ public final class TestRecords {
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.TID_OFFSET, pid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PPID_OFFSET, ppid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.UID_OFFSET, (int) uid);
+        // A process that did not change identity: effective ids equal the real ones.
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EUID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.GID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.START_BOOT_NS_OFFSET, startBootNanos(pid));
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_ROOT_OFFSET, root);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_DEPTH_OFFSET, depth);
         byte[] c = comm.getBytes(StandardCharsets.UTF_8);

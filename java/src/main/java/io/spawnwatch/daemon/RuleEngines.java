@@ -17,12 +17,12 @@ import java.util.List;
  * logged while the others load; a missing file or an unusable state store
  * stops the start with a message that names it.
  */
-final class RuleEngines {
+public final class RuleEngines {
     private static final System.Logger LOG = System.getLogger(RuleEngines.class.getName());
 
     private RuleEngines() {}
 
-    static RuleEngine open(SensorConfig config) throws ConfigException {
+    public static RuleEngine open(SensorConfig config) throws ConfigException {
         RuleSourceSet sources = sources(config);
         RuleEngine engine;
         try {

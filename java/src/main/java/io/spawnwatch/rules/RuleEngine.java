@@ -176,6 +176,37 @@ public final class RuleEngine implements AutoCloseable {
     }
 
     /**
+     * Records an event in the baselines of the rarity and new-terms rules
+     * whose detection it matches (and no exception excludes), raising nothing:
+     * seeding baselines from a recording of normal activity, so that a new
+     * install does not report all of it as new or rare. Uses the event's own time.
+     *
+     * @return how many baselines the event updated
+     */
+    public int seed(EventView event) {
+        int updated = 0;
+        for (CompiledRule rule : active.forType(event.type())) {
+            if (rule.baseline == null || !rule.counters.enabled || !rule.detection.matches(event)
+                    || ExceptionList.excluding(rule.exceptions, event) != null) {
+                continue;
+            }
+            long now = event.timestampNanos();
+            synchronized (stateLock) {
+                if (rule.rarity != null) {
+                    Key k = hasher.hash(rule.baselineDomain, event, rule.rarity.groupBy());
+                    rule.baseline.observeRarity(k, now, rule.rarity.threshold(), rule.rarity.window().toNanos());
+                } else {
+                    Key k = hasher.hash(rule.baselineDomain, event, rule.newTerms.fields());
+                    rule.baseline.observeNewTerm(k, now, rule.newTerms.window().toNanos());
+                }
+            }
+            baselines.afterChange(rule.baseline);
+            updated++;
+        }
+        return updated;
+    }
+
+    /**
      * Compiles new rules (and exceptions) with the current configuration and
      * swaps them in atomically. With any error nothing changes and every
      * error is returned.

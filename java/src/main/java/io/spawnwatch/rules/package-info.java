@@ -60,7 +60,13 @@
  * ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId,
  * LineageRootName, LineageRootImage, LineageRootPid, LineageDepth,
  * LineageChain, DestinationIp, DestinationPort, SourceIp, SourcePort,
- * Protocol, Initiated; also under their ECS names (process.executable, ...).
+ * Protocol, Initiated; also under their ECS names (process.executable, ...,
+ * the one table is {@link io.spawnwatch.event.Field#ecsName()}). Fields Sigma
+ * has no name for go by their ECS name only: process.args and
+ * process.parent.args (lists: a value matches when any argument does, as in
+ * Elastic's queries; {@code |all} needs each value in some argument),
+ * process.real_user.id and process.real_user.name (UserId and User are the
+ * effective user, as ECS defines user.id).
  *
  * <h2>Rule extension</h2>
  * A rule file's top-level {@code spawnwatch:} key; see

@@ -308,6 +308,7 @@ public final class EcsEventWriter {
         if (ev.type() == EventType.EXEC) {
             writeArgs(g, ev.exec());
         } else {
+            writeList(g, "args", ev, Field.ARGS); // from the process table: the record has no argv
             writeText(g, "command_line", ev.text(Field.COMMAND_LINE));
         }
         writeText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));

@@ -20,6 +20,7 @@ import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,51 @@ class EcsEventWriterTest {
             writer.writeAlert(g, event, rule, repeats);
         }
         return JSON.readTree(out.toString());
+    }
+
+    /**
+     * The one table of names (Field.ecsName) and the writer agree: every field
+     * a rule can read is written under its ECS name with the value the rule sees.
+     */
+    @Test
+    void shouldWriteEveryRuleFieldUnderTheEcsNameOfTheTable() throws Exception {
+        List<String> checked = new java.util.ArrayList<>();
+        for (MemorySegment r : List.of(
+                TestRecords.withParentCwd(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash",
+                        "/var/www/html", "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id"), "/var/www"),
+                TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "10.0.0.5", "203.0.113.9",
+                        4444))) {
+            wrap(r);
+            JsonNode d = document();
+            for (io.spawnwatch.event.Field f : io.spawnwatch.event.Field.values()) {
+                if (f.ecsName() == null) {
+                    continue;
+                }
+                JsonNode n = d.at("/" + f.ecsName().replace('.', '/'));
+                if (f.kind() == io.spawnwatch.event.Field.Kind.LIST) {
+                    List<String> items = new java.util.ArrayList<>();
+                    for (CharSequence item = event.item(f, 0); item != null; item = event.item(f, items.size())) {
+                        items.add(item.toString());
+                    }
+                    List<String> written = new java.util.ArrayList<>();
+                    n.forEach(x -> written.add(x.asText()));
+                    assertEquals(items, written, f.ecsName());
+                } else if (f.kind() == io.spawnwatch.event.Field.Kind.NUMBER) {
+                    long v = event.number(f);
+                    assertEquals(v == io.spawnwatch.event.EventView.ABSENT ? null : Long.toString(v),
+                            n.isMissingNode() ? null : n.asText(), f.ecsName());
+                } else {
+                    CharSequence v = event.text(f);
+                    assertEquals(v == null ? null : v.toString(), n.isMissingNode() ? null : n.asText(),
+                            f.ecsName());
+                }
+                if (!n.isMissingNode()) {
+                    checked.add(f.ecsName());
+                }
+            }
+        }
+        assertTrue(checked.containsAll(List.of("process.executable", "process.args", "process.parent.args",
+                "user.id", "process.real_user.id", "destination.ip", "spawnwatch.lineage.root.pid")), checked.toString());
     }
 
     @Test

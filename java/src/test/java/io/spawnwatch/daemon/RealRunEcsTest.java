@@ -10,7 +10,6 @@ import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.ecs.EcsSchema;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,7 +42,7 @@ class RealRunEcsTest {
         try (SensorHarness harness = SensorHarness.start(config);
                 ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
                 FakeWebServer fake = new FakeWebServer("nginx")) {
-            acceptForever(listener);
+            WebShellAlertsTest.acceptForever(listener);
             int port = listener.getLocalPort();
             // The fake server: a loop of shells (so bash does not exec its last command in place), a payload
             // from /tmp, and a connection through bash's /dev/tcp.
@@ -106,19 +105,5 @@ class RealRunEcsTest {
             }
             assertTrue(linked > 0, "no child document named a parent whose own document was seen");
         }
-    }
-
-    private static void acceptForever(ServerSocket listener) {
-        Thread t = new Thread(() -> {
-            while (!listener.isClosed()) {
-                try (Socket s = listener.accept()) {
-                    s.getInputStream().read();
-                } catch (Exception e) {
-                    return;
-                }
-            }
-        });
-        t.setDaemon(true);
-        t.start();
     }
 }

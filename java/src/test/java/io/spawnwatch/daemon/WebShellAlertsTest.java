@@ -123,7 +123,8 @@ class WebShellAlertsTest {
                 && event.test(d), WAIT, "alert " + ruleId);
     }
 
-    private static void acceptForever(ServerSocket listener) {
+    /** Accepts and drains connections on a daemon thread until the listener closes (callback servers). */
+    static void acceptForever(ServerSocket listener) {
         Thread t = new Thread(() -> {
             while (!listener.isClosed()) {
                 try (Socket s = listener.accept()) {

@@ -7,11 +7,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spawnwatch.enrich.BootClock;
-import io.spawnwatch.enrich.ContainerIds;
 import io.spawnwatch.enrich.EnrichedEvent;
-import io.spawnwatch.enrich.ProcessTable;
-import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.TestRecords;
 import io.spawnwatch.rules.DetectionConfig;
 import io.spawnwatch.rules.RuleMetadata;
@@ -19,7 +15,6 @@ import io.spawnwatch.rules.RuleSource;
 import io.spawnwatch.rules.engine.RuleSetCompiler;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,14 +37,7 @@ class EcsSchemaTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path passwd = Files.writeString(dir.resolve("passwd"), "www-data:x:33:33::/var/www:/usr/sbin/nologin\n");
-        Path proc = Files.createDirectory(dir.resolve("proc"));
-        event = new EnrichedEvent(new ProcessTable(64, proc), new UserNames(passwd), new ContainerIds(proc),
-                new BootClock());
-        wrap(TestRecords.exec(100, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/usr/lib/systemd/systemd",
-                0, 0, 0, "php-fpm: master process (/etc/php/8.2/fpm/php-fpm.conf)"));
-        wrap(TestRecords.exec(200, 100, "php-fpm8.2", "php-fpm8.2", "/usr/sbin/php-fpm8.2", "/", "/usr/sbin/php-fpm8.2",
-                33, 100, 1, "php-fpm: pool www"));
+        event = PhpFpmHost.event(dir);
     }
 
     private void wrap(MemorySegment record) {

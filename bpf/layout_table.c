@@ -31,10 +31,16 @@ int main(void)
 	FIELD(sw_process, uid);
 	FIELD(sw_process, gid);
 	FIELD(sw_process, euid);
+	FIELD(sw_process, egid);
+	FIELD(sw_process, sid);
+	FIELD(sw_process, pgid);
+	FIELD(sw_process, tty);
 	FIELD(sw_process, lineage_root);
 	FIELD(sw_process, lineage_depth);
 	FIELD(sw_process, cgroup_id);
 	FIELD(sw_process, start_boot_ns);
+	FIELD(sw_process, parent_start_boot_ns);
+	FIELD(sw_process, root_start_boot_ns);
 	FIELD(sw_process, match);
 	FIELD(sw_process, comm);
 	FIELD(sw_process, parent_comm);
@@ -70,10 +76,13 @@ int main(void)
 	SIZE(sw_lineage);
 	FIELD(sw_lineage, root_pid);
 	FIELD(sw_lineage, depth);
+	FIELD(sw_lineage, root_start_boot_ns);
 
 	CONST(SW_RECORD_VERSION);
 	CONST(SW_RECORD_EXEC);
 	CONST(SW_RECORD_CONNECT);
+	CONST(SW_RECORD_FORK);
+	CONST(SW_RECORD_LISTEN);
 	CONST(SW_MATCH_WEB_COMM);
 	CONST(SW_MATCH_WEB_PARENT);
 	CONST(SW_MATCH_WEB_USER);

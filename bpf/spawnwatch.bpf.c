@@ -240,11 +240,31 @@ static __always_inline __u16 read_path(const struct path *path, char *out, __u32
 /* Process identity                                                        */
 /* ---------------------------------------------------------------------- */
 
+/* The controlling terminal as /proc/PID/stat's tty_nr: tty_devnum() (MKDEV of
+ * the driver's major and minor_start, plus the index) in new_encode_dev()'s
+ * encoding (fs/proc/array.c, include/linux/kdev_t.h); 0 without one. */
+static __always_inline __u32 tty_nr(struct signal_struct *sig)
+{
+	struct tty_struct *tty = BPF_CORE_READ(sig, tty);
+	__u32 dev, major, minor;
+
+	if (!tty)
+		return 0;
+	dev = (BPF_CORE_READ(tty, driver, major) << 20) + BPF_CORE_READ(tty, driver, minor_start) +
+	      BPF_CORE_READ(tty, index);
+	major = dev >> 20;
+	minor = dev & 0xfffff;
+	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
+}
+
 static __always_inline void fill_process(struct sw_process *p, struct task_struct *task,
 					 const struct sw_lineage *li, __u32 match)
 {
 	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
 	const struct cred *cred = BPF_CORE_READ(task, real_cred);
+	struct signal_struct *sig = BPF_CORE_READ(task, signal);
+	struct pid *sid = BPF_CORE_READ(sig, pids[PIDTYPE_SID]);
+	struct pid *pgid = BPF_CORE_READ(sig, pids[PIDTYPE_PGID]);
 
 	p->pid = BPF_CORE_READ(task, tgid);
 	p->tid = BPF_CORE_READ(task, pid);
@@ -252,10 +272,17 @@ static __always_inline void fill_process(struct sw_process *p, struct task_struc
 	p->uid = BPF_CORE_READ(cred, uid.val);
 	p->gid = BPF_CORE_READ(cred, gid.val);
 	p->euid = BPF_CORE_READ(cred, euid.val);
+	p->egid = BPF_CORE_READ(cred, egid.val);
+	/* numbers[0]: the id in the initial pid namespace, as pid and tgid. */
+	p->sid = sid ? BPF_CORE_READ(sid, numbers[0].nr) : 0;
+	p->pgid = pgid ? BPF_CORE_READ(pgid, numbers[0].nr) : 0;
+	p->tty = tty_nr(sig);
 	p->lineage_root = li ? li->root_pid : 0;
 	p->lineage_depth = li ? li->depth : 0;
 	p->cgroup_id = bpf_get_current_cgroup_id();
 	p->start_boot_ns = BPF_CORE_READ(task, start_boottime);
+	p->parent_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
+	p->root_start_boot_ns = li ? li->root_start_boot_ns : 0;
 	p->match = match;
 	p->_pad0 = 0;
 	bpf_core_read(p->comm, sizeof(p->comm), &task->comm);
@@ -291,9 +318,9 @@ static __always_inline __u32 match_task(struct task_struct *task, struct sw_line
 	return match;
 }
 
-static __always_inline void lineage_add(__u32 tgid, __u32 root, __u32 depth)
+static __always_inline void lineage_add(__u32 tgid, __u32 root, __u64 root_start, __u32 depth)
 {
-	struct sw_lineage value = { .root_pid = root, .depth = depth };
+	struct sw_lineage value = { .root_pid = root, .depth = depth, .root_start_boot_ns = root_start };
 
 	if (bpf_map_update_elem(&lineage, &tgid, &value, BPF_ANY))
 		count(SW_CNT_LINEAGE_ADD_FAILED);
@@ -318,11 +345,11 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 
 	li = bpf_map_lookup_elem(&lineage, &parent_tgid);
 	if (li) {
-		lineage_add(child_tgid, li->root_pid, li->depth + 1);
+		lineage_add(child_tgid, li->root_pid, li->root_start_boot_ns, li->depth + 1);
 		return 0;
 	}
 	if (task_is_web_server(parent) || is_web_uid(BPF_CORE_READ(parent, real_cred, uid.val)))
-		lineage_add(child_tgid, parent_tgid, 1);
+		lineage_add(child_tgid, parent_tgid, BPF_CORE_READ(parent, start_boottime), 1);
 	return 0;
 }
 
@@ -385,8 +412,9 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	 * server: it enters the lineage now. */
 	if (!in_lineage && (match & SW_MATCH_WEB_PARENT)) {
 		li.root_pid = BPF_CORE_READ(parent, tgid);
+		li.root_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
 		li.depth = 1;
-		lineage_add(BPF_CORE_READ(task, tgid), li.root_pid, li.depth);
+		lineage_add(BPF_CORE_READ(task, tgid), li.root_pid, li.root_start_boot_ns, li.depth);
 		match |= SW_MATCH_LINEAGE;
 	}
 

@@ -16,7 +16,7 @@
 #ifndef SPAWNWATCH_H
 #define SPAWNWATCH_H
 
-#define SW_RECORD_VERSION 1
+#define SW_RECORD_VERSION 2
 
 #define SW_COMM_LEN 16
 #define SW_PATH_LEN 512 /* executable paths; longer ones are truncated */
@@ -28,6 +28,10 @@ enum sw_record_type {
 	SW_RECORD_INVALID = 0,
 	SW_RECORD_EXEC = 1,
 	SW_RECORD_CONNECT = 2,
+	/* Reserved by issue 10 (lineage and listeners), so that the record types
+	 * other changes append get numbers that do not collide. */
+	SW_RECORD_FORK = 3,
+	SW_RECORD_LISTEN = 4,
 };
 
 /* Why a process passed the in-kernel filter (sw_process.match bits). */
@@ -97,22 +101,38 @@ struct sw_record_header {
 };
 
 /*
- * The identity of the process an event is about (88 bytes).
+ * The identity of the process an event is about (120 bytes).
  *
  * +---------------------------------------------------------------+
  * | pid (tgid) u32                | tid u32                       | 0
  * | ppid (real parent tgid) u32   | uid u32                       | 8
  * | gid u32                       | euid u32                      | 16
- * | lineage_root u32              | lineage_depth u32             | 24
- * | cgroup_id u64                                                 | 32
- * | start_boot_ns u64 (task->start_boottime)                      | 40
- * | match u32 (SW_MATCH_* bits)   | _pad0 u32                     | 48
- * | comm[16]                                                      | 56
- * | parent_comm[16]                                               | 72
+ * | egid u32                      | sid u32                       | 24
+ * | pgid u32                      | tty u32                       | 32
+ * | lineage_root u32              | lineage_depth u32             | 40
+ * | cgroup_id u64                                                 | 48
+ * | start_boot_ns u64 (task->start_boottime)                      | 56
+ * | parent_start_boot_ns u64 (real_parent->start_boottime)        | 64
+ * | root_start_boot_ns u64 (the lineage root's start_boottime)    | 72
+ * | match u32 (SW_MATCH_* bits)   | _pad0 u32                     | 80
+ * | comm[16]                                                      | 88
+ * | parent_comm[16]                                               | 104
  * +---------------------------------------------------------------+
  *
- * lineage_root is the tgid of the web server this process descends from and
- * lineage_depth its distance from it (1 = child); both 0 outside the lineage.
+ * Process ids are the kernel's global ones (the initial pid namespace), as
+ * the sensor sees them in its own /proc. A process is identified by
+ * (pid, start_boot_ns): a pid alone may have been reused. The start times are
+ * CLOCK_BOOTTIME nanoseconds; /proc/PID/stat gives the same instant in clock
+ * ticks (field 22, starttime), so compare at tick resolution.
+ *
+ * sid and pgid are the tgids of the session and process-group leaders
+ * (/proc/PID/stat fields 6 and 5). tty is the controlling terminal's device
+ * number encoded as /proc/PID/stat's tty_nr (new_encode_dev: minor bits 0-7,
+ * major bits 8-19, minor bits 8-19 in bits 20-31), 0 when there is none.
+ *
+ * lineage_root is the tgid of the web server this process descends from,
+ * root_start_boot_ns that server's start time and lineage_depth the distance
+ * from it (0 = the root itself, 1 = child); all 0 outside the lineage.
  */
 struct sw_process {
 	__u32 pid;
@@ -121,10 +141,16 @@ struct sw_process {
 	__u32 uid;
 	__u32 gid;
 	__u32 euid;
+	__u32 egid;
+	__u32 sid;
+	__u32 pgid;
+	__u32 tty;
 	__u32 lineage_root;
 	__u32 lineage_depth;
 	__u64 cgroup_id;
 	__u64 start_boot_ns;
+	__u64 parent_start_boot_ns;
+	__u64 root_start_boot_ns;
 	__u32 match;
 	__u32 _pad0;
 	char comm[SW_COMM_LEN];
@@ -132,18 +158,18 @@ struct sw_process {
 };
 
 /*
- * Exec record (2680 bytes), sent from tp_btf/sched_process_exec.
+ * Exec record (2712 bytes), sent from tp_btf/sched_process_exec.
  *
  * +---------------------------------------------------------------+
  * | struct sw_record_header                                       | 0
  * | struct sw_process                                             | 16
- * | argc u32 (the true argv count)| exe_len u16   | args_len u16  | 104
- * | cwd_len u16   | pexe_len u16  | pcwd_len u16  | truncated u16 | 112
- * | exe[512]         resolved path of the new executable          | 120
- * | parent_exe[512]  the parent's executable                      | 632
- * | cwd[256]         working directory                            | 1144
- * | parent_cwd[256]  the parent's working directory               | 1400
- * | args[1024]       argv, each argument NUL terminated           | 1656
+ * | argc u32 (the true argv count)| exe_len u16   | args_len u16  | 136
+ * | cwd_len u16   | pexe_len u16  | pcwd_len u16  | truncated u16 | 144
+ * | exe[512]         resolved path of the new executable          | 152
+ * | parent_exe[512]  the parent's executable                      | 664
+ * | cwd[256]         working directory                            | 1176
+ * | parent_cwd[256]  the parent's working directory               | 1432
+ * | args[1024]       argv, each argument NUL terminated           | 1688
  * +---------------------------------------------------------------+
  *
  * The *_len fields count the bytes used, without a final NUL. args_len
@@ -167,16 +193,16 @@ struct sw_exec_record {
 };
 
 /*
- * Connect record (152 bytes), sent when a matching process starts a TCP
+ * Connect record (184 bytes), sent when a matching process starts a TCP
  * connection.
  *
  * +---------------------------------------------------------------+
  * | struct sw_record_header                                       | 0
  * | struct sw_process                                             | 16
- * | family u16    | protocol u16  | sport u16     | dport u16     | 104
- * | saddr[16] (IPv4: first 4 bytes, network order)                | 112
- * | daddr[16]                                                     | 128
- * | hook u32 (SW_HOOK_*)          | _pad0 u32                     | 144
+ * | family u16    | protocol u16  | sport u16     | dport u16     | 136
+ * | saddr[16] (IPv4: first 4 bytes, network order)                | 144
+ * | daddr[16]                                                     | 160
+ * | hook u32 (SW_HOOK_*)          | _pad0 u32                     | 176
  * +---------------------------------------------------------------+
  *
  * Ports are in host byte order. sport is 0 when the hook fires before the
@@ -207,17 +233,21 @@ struct sw_lineage {
 	__u32 root_pid; /* tgid of the web server at the root */
 	__u32 depth; /* 1 = direct child of the web server; 0 = the root itself,
 		      * for servers that user space recognised by command line */
+	__u64 root_start_boot_ns; /* the root's start_boottime: (root_pid, this)
+				   * names it even after its pid is reused */
 };
 
 _Static_assert(sizeof(struct sw_record_header) == 16, "sw_record_header");
-_Static_assert(sizeof(struct sw_process) == 88, "sw_process");
-_Static_assert(sizeof(struct sw_exec_record) == 2680, "sw_exec_record");
+_Static_assert(sizeof(struct sw_process) == 120, "sw_process");
+_Static_assert(__builtin_offsetof(struct sw_process, start_boot_ns) == 56, "start_boot_ns");
+_Static_assert(__builtin_offsetof(struct sw_process, comm) == 88, "comm");
+_Static_assert(sizeof(struct sw_exec_record) == 2712, "sw_exec_record");
 _Static_assert(sizeof(struct sw_exec_record) % 8 == 0, "8-byte multiple");
-_Static_assert(__builtin_offsetof(struct sw_exec_record, exe) == 120, "exe");
-_Static_assert(__builtin_offsetof(struct sw_exec_record, args) == 1656, "args");
-_Static_assert(sizeof(struct sw_connect_record) == 152, "sw_connect_record");
-_Static_assert(__builtin_offsetof(struct sw_connect_record, daddr) == 128, "daddr");
+_Static_assert(__builtin_offsetof(struct sw_exec_record, exe) == 152, "exe");
+_Static_assert(__builtin_offsetof(struct sw_exec_record, args) == 1688, "args");
+_Static_assert(sizeof(struct sw_connect_record) == 184, "sw_connect_record");
+_Static_assert(__builtin_offsetof(struct sw_connect_record, daddr) == 160, "daddr");
 _Static_assert(sizeof(struct sw_comm_key) == 20, "sw_comm_key");
-_Static_assert(sizeof(struct sw_lineage) == 8, "sw_lineage");
+_Static_assert(sizeof(struct sw_lineage) == 16, "sw_lineage");
 
 #endif /* SPAWNWATCH_H */

@@ -230,7 +230,7 @@ public final class Sensor implements AutoCloseable {
         }
         int pid = event.record().pid();
         try {
-            filter.addRoot(pid);
+            filter.addRoot(pid, event.record().startBootNanos());
             bump(serversRecognised);
             LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
                     + ") as a web server: its command line contains '" + fragment + "'");

@@ -1,28 +1,28 @@
 package io.spawnwatch.event;
 
 /**
- * Layout of struct sw_connect_record (152 bytes).
+ * Layout of struct sw_connect_record (184 bytes).
  *
  * <pre>
  * +---------------------------------------------------------------+
  * | struct sw_record_header                                       | 0
  * | struct sw_process                                             | 16
- * | family u16    | protocol u16  | sport u16     | dport u16     | 104
- * | saddr[16] (IPv4: first 4 bytes, network order)                | 112
- * | daddr[16]                                                     | 128
- * | hook u32                      | _pad0 u32                     | 144
+ * | family u16    | protocol u16  | sport u16     | dport u16     | 136
+ * | saddr[16] (IPv4: first 4 bytes, network order)                | 144
+ * | daddr[16]                                                     | 160
+ * | hook u32                      | _pad0 u32                     | 176
  * +---------------------------------------------------------------+
  * </pre>
  */
 public final class ConnectRecordDescriptor {
-    public static final int FAMILY_OFFSET = 104;
-    public static final int PROTOCOL_OFFSET = 106;
-    public static final int SPORT_OFFSET = 108;
-    public static final int DPORT_OFFSET = 110;
-    public static final int SADDR_OFFSET = 112;
-    public static final int DADDR_OFFSET = 128;
-    public static final int HOOK_OFFSET = 144;
-    public static final int LENGTH = 152;
+    public static final int FAMILY_OFFSET = 136;
+    public static final int PROTOCOL_OFFSET = 138;
+    public static final int SPORT_OFFSET = 140;
+    public static final int DPORT_OFFSET = 142;
+    public static final int SADDR_OFFSET = 144;
+    public static final int DADDR_OFFSET = 160;
+    public static final int HOOK_OFFSET = 176;
+    public static final int LENGTH = 184;
 
     public static final int AF_INET = 2;
     public static final int AF_INET6 = 10;

@@ -74,6 +74,28 @@ public class ProcessRecord {
         return Integer.toUnsignedLong(u32(PROCESS_OFFSET + ProcessDescriptor.EUID_OFFSET));
     }
 
+    public long egid() {
+        return Integer.toUnsignedLong(u32(PROCESS_OFFSET + ProcessDescriptor.EGID_OFFSET));
+    }
+
+    /** Tgid of the session leader (global pid namespace); /proc/PID/stat field 6. */
+    public int sid() {
+        return u32(PROCESS_OFFSET + ProcessDescriptor.SID_OFFSET);
+    }
+
+    /** Tgid of the process-group leader (global pid namespace); /proc/PID/stat field 5. */
+    public int pgid() {
+        return u32(PROCESS_OFFSET + ProcessDescriptor.PGID_OFFSET);
+    }
+
+    /**
+     * The controlling terminal encoded as /proc/PID/stat's tty_nr (major in
+     * bits 8-15, minor in bits 0-7 and 20-31), 0 when there is none.
+     */
+    public int tty() {
+        return u32(PROCESS_OFFSET + ProcessDescriptor.TTY_OFFSET);
+    }
+
     public int lineageRoot() {
         return u32(PROCESS_OFFSET + ProcessDescriptor.LINEAGE_ROOT_OFFSET);
     }
@@ -86,8 +108,19 @@ public class ProcessRecord {
         return segment.get(U64, offset + PROCESS_OFFSET + ProcessDescriptor.CGROUP_ID_OFFSET);
     }
 
+    /** CLOCK_BOOTTIME nanoseconds when the process started; with pid() it names the process instance. */
     public long startBootNanos() {
         return segment.get(U64, offset + PROCESS_OFFSET + ProcessDescriptor.START_BOOT_NS_OFFSET);
+    }
+
+    /** The real parent's start time (CLOCK_BOOTTIME ns); with ppid() it names the parent instance. */
+    public long parentStartBootNanos() {
+        return segment.get(U64, offset + PROCESS_OFFSET + ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET);
+    }
+
+    /** The lineage root's start time (CLOCK_BOOTTIME ns), 0 outside the lineage. */
+    public long rootStartBootNanos() {
+        return segment.get(U64, offset + PROCESS_OFFSET + ProcessDescriptor.ROOT_START_BOOT_NS_OFFSET);
     }
 
     /** ProcessDescriptor.MATCH_* bits. */

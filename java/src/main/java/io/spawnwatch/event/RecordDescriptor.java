@@ -18,9 +18,13 @@ package io.spawnwatch.event;
  * </pre>
  */
 public final class RecordDescriptor {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     public static final int TYPE_EXEC = 1;
     public static final int TYPE_CONNECT = 2;
+    /** Reserved for the lineage's fork records (issue 10); no record of this type is sent yet. */
+    public static final int TYPE_FORK = 3;
+    /** Reserved for the lineage's listen records (issue 10); no record of this type is sent yet. */
+    public static final int TYPE_LISTEN = 4;
 
     public static final int TYPE_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;

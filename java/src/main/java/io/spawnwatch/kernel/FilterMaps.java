@@ -17,6 +17,11 @@ import java.util.List;
 public final class FilterMaps {
     private static final int COMM_LEN = 16;
     private static final int COMM_KEY_SIZE = 4 + COMM_LEN;
+    /** struct sw_lineage, the lineage map's value (RecordLayoutTest checks these against C). */
+    public static final int LINEAGE_VALUE_SIZE = 16;
+    public static final int LINEAGE_ROOT_PID_OFFSET = 0;
+    public static final int LINEAGE_DEPTH_OFFSET = 4;
+    public static final int LINEAGE_ROOT_START_OFFSET = 8;
 
     private final BpfMap webComms;
     private final BpfMap candidateComms;
@@ -119,16 +124,22 @@ public final class FilterMaps {
      * Makes a process a lineage root (depth 0): a server that user space
      * recognised by its command line. Its children are followed from now on.
      */
-    public void addRoot(int pid) throws BpfException {
-        addLineage(pid, pid, 0);
+    public void addRoot(int pid, long startBootNanos) throws BpfException {
+        addLineage(pid, pid, startBootNanos, 0);
     }
 
-    /** Puts a process into the lineage (used when seeding from /proc). */
-    public void addLineage(int pid, int rootPid, int depth) throws BpfException {
+    /**
+     * Puts a process into the lineage (used when seeding from /proc).
+     *
+     * @param rootStartBootNanos the root's start time, CLOCK_BOOTTIME ns (from
+     *     /proc at tick resolution when seeded; 0 when unknown)
+     */
+    public void addLineage(int pid, int rootPid, long rootStartBootNanos, int depth) throws BpfException {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment value = arena.allocate(8);
-            value.set(ValueLayout.JAVA_INT, 0, rootPid);
-            value.set(ValueLayout.JAVA_INT, 4, depth);
+            MemorySegment value = arena.allocate(LINEAGE_VALUE_SIZE);
+            value.set(ValueLayout.JAVA_INT, LINEAGE_ROOT_PID_OFFSET, rootPid);
+            value.set(ValueLayout.JAVA_INT, LINEAGE_DEPTH_OFFSET, depth);
+            value.set(ValueLayout.JAVA_LONG_UNALIGNED, LINEAGE_ROOT_START_OFFSET, rootStartBootNanos);
             lineage.update(arena.allocateFrom(ValueLayout.JAVA_INT, pid), value, BpfMap.ANY);
         }
     }

@@ -20,6 +20,12 @@ import java.util.Set;
 public final class LineageSeeder {
     private record Proc(int pid, int ppid, String comm, long uid) {}
 
+    /**
+     * /proc/PID/stat counts time in USER_HZ ticks, 100 a second on every Linux
+     * ABI (include/asm-generic/param.h); the kernel counts start_boottime in ns.
+     */
+    static final long NANOS_PER_TICK = 10_000_000L;
+
     private final Path proc;
 
     public LineageSeeder(Path proc) {
@@ -52,12 +58,13 @@ public final class LineageSeeder {
             if (!web || (parent != null && isWeb(parent, webNames, webUids, servers))) {
                 continue; // only the topmost web server of a tree is a root
             }
+            long rootStart = startBootNanos(p.pid());
             if (servers.contains(p.pid())) {
-                maps.addRoot(p.pid());
+                maps.addRoot(p.pid(), rootStart);
                 count++;
             }
             seeded.accept(p.pid());
-            count += seedTree(maps, p.pid(), children, seeded);
+            count += seedTree(maps, p.pid(), rootStart, children, seeded);
         }
         return count;
     }
@@ -81,7 +88,22 @@ public final class LineageSeeder {
         }
     }
 
-    private static int seedTree(FilterMaps maps, int root, Map<Integer, List<Integer>> children,
+    /**
+     * The start time of a process as CLOCK_BOOTTIME ns at tick resolution
+     * (/proc/PID/stat field 22, starttime), 0 when it is gone.
+     */
+    long startBootNanos(int pid) {
+        try {
+            String stat = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"));
+            // The name (field 2) may hold spaces and parentheses: count from the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[22 - 3]) * NANOS_PER_TICK;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    private static int seedTree(FilterMaps maps, int root, long rootStart, Map<Integer, List<Integer>> children,
             java.util.function.IntConsumer seededPid) throws BpfException {
         int seeded = 0;
         ArrayDeque<int[]> queue = new ArrayDeque<>();
@@ -89,7 +111,7 @@ public final class LineageSeeder {
         while (!queue.isEmpty()) {
             int[] item = queue.poll();
             for (int child : children.getOrDefault(item[0], List.of())) {
-                maps.addLineage(child, root, item[1] + 1);
+                maps.addLineage(child, root, rootStart, item[1] + 1);
                 seededPid.accept(child);
                 seeded++;
                 queue.add(new int[] {child, item[1] + 1});

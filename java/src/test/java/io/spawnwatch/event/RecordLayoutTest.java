@@ -3,6 +3,7 @@ package io.spawnwatch.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.spawnwatch.kernel.FilterMaps;
 import io.spawnwatch.kernel.KernelCounters;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,10 +66,16 @@ class RecordLayoutTest {
         offset("sw_process.uid", ProcessDescriptor.UID_OFFSET);
         offset("sw_process.gid", ProcessDescriptor.GID_OFFSET);
         offset("sw_process.euid", ProcessDescriptor.EUID_OFFSET);
+        offset("sw_process.egid", ProcessDescriptor.EGID_OFFSET);
+        offset("sw_process.sid", ProcessDescriptor.SID_OFFSET);
+        offset("sw_process.pgid", ProcessDescriptor.PGID_OFFSET);
+        offset("sw_process.tty", ProcessDescriptor.TTY_OFFSET);
         offset("sw_process.lineage_root", ProcessDescriptor.LINEAGE_ROOT_OFFSET);
         offset("sw_process.lineage_depth", ProcessDescriptor.LINEAGE_DEPTH_OFFSET);
         offset("sw_process.cgroup_id", ProcessDescriptor.CGROUP_ID_OFFSET);
         offset("sw_process.start_boot_ns", ProcessDescriptor.START_BOOT_NS_OFFSET);
+        offset("sw_process.parent_start_boot_ns", ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET);
+        offset("sw_process.root_start_boot_ns", ProcessDescriptor.ROOT_START_BOOT_NS_OFFSET);
         offset("sw_process.match", ProcessDescriptor.MATCH_OFFSET);
         offset("sw_process.comm", ProcessDescriptor.COMM_OFFSET);
         offset("sw_process.parent_comm", ProcessDescriptor.PARENT_COMM_OFFSET);
@@ -108,10 +115,20 @@ class RecordLayoutTest {
     }
 
     @Test
+    void shouldMatchTheLineageValueLayout() {
+        size("sw_lineage", FilterMaps.LINEAGE_VALUE_SIZE);
+        offset("sw_lineage.root_pid", FilterMaps.LINEAGE_ROOT_PID_OFFSET);
+        offset("sw_lineage.depth", FilterMaps.LINEAGE_DEPTH_OFFSET);
+        offset("sw_lineage.root_start_boot_ns", FilterMaps.LINEAGE_ROOT_START_OFFSET);
+    }
+
+    @Test
     void shouldMatchTheConstants() {
         constant("SW_RECORD_VERSION", RecordDescriptor.VERSION);
         constant("SW_RECORD_EXEC", RecordDescriptor.TYPE_EXEC);
         constant("SW_RECORD_CONNECT", RecordDescriptor.TYPE_CONNECT);
+        constant("SW_RECORD_FORK", RecordDescriptor.TYPE_FORK);
+        constant("SW_RECORD_LISTEN", RecordDescriptor.TYPE_LISTEN);
         constant("SW_MATCH_WEB_COMM", ProcessDescriptor.MATCH_WEB_COMM);
         constant("SW_MATCH_WEB_PARENT", ProcessDescriptor.MATCH_WEB_PARENT);
         constant("SW_MATCH_WEB_USER", ProcessDescriptor.MATCH_WEB_USER);

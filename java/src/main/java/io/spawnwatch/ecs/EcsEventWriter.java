@@ -257,11 +257,9 @@ public final class EcsEventWriter {
     private void writeFields(JsonGenerator g, EnrichedEvent ev, long repeatsSuppressed) throws IOException {
         ProcessRecord r = ev.record();
         writeProcess(g, ev, r);
-        // user.* is the effective user, as in Elastic Defend's process events (and process.user).
+        // user.* and group.* are the effective ids, as in Elastic Defend's process events (and process.user).
         writeUser(g, "user", r.euid(), ev.text(Field.USER));
-        g.writeObjectFieldStart("group");
-        g.writeStringField("id", Long.toString(r.gid()));
-        g.writeEndObject();
+        writeId(g, "group", r.egid());
         CharSequence container = ev.text(Field.CONTAINER_ID);
         if (container != null) {
             g.writeObjectFieldStart("container");
@@ -281,6 +279,37 @@ public final class EcsEventWriter {
             g.writeStringField("name", userName.toString());
         }
         g.writeEndObject();
+    }
+
+    private static void writeId(JsonGenerator g, String name, long id) throws IOException {
+        g.writeObjectFieldStart(name);
+        g.writeStringField("id", Long.toString(id));
+        g.writeEndObject();
+    }
+
+    /**
+     * process.interactive, and process.tty.char_device.{major,minor} when there
+     * is a controlling terminal. {@code ttyNr} is /proc/PID/stat's tty_nr
+     * (the kernel's new_encode_dev: minor in bits 0-7 and 20-31, major in 8-19).
+     */
+    private static void writeTerminal(JsonGenerator g, int ttyNr) throws IOException {
+        g.writeBooleanField("interactive", ttyNr != 0);
+        if (ttyNr != 0) {
+            g.writeObjectFieldStart("tty");
+            g.writeObjectFieldStart("char_device");
+            g.writeNumberField("major", (ttyNr >>> 8) & 0xfff);
+            g.writeNumberField("minor", (ttyNr & 0xff) | ((ttyNr >>> 12) & 0xfff00));
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    private static void writeLeader(JsonGenerator g, String name, int pid) throws IOException {
+        if (pid > 0) {
+            g.writeObjectFieldStart(name);
+            g.writeNumberField("pid", pid);
+            g.writeEndObject();
+        }
     }
 
     private void writeStart(JsonGenerator g, EnrichedEvent ev, int pid, long startBootNanos) throws IOException {
@@ -314,12 +343,14 @@ public final class EcsEventWriter {
         writeText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));
         writeUser(g, "user", r.euid(), ev.text(Field.USER));
         writeUser(g, "real_user", r.uid(), ev.text(Field.REAL_USER));
-        g.writeObjectFieldStart("group");
-        g.writeStringField("id", Long.toString(r.gid()));
-        g.writeEndObject();
+        writeId(g, "group", r.egid());
+        writeId(g, "real_group", r.gid());
+        writeTerminal(g, r.tty());
+        writeLeader(g, "session_leader", r.sid());
+        writeLeader(g, "group_leader", r.pgid());
         g.writeObjectFieldStart("parent");
         g.writeNumberField("pid", r.ppid());
-        writeStart(g, ev, r.ppid(), ev.parentStartBootNanos());
+        writeStart(g, ev, r.ppid(), r.parentStartBootNanos());
         g.writeStringField("name", r.parentComm(text).toString());
         writeText(g, "executable", ev.text(Field.PARENT_IMAGE));
         writeText(g, "working_directory", ev.text(Field.PARENT_CURRENT_DIRECTORY));
@@ -419,6 +450,7 @@ public final class EcsEventWriter {
             g.writeNumberField("depth", r.lineageDepth());
             g.writeObjectFieldStart("root");
             g.writeNumberField("pid", r.lineageRoot());
+            writeStart(g, ev, r.lineageRoot(), r.rootStartBootNanos());
             writeText(g, "name", ev.text(Field.LINEAGE_ROOT_NAME));
             writeText(g, "executable", ev.text(Field.LINEAGE_ROOT_IMAGE));
             g.writeEndObject();

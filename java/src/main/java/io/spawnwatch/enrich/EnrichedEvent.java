@@ -101,16 +101,6 @@ public final class EnrichedEvent implements EventView {
         return clock.toEpochNanos(bootNanos);
     }
 
-    /**
-     * The parent's start time (CLOCK_BOOTTIME ns, as its own records carry
-     * it), or 0 when unknown: known when the parent's exec was seen (the
-     * process table; a process read from /proc has no exact start).
-     */
-    public long parentStartBootNanos() {
-        ProcessTable.Entry e = processes.peek(record.ppid());
-        return e == null ? 0 : e.startBootNanos();
-    }
-
     public ProcessRecord record() {
         return record;
     }
@@ -172,6 +162,7 @@ public final class EnrichedEvent implements EventView {
             case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
             case PROCESS_ID, USER_ID, REAL_USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
+                    LINEAGE_ROOT_START,
                     LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT -> numberText(field);
         };
     }
@@ -213,9 +204,11 @@ public final class EnrichedEvent implements EventView {
             case PROCESS_ID -> record.pid();
             case USER_ID, EFFECTIVE_USER_ID -> record.euid();
             case REAL_USER_ID -> record.uid();
-            case GROUP_ID -> record.gid();
+            case GROUP_ID -> record.egid();
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
+            case LINEAGE_ROOT_START -> record.lineageRoot() == 0 || record.rootStartBootNanos() == 0 ? ABSENT
+                    : record.rootStartBootNanos();
             case LINEAGE_DEPTH -> record.lineageDepth();
             case DESTINATION_PORT -> type == EventType.CONNECT ? connect.destinationPort() : ABSENT;
             case SOURCE_PORT -> type == EventType.CONNECT && connect.sourcePort() != 0 ? connect.sourcePort() : ABSENT;

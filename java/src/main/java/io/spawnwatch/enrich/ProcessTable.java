@@ -73,10 +73,6 @@ public final class ProcessTable {
             return out.wrap(cmdline, start, end - start);
         }
 
-        public long startBootNanos() {
-            return startBootNanos;
-        }
-
         public SegmentText workingDirectory(SegmentText out) {
             return out.wrap(cwd, 0, cwdLen);
         }
@@ -151,7 +147,6 @@ public final class ProcessTable {
         }
         e.pid = pid;
         e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = e.argCount = 0;
-        e.startBootNanos = 0; // unknown until an exec record says (a /proc read has clock ticks only)
         index.put(pid, slot);
         return e;
     }

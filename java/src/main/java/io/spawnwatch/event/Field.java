@@ -32,7 +32,7 @@ public enum Field {
     REAL_USER_ID(Kind.NUMBER, "process.real_user.id"),
     /** Real user's name. */
     REAL_USER(Kind.TEXT, "process.real_user.name"),
-    /** Effective gid once the kernel sends it, the real gid before (ECS group.id). */
+    /** Effective gid (ECS group.id and process.group.id; the real one is process.real_group.id). */
     GROUP_ID(Kind.NUMBER, "group.id"),
     /** Effective uid under its older name (Sigma EffectiveUserId); the same value as {@link #USER_ID}. */
     EFFECTIVE_USER_ID(Kind.NUMBER, "process.user.id"),
@@ -53,6 +53,11 @@ public enum Field {
     /** Executable of the web server at the root of the lineage. */
     LINEAGE_ROOT_IMAGE(Kind.TEXT, "spawnwatch.lineage.root.executable"),
     LINEAGE_ROOT_PID(Kind.NUMBER, "spawnwatch.lineage.root.pid"),
+    /**
+     * The lineage root's start (CLOCK_BOOTTIME ns): with its pid, the web-server instance, so that a
+     * reused pid is another root. Written as spawnwatch.lineage.root.start (a date) and .entity_id.
+     */
+    LINEAGE_ROOT_START(Kind.NUMBER, null),
     /** 1 = child of the web server, 2 = grandchild, ...; 0 outside the lineage. */
     LINEAGE_DEPTH(Kind.NUMBER, "spawnwatch.lineage.depth"),
     /** Ancestry from the web server down, "nginx > sh > curl". */

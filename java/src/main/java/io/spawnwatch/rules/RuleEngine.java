@@ -360,8 +360,8 @@ public final class RuleEngine implements AutoCloseable {
         return List.copyOf(out);
     }
 
-    /** The fields that identify a lineage root: its pid (and its start time, once the kernel sends it). */
-    private static final List<Field> LINEAGE_ROOT_KEY = List.of(Field.LINEAGE_ROOT_PID);
+    /** The fields that identify a lineage root: its pid and start time (a reused pid is another server). */
+    private static final List<Field> LINEAGE_ROOT_KEY = List.of(Field.LINEAGE_ROOT_PID, Field.LINEAGE_ROOT_START);
 
     private static void closeQuietly(Baselines b) {
         try {

@@ -136,14 +136,54 @@ class EcsEventWriterTest {
         assertEquals(shellId, new EntityIds(HOST).of(300, TestRecords.startBootNanos(300)));
     }
 
+    private static void setProcessField(MemorySegment r, int offset, long value, boolean wide) {
+        long at = io.spawnwatch.event.RecordDescriptor.PROCESS_OFFSET + offset;
+        if (wide) {
+            r.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at, value);
+        } else {
+            r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at, (int) value);
+        }
+    }
+
     @Test
     void shouldLeaveTheParentEntityIdOutWhenItsStartIsUnknown() throws Exception {
-        // Parent 777 was never seen exec: its start time is unknown, so no id that could disagree with its own.
-        wrap(TestRecords.exec(300, 777, "sh", "nginx", "/usr/bin/dash", "/var/www", "/usr/sbin/nginx",
-                33, 777, 1, "sh", "-c", "id"));
+        MemorySegment r = TestRecords.exec(300, 777, "sh", "nginx", "/usr/bin/dash", "/var/www", "/usr/sbin/nginx",
+                33, 777, 1, "sh", "-c", "id");
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET, 0, true);
+        wrap(r);
         JsonNode d = document();
         assertTrue(d.at("/process/entity_id").isTextual());
         assertTrue(d.at("/process/parent/entity_id").isMissingNode(), d.toString());
+        assertTrue(d.at("/process/parent/start").isMissingNode(), d.toString());
+    }
+
+    @Test
+    void shouldWriteTheTerminalSessionGroupAndEffectiveGroup() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id");
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.TTY_OFFSET, (136 << 8) | 3, false); // /dev/pts/3
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.SID_OFFSET, 250, false);
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.PGID_OFFSET, 290, false);
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.EGID_OFFSET, 0, false);
+        wrap(r);
+        JsonNode d = document();
+        assertTrue(d.at("/process/interactive").asBoolean());
+        assertEquals(136, d.at("/process/tty/char_device/major").asInt());
+        assertEquals(3, d.at("/process/tty/char_device/minor").asInt());
+        assertEquals(250, d.at("/process/session_leader/pid").asInt());
+        assertEquals(290, d.at("/process/group_leader/pid").asInt());
+        assertEquals("0", d.at("/process/group/id").asText());
+        assertEquals("0", d.at("/group/id").asText());
+        assertEquals("33", d.at("/process/real_group/id").asText());
+        // The lineage root as an instance: its entity id is the one its own documents carry.
+        assertEquals(new EntityIds(HOST).of(100, TestRecords.startBootNanos(100)),
+                d.at("/spawnwatch/lineage/root/entity_id").asText());
+
+        wrap(TestRecords.exec(301, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id"));
+        JsonNode noTerminal = document();
+        assertFalse(noTerminal.at("/process/interactive").asBoolean());
+        assertTrue(noTerminal.at("/process/tty").isMissingNode());
     }
 
     @Test

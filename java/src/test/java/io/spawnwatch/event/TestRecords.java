@@ -81,7 +81,15 @@ public final class TestRecords {
         // A process that did not change identity: effective ids equal the real ones.
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EUID_OFFSET, (int) uid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.GID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EGID_OFFSET, (int) uid);
+        // Every process is named by (pid, start time); a session and group of its own; no terminal.
         s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.START_BOOT_NS_OFFSET, startBootNanos(pid));
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET,
+                startBootNanos(ppid));
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.ROOT_START_BOOT_NS_OFFSET,
+                root == 0 ? 0 : startBootNanos(root));
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.SID_OFFSET, pid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PGID_OFFSET, pid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_ROOT_OFFSET, root);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_DEPTH_OFFSET, depth);
         byte[] c = comm.getBytes(StandardCharsets.UTF_8);

@@ -41,10 +41,21 @@ class LearningAndSuppressionTest {
     }
 
     @Test
+    void shouldTellAReusedPidOfAWebServerFromTheServerItWas() throws Exception {
+        Rules.Collector alerts = new Rules.Collector();
+        try (RuleEngine engine = RuleEngine.open(DetectionConfig.defaults(), RuleSource.builtin(), null)) {
+            engine.evaluate(reverseShell(4000, 1).set(Field.LINEAGE_ROOT_START, 111), alerts);
+            engine.evaluate(reverseShell(4000, 2).set(Field.LINEAGE_ROOT_START, 111), alerts); // a repeat
+            engine.evaluate(reverseShell(4000, 3).set(Field.LINEAGE_ROOT_START, 999), alerts); // restarted server
+        }
+        assertEquals(List.of(UNUSUAL_NETWORK, UNUSUAL_NETWORK), alerts.titles());
+    }
+
+    @Test
     void shouldEndEverySuppressionKeyWithTheLineageRoot() {
-        assertEquals(List.of(Field.IMAGE, Field.DESTINATION_IP, Field.LINEAGE_ROOT_PID),
+        assertEquals(List.of(Field.IMAGE, Field.DESTINATION_IP, Field.LINEAGE_ROOT_PID, Field.LINEAGE_ROOT_START),
                 RuleEngine.withLineageRoot(List.of(Field.IMAGE, Field.DESTINATION_IP)));
-        assertEquals(List.of(Field.LINEAGE_ROOT_PID, Field.IMAGE),
+        assertEquals(List.of(Field.LINEAGE_ROOT_PID, Field.IMAGE, Field.LINEAGE_ROOT_START),
                 RuleEngine.withLineageRoot(List.of(Field.LINEAGE_ROOT_PID, Field.IMAGE)));
     }
 

@@ -43,6 +43,7 @@ public final class FieldCatalog {
         sigma("LineageRootName", Field.LINEAGE_ROOT_NAME);
         sigma("LineageRootImage", Field.LINEAGE_ROOT_IMAGE);
         sigma("LineageRootPid", Field.LINEAGE_ROOT_PID);
+        sigma("LineageRootStart", Field.LINEAGE_ROOT_START);
         sigma("LineageDepth", Field.LINEAGE_DEPTH);
         sigma("LineageChain", Field.LINEAGE_CHAIN);
         sigma("DestinationIp", Field.DESTINATION_IP);

@@ -277,6 +277,53 @@ class FidelityTest {
         rows.add(new Row(r, "node version probe", shell("php-fpm8.2", "node -v || nodejs -v"), false, false, null));
         rows.add(new Row(r, "puppet master directory", shell("php-fpm8.2", "id")
                 .set(Field.CURRENT_DIRECTORY, "/var/lib/puppet/rack/puppetmasterd"), false, false, null));
+        rows.add(new Row(r, "apache2 collabora AppImage argument", child("/usr/bin/bash", "bash", "bash", "-c",
+                "( /home/u/apps/richdocumentscode/collabora/Collabora_Online.AppImage | sh )")
+                .argv("bash", "-c", "bash -c \"( /home/u/apps/richdocumentscode/collabora/Collabora_Online.AppImage"
+                        + " | sh )").set(Field.PARENT_NAME, "apache2"), false, false, null));
+        rows.add(new Row(r, "apache2 stat argument", child("/usr/bin/dash", "sh", "sh", "-c", "stat /etc/passwd")
+                .argv("sh", "-c", "stat /etc/passwd").set(Field.PARENT_NAME, "apache2"), false, false, null));
+        rows.add(new Row(r, "apache2 crontab update", shell("apache2", "/usr/bin/crontab /tmp/phpupdatecrontab.txt"),
+                false, false, null));
+        rows.add(new Row(r, "php-fpm ssh mux", shell("php-fpm8.2", "timeout 3600 ssh -o ControlMaster=auto -o"
+                + " ControlPath=/var/www/html/storage/app/ssh/mux/x host cat /etc/hostname"), false, false, null));
+        rows.add(new Row(r, "php-cgi ps -ef|grep", shell("php-cgi", "ps -ef|grep php | sh"), false, false, null));
+        rows.add(new Row(r, "gunicorn binary's certificate check", shell("gunicorn",
+                "echo 'Q' | openssl s_client -connect localhost:61617 2>/dev/null | openssl x509 -noout -enddate")
+                .argv("/bin/sh", "-c", "echo 'Q' | openssl s_client -connect localhost:61617 2>/dev/null"
+                        + " | openssl x509 -noout -enddate").set(Field.PARENT_IMAGE, "/usr/local/bin/gunicorn"),
+                false, false, null));
+        rows.add(new Row(r, "bitnami httpd php probe", shell("httpd", "/opt/bitnami/php/bin/php -r 'echo phpversion();'")
+                .set(Field.PARENT_IMAGE, "/opt/bitnami/apache/bin/httpd"), false, false, null));
+        rows.add(new Row(r, "podman php-fpm probe", shell("php-fpm", "/usr/local/bin/php -r 'echo phpversion();'")
+                .set(Field.PARENT_IMAGE, "/var/lib/containers/storage/overlay/abc/merged/usr/local/sbin/php-fpm"),
+                false, false, null));
+        rows.add(new Row(r, "docker uwsgi logrotate touch", shell("uwsgi", "{ touch /run/uwsgi-logrotate  }")
+                .argv("/bin/sh", "-c", "{ touch /run/uwsgi-logrotate  }")
+                .set(Field.PARENT_IMAGE, "/var/lib/docker/overlay2/abc/merged/usr/sbin/uwsgi"), false, false, null));
+        rows.add(new Row(r, "python hive server", shell("python3", "cat /etc/hosts").parentArgv("python3",
+                "/opt/hive/hive_server.py", "--flask"), false, false, null));
+        rows.add(new Row(r, "plesk sw-engine-fpm", shell("sw-engine-fpm", "/opt/psa/admin/bin/x /etc/passwd"), false,
+                false, null));
+        rows.add(new Row(r, "httpd netmon log", shell("httpd", "cat /dev/shm/netmon-log/x"), false, false, null));
+        rows.add(new Row(r, "asterisk chmod of recordings", child("/usr/bin/dash", "sh", "sh", "-c",
+                "/bin/chmod 777 /var/spool/gravacoes/a.WAV").argv("sh", "-c", "/bin/chmod 777 /var/gravacoes/a.WAV")
+                .set(Field.PARENT_NAME, "asterisk"), false, false, null));
+        rows.add(new Row(r, "varnishd gcc", child("/usr/bin/dash", "sh", "sh", "-c", "exec gcc -o /tmp/vcl x.c")
+                .argv("sh", "-c", "exec gcc -o /tmp/vcl.so /run/vcl.c").set(Field.PARENT_NAME, "varnishd"), false,
+                false, null));
+        rows.add(new Row(r, "morpheus java", shell("java", "sudo -l -U morpheus-local").set(Field.PARENT_IMAGE,
+                "/opt/morpheus/embedded/java/jre/bin/java").parentArgv("java", "-jar", "jenkins.war"), false, false,
+                null));
+        rows.add(new Row(r, "ruby hosts.allow probe", shell("ruby", "cat /etc/hosts.allow 2>/dev/null")
+                .parentArgv("puma", "5.6", "(tcp://0.0.0.0:3000)"), false, false, null));
+        rows.add(new Row(r, "the ruby probe's exclusion needs the name ruby", shell("ruby3.1",
+                "cat /etc/hosts.allow 2>/dev/null").parentArgv("puma", "5.6"), true, true, null));
+        rows.add(new Row(r, "java chmod of a csv", child("/usr/bin/dash", "sh", "sh", "-c",
+                "chmod 777 /tmp/export.csv").argv("sh", "-c", "chmod 777 /tmp/export.csv").set(Field.PARENT_NAME,
+                "java").parentArgv("java", "org.apache.catalina.startup.Bootstrap"), false, false, null));
+        rows.add(new Row(r, "oracle sysman directory", shell("php-fpm8.2", "id")
+                .set(Field.CURRENT_DIRECTORY, "/u01/app/oracle/sysman/emd"), false, false, null));
         rows.add(new Row(r, "exclusions are case-sensitive as EQL's ==",
                 shell("php-fpm8.2", "NODE -v || nodejs -v").argv("sh", "-c", "NODE -v || nodejs -v | sh"), true, true,
                 null));

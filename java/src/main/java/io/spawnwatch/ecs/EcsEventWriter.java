@@ -73,7 +73,7 @@ public final class EcsEventWriter {
             g.writeEndObject();
         });
         java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-        this.eventIdPrefix = String.format("%016x", r.nextLong());
+        this.eventIdPrefix = hex16(r.nextLong());
     }
 
     /**
@@ -190,8 +190,14 @@ public final class EcsEventWriter {
 
     /** event.id (unique per document) and event.created (when this document was made). */
     private void writeEventIdentity(JsonGenerator g) throws IOException {
-        g.writeStringField("id", eventIdPrefix + String.format("%016x", ++eventSequence));
+        g.writeStringField("id", eventIdPrefix + hex16(++eventSequence));
         g.writeStringField("created", Instant.now().toString());
+    }
+
+    /** 16 lower-case hex digits, zero-padded. */
+    static String hex16(long v) {
+        String h = Long.toHexString(v);
+        return "0000000000000000".substring(h.length()) + h;
     }
 
     /**

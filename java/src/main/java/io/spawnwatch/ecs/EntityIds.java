@@ -12,12 +12,18 @@ import java.util.Base64;
  * reused, a start time since boot repeats after a reboot, so the id hashes
  * host.id, the boot id, the pid and the start time together: the first 15
  * bytes of SHA-256 (120 bits; collisions need about 2^60 processes), in
- * base64url, 20 characters. Not thread-safe: one per writer.
+ * base64url, 20 characters. The last ids made are remembered in a small
+ * direct-mapped cache (a parent and a lineage root recur in document after
+ * document), so most documents hash nothing. Not thread-safe: one per writer.
  */
 public final class EntityIds {
     private final byte[] hostPart;
     private final MessageDigest sha256;
     private final byte[] buffer = new byte[12];
+    private static final int CACHE = 64;
+    private final int[] cachedPid = new int[CACHE];
+    private final long[] cachedStart = new long[CACHE];
+    private final String[] cachedId = new String[CACHE];
 
     public EntityIds(HostIdentity host) {
         String h = (host.id() == null ? "" : host.id()) + "/" + (host.bootId() == null ? "" : host.bootId()) + "/";
@@ -38,6 +44,18 @@ public final class EntityIds {
         if (startBootNanos == 0 || pid <= 0) {
             return null;
         }
+        int slot = (int) ((pid * 0x9E3779B1L + startBootNanos) >>> 7) & (CACHE - 1);
+        if (cachedId[slot] != null && cachedPid[slot] == pid && cachedStart[slot] == startBootNanos) {
+            return cachedId[slot];
+        }
+        String id = hash(pid, startBootNanos);
+        cachedPid[slot] = pid;
+        cachedStart[slot] = startBootNanos;
+        cachedId[slot] = id;
+        return id;
+    }
+
+    private String hash(int pid, long startBootNanos) {
         sha256.reset();
         sha256.update(hostPart);
         for (int i = 0; i < 4; i++) {

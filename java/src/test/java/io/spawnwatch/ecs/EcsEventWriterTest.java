@@ -146,6 +146,22 @@ class EcsEventWriterTest {
     }
 
     @Test
+    void shouldGiveTheSameEntityIdFromItsCacheAsFromAFreshHash() {
+        EntityIds cached = new EntityIds(HOST);
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (int round = 0; round < 2; round++) {
+            for (int pid = 1; pid <= 300; pid++) {
+                long start = 1_000_000_000L * pid + round; // two processes per pid: a reuse
+                String id = cached.of(pid, start);
+                assertEquals(new EntityIds(HOST).of(pid, start), id);
+                distinct.add(id);
+            }
+        }
+        assertEquals(600, distinct.size());
+        assertEquals(null, cached.of(5, 0));
+    }
+
+    @Test
     void shouldLeaveTheParentEntityIdOutWhenItsStartIsUnknown() throws Exception {
         MemorySegment r = TestRecords.exec(300, 777, "sh", "nginx", "/usr/bin/dash", "/var/www", "/usr/sbin/nginx",
                 33, 777, 1, "sh", "-c", "id");

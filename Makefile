@@ -18,6 +18,7 @@ VERSION := 0.1.0-SNAPSHOT
 
 CONTRACT := bpf/spawnwatch.h
 BPF_OBJ := $(BUILD)/bpf/spawnwatch.bpf.o
+PROBES_OBJ := $(BUILD)/bpf/probes.bpf.o
 LAYOUT_TABLE := $(BUILD)/bpf/layout.txt
 JAR := java/target/spawnwatch-$(VERSION).jar
 LAUNCHER := $(BUILD)/spawnwatch
@@ -38,14 +39,20 @@ $(BPF_OBJ): bpf/spawnwatch.bpf.c $(CONTRACT) $(BUILD)/bpf/vmlinux.h
 	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 		-I$(BUILD)/bpf -Ibpf -c $< -o $@
 
+# Tiny programs the loader attaches alone to pick each fallback chain's hook.
+$(PROBES_OBJ): bpf/probes.bpf.c $(BUILD)/bpf/vmlinux.h
+	$(CLANG) -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
+		-I$(BUILD)/bpf -Ibpf -c $< -o $@
+
 # A table of C offsets, compared with the Java descriptors by RecordLayoutTest.
 $(LAYOUT_TABLE): bpf/layout_table.c $(CONTRACT)
 	@mkdir -p $(dir $@)
 	$(CC) -O0 -Wall -Ibpf $< -o $(BUILD)/bpf/layout_table
 	$(BUILD)/bpf/layout_table > $@
 
-$(JAR): $(BPF_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES)
+$(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES) java/check-jar.sh
 	$(MVN) -pl java -am package -DskipTests
+	java/check-jar.sh $@
 
 $(LAUNCHER): $(JAR) java/spawnwatch.sh java/cds-train.sh
 	@mkdir -p $(dir $@)
@@ -61,11 +68,12 @@ setup:
 run: setup $(LAUNCHER)
 	$(LAUNCHER) run --events
 
-test: setup $(BPF_OBJ) $(LAYOUT_TABLE)
+test: setup $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)
 	mvn -B install
+	java/check-jar.sh $(JAR)
 	$(MAKE) image-test
 
-unit-test: $(BPF_OBJ) $(LAYOUT_TABLE)
+unit-test: $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE)
 	mvn -B install -Dgroups='!kernel'
 
 bench: setup $(LAUNCHER)

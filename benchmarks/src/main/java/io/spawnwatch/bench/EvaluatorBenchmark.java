@@ -12,10 +12,10 @@ import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.RecordDescriptor;
 import io.spawnwatch.rules.AlertSink;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.rules.RuleEngine;
-import io.spawnwatch.rules.RuleMetadata;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.rules.RuleStats;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -43,9 +43,9 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Benchmark 2 of issue 5: the whole user-space path per event, as
- * {@code Sensor.onRecord} runs it on the reader thread: {@link
- * EnrichedEvent#wrap} over a kernel-layout record in a native segment (which
- * records every exec in the {@link ProcessTable}), then every shipped rule
+ * {@code EventPipeline.onRecord} runs it on the reader thread: {@link
+ * EnrichedEvent#wrap} over a kernel-layout record in a native segment, the
+ * process-table stage (every exec recorded in the {@link ProcessTable}), then every shipped rule
  * through {@link RuleEngine#evaluate}, with exceptions, rarity and new-terms
  * baselines and repeat suppression as configured by default (state in memory:
  * {@code withStatePath(null)}).
@@ -137,7 +137,7 @@ public class EvaluatorBenchmark {
         // seen them; the alerts are rendered too (their container look-up is cached per cgroup).
         for (WebHostEvents.Event e : host.events()) {
             prepare(e.offset(), e.tokenOffsets(), e.addressOffset());
-            if (!event.wrap(ring, e.offset())) {
+            if (!keep(e.offset())) {
                 throw new IllegalStateException("bench: record not accepted: " + e.name());
             }
             engine.evaluate(event, sink);
@@ -176,8 +176,19 @@ public class EvaluatorBenchmark {
 
     private void evaluateOnce(WebHostEvents.Event e, long[] alerts) {
         prepare(e.offset(), e.tokenOffsets(), e.addressOffset());
-        event.wrap(ring, e.offset());
+        keep(e.offset());
         engine.evaluate(event, (rule, ev, repeats) -> alerts[0]++);
+    }
+
+    /** Decode, then the process-table stage, as the pipeline runs them for a kept event. */
+    private boolean keep(long offset) {
+        if (!event.wrap(ring, offset)) {
+            return false;
+        }
+        if (event.type() == io.spawnwatch.event.EventType.EXEC) {
+            processes.recordExec(event.exec());
+        }
+        return true;
     }
 
     /** The pids of the fake /proc that the process table holds: read from /proc once each, then cached. */
@@ -207,7 +218,7 @@ public class EvaluatorBenchmark {
     @Benchmark
     public void evaluate(Blackhole bh, Outcomes outcomes) {
         int i = next();
-        if (!event.wrap(ring, offsets[i])) {
+        if (!keep(offsets[i])) {
             throw new IllegalStateException("bench: record not accepted");
         }
         sink.bh = bh;
@@ -219,7 +230,7 @@ public class EvaluatorBenchmark {
     @Benchmark
     public int decodeOnly() {
         int i = next();
-        if (!event.wrap(ring, offsets[i])) {
+        if (!keep(offsets[i])) {
             throw new IllegalStateException("bench: record not accepted");
         }
         return event.record().pid();
@@ -264,7 +275,7 @@ public class EvaluatorBenchmark {
         long[] alerts = new long[1];
         for (int n = 0; n < events; n++) {
             int i = next();
-            event.wrap(ring, offsets[i]);
+            keep(offsets[i]);
             engine.evaluate(event, (rule, ev, repeats) -> alerts[0]++);
         }
         long[] after = outcomes();

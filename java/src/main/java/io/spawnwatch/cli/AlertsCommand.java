@@ -1,7 +1,7 @@
 package io.spawnwatch.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.spawnwatch.control.Durations;
+import io.spawnwatch.time.Durations;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

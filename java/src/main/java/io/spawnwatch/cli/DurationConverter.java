@@ -1,6 +1,6 @@
 package io.spawnwatch.cli;
 
-import io.spawnwatch.control.Durations;
+import io.spawnwatch.time.Durations;
 import java.time.Duration;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;

@@ -5,10 +5,15 @@ import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.daemon.Daemon;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
-import java.io.FileOutputStream;
+import io.spawnwatch.output.DocumentKind;
+import io.spawnwatch.output.FileSink;
+import io.spawnwatch.output.Sink;
+import io.spawnwatch.output.StdoutSink;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,16 +57,20 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
             return 2;
         }
-        OutputStream out;
+        Set<DocumentKind> kinds = events ? EnumSet.of(DocumentKind.ALERT, DocumentKind.EVENT)
+                : EnumSet.of(DocumentKind.ALERT);
+        int queue = cfg.output().queueDocuments();
+        Sink sink;
         try {
-            out = output == null ? System.out : new FileOutputStream(output.toFile(), true);
+            sink = output == null ? new StdoutSink(kinds, queue)
+                    : new FileSink(output, kinds, queue, cfg.output().fileGroup());
         } catch (IOException e) {
-            spec.commandLine().getErr().println("spawnwatch: cannot open --output " + output + ": " + e.getMessage());
+            spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
             return 2;
         }
         Daemon daemon;
         try {
-            daemon = Daemon.start(new Daemon.Options(cfg, config, events, out, socket));
+            daemon = Daemon.start(new Daemon.Options(cfg, config, List.of(sink), socket));
         } catch (SpawnwatchException e) {
             spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
             return 1;

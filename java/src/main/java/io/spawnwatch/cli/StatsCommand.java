@@ -54,7 +54,7 @@ final class StatsCommand extends ClientVerb {
                         out().println();
                     }
                     out().println("stats at " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
-                            + " (every " + io.spawnwatch.control.Durations.format(interval) + ")");
+                            + " (every " + io.spawnwatch.time.Durations.format(interval) + ")");
                     print(result, out());
                 }
                 out().flush();

@@ -1,7 +1,7 @@
 package io.spawnwatch.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.spawnwatch.control.Durations;
+import io.spawnwatch.time.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;

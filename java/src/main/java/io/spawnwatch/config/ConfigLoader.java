@@ -76,8 +76,8 @@ public final class ConfigLoader {
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null
-                || c.rules() == null || c.detection() == null) {
-            problems.add("webservers, kernel, enrichment, control, rules and detection must be maps");
+                || c.rules() == null || c.detection() == null || c.output() == null) {
+            problems.add("webservers, kernel, enrichment, control, rules, detection and output must be maps");
             return problems;
         }
         List<String> names = c.webServers().names();
@@ -126,6 +126,14 @@ public final class ConfigLoader {
         int table = c.enrichment().processTableEntries();
         if (table < 64 || table > 1_048_576) {
             problems.add("enrichment.process_table_entries: expected 64 to 1048576, got " + table);
+        }
+        int queue = c.output().queueDocuments();
+        if (queue < 1 || queue > 16_777_216) {
+            problems.add("output.queue_documents: expected 1 to 16777216, got " + queue);
+        }
+        Long fileGroup = c.output().fileGroup();
+        if (fileGroup != null && (fileGroup < 0 || fileGroup > 0xffff_fffeL)) {
+            problems.add("output.file_group: expected a gid from 0 to 4294967294, got " + fileGroup);
         }
         String socket = c.control().socket();
         if (socket == null || !socket.startsWith("/")) {

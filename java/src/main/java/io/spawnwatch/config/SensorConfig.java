@@ -1,7 +1,7 @@
 package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import java.util.List;
 
 /**
@@ -14,7 +14,8 @@ public record SensorConfig(
         @JsonProperty("enrichment") Enrichment enrichment,
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
-        @JsonProperty("detection") DetectionConfig detection) {
+        @JsonProperty("detection") DetectionConfig detection,
+        @JsonProperty("output") Output output) {
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -42,18 +43,28 @@ public record SensorConfig(
             @JsonProperty("allowed_gids") List<Long> allowedGids,
             @JsonProperty("socket_group") Long socketGroup) {}
 
+    /**
+     * The stdout and --output sinks.
+     *
+     * @param queueDocuments documents each sink queues before it drops (and counts) more
+     * @param fileGroup      a gid that owns the --output file, then mode 0640; null: root's, mode 0600
+     */
+    public record Output(
+            @JsonProperty("queue_documents") int queueDocuments,
+            @JsonProperty("file_group") Long fileGroup) {}
+
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output);
     }
 }

@@ -1,5 +1,6 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.time.Durations;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import com.fasterxml.jackson.core.JacksonException;

@@ -13,7 +13,7 @@ import java.lang.invoke.MethodHandle;
  * The few libc socket calls the control server needs, as FFM downcalls.
  *
  * <p>Every call that reports failure through {@code -1} + errno captures errno
- * into the calling thread's segment ({@link Errno}, from {@link LibC}, which
+ * into the calling thread's segment ({@link CallState}, from {@link LibC}, which
  * also links them and names errno values): never a shared static one, so two
  * connection threads cannot overwrite each other's errno. Constants are the
  * Linux x86-64/arm64 values.
@@ -29,18 +29,6 @@ final class Libc {
     static final int SHUT_RDWR = 2;
     static final int MSG_DONTWAIT = 0x40;
     static final int MSG_NOSIGNAL = 0x4000;
-
-    static final int EPERM = 1;
-    static final int ENOENT = 2;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int EACCES = 13;
-    static final int EINVAL = 22;
-    static final int EPIPE = 32;
-    static final int ERANGE = 34;
-    static final int EADDRINUSE = 98;
-    static final int ECONNRESET = 104;
-    static final int ECONNREFUSED = 111;
 
     /** struct sockaddr_un: sa_family_t sun_family; char sun_path[108]. */
     static final int SUN_PATH_OFFSET = 2;
@@ -73,18 +61,18 @@ final class Libc {
      * The calling thread's errno capture segment ({@link LibC#callState()}):
      * each connection thread has its own, so none reads another's errno.
      */
-    static final class Errno {
-        private static final ThreadLocal<Errno> PER_THREAD =
-                ThreadLocal.withInitial(() -> new Errno(LibC.callState()));
+    static final class CallState {
+        private static final ThreadLocal<CallState> PER_THREAD =
+                ThreadLocal.withInitial(() -> new CallState(LibC.callState()));
 
         final MemorySegment state;
 
-        private Errno(MemorySegment state) {
+        private CallState(MemorySegment state) {
             this.state = state;
         }
 
         /** The calling thread's errno segment. */
-        static Errno current() {
+        static CallState current() {
             return PER_THREAD.get();
         }
 
@@ -93,12 +81,7 @@ final class Libc {
         }
     }
 
-    /** "ENOENT (No such file or directory)": errno as libbpf's own messages print it. */
-    static String describe(int errno) {
-        return io.spawnwatch.sys.Errno.describe(errno);
-    }
-
-    static int socket(Errno e, int domain, int type, int protocol) {
+    static int socket(CallState e, int domain, int type, int protocol) {
         try {
             return (int) SOCKET.invokeExact(e.state, domain, type, protocol);
         } catch (Throwable t) {
@@ -106,7 +89,7 @@ final class Libc {
         }
     }
 
-    static int bind(Errno e, int fd, MemorySegment addr, int len) {
+    static int bind(CallState e, int fd, MemorySegment addr, int len) {
         try {
             return (int) BIND.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
@@ -114,7 +97,7 @@ final class Libc {
         }
     }
 
-    static int connect(Errno e, int fd, MemorySegment addr, int len) {
+    static int connect(CallState e, int fd, MemorySegment addr, int len) {
         try {
             return (int) CONNECT.invokeExact(e.state, fd, addr, len);
         } catch (Throwable t) {
@@ -122,7 +105,7 @@ final class Libc {
         }
     }
 
-    static int listen(Errno e, int fd, int backlog) {
+    static int listen(CallState e, int fd, int backlog) {
         try {
             return (int) LISTEN.invokeExact(e.state, fd, backlog);
         } catch (Throwable t) {
@@ -130,7 +113,7 @@ final class Libc {
         }
     }
 
-    static int accept4(Errno e, int fd, int flags) {
+    static int accept4(CallState e, int fd, int flags) {
         try {
             return (int) ACCEPT4.invokeExact(e.state, fd, MemorySegment.NULL, MemorySegment.NULL, flags);
         } catch (Throwable t) {
@@ -138,7 +121,7 @@ final class Libc {
         }
     }
 
-    static int getsockopt(Errno e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
+    static int getsockopt(CallState e, int fd, int level, int name, MemorySegment value, MemorySegment len) {
         try {
             return (int) GETSOCKOPT.invokeExact(e.state, fd, level, name, value, len);
         } catch (Throwable t) {
@@ -146,7 +129,7 @@ final class Libc {
         }
     }
 
-    static long recv(Errno e, int fd, MemorySegment buf, long len, int flags) {
+    static long recv(CallState e, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) RECV.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -154,7 +137,7 @@ final class Libc {
         }
     }
 
-    static long send(Errno e, int fd, MemorySegment buf, long len, int flags) {
+    static long send(CallState e, int fd, MemorySegment buf, long len, int flags) {
         try {
             return (long) SEND.invokeExact(e.state, fd, buf, len, flags);
         } catch (Throwable t) {
@@ -162,7 +145,7 @@ final class Libc {
         }
     }
 
-    static int shutdown(Errno e, int fd, int how) {
+    static int shutdown(CallState e, int fd, int how) {
         try {
             return (int) SHUTDOWN.invokeExact(e.state, fd, how);
         } catch (Throwable t) {
@@ -170,7 +153,7 @@ final class Libc {
         }
     }
 
-    static int close(Errno e, int fd) {
+    static int close(CallState e, int fd) {
         try {
             return (int) CLOSE.invokeExact(e.state, fd);
         } catch (Throwable t) {
@@ -178,7 +161,7 @@ final class Libc {
         }
     }
 
-    static int chmod(Errno e, MemorySegment path, int mode) {
+    static int chmod(CallState e, MemorySegment path, int mode) {
         try {
             return (int) CHMOD.invokeExact(e.state, path, mode);
         } catch (Throwable t) {
@@ -186,7 +169,7 @@ final class Libc {
         }
     }
 
-    static int chown(Errno e, MemorySegment path, int uid, int gid) {
+    static int chown(CallState e, MemorySegment path, int uid, int gid) {
         try {
             return (int) CHOWN.invokeExact(e.state, path, uid, gid);
         } catch (Throwable t) {

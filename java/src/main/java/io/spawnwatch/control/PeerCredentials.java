@@ -1,8 +1,8 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.sys.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
-import io.spawnwatch.control.Libc.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -47,14 +47,14 @@ public record PeerCredentials(long pid, long uid, long gid, long[] groups) {
 
     /** Reads the credentials of the peer of a connected Unix stream socket. */
     static PeerCredentials of(int fd) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ucred = arena.allocate(Libc.UCRED_SIZE, 4);
             MemorySegment len = arena.allocate(JAVA_INT);
             len.set(JAVA_INT, 0, Libc.UCRED_SIZE);
             if (Libc.getsockopt(errno, fd, Libc.SOL_SOCKET, Libc.SO_PEERCRED, ucred, len) != 0) {
                 throw new IOException("control: getsockopt(SO_PEERCRED) failed for fd=" + fd + ": "
-                        + Libc.describe(errno.value()));
+                        + Errno.describe(errno.value()));
             }
             long pid = ucred.get(JAVA_INT, 0);
             long uid = Integer.toUnsignedLong(ucred.get(JAVA_INT, 4));
@@ -63,7 +63,7 @@ public record PeerCredentials(long pid, long uid, long gid, long[] groups) {
         }
     }
 
-    private static long[] groups(int fd, Arena arena, Errno errno) throws IOException {
+    private static long[] groups(int fd, Arena arena, Libc.CallState errno) throws IOException {
         int capacity = INITIAL_GROUPS;
         while (true) {
             MemorySegment buf = arena.allocate((long) capacity * Integer.BYTES, 4);
@@ -78,7 +78,7 @@ public record PeerCredentials(long pid, long uid, long gid, long[] groups) {
                 return groups;
             }
             int err = errno.value();
-            if (err == Libc.ERANGE) {
+            if (err == Errno.ERANGE) {
                 // The kernel wrote the size it needs into len.
                 capacity = Math.max(capacity * 2, len.get(JAVA_INT, 0) / Integer.BYTES);
                 continue;
@@ -87,7 +87,7 @@ public record PeerCredentials(long pid, long uid, long gid, long[] groups) {
                 return new long[0];
             }
             throw new IOException("control: getsockopt(SO_PEERGROUPS) failed for fd=" + fd + ": "
-                    + Libc.describe(err));
+                    + Errno.describe(err));
         }
     }
 }

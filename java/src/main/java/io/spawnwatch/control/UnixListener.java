@@ -1,9 +1,9 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.sys.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
-import io.spawnwatch.control.Libc.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -58,27 +58,27 @@ final class UnixListener implements AutoCloseable {
         prepareDirectory(path.getParent(), directoryMode, group);
         removeStale(path, encoded);
 
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         int fd = Libc.socket(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            throw new IOException("control: socket(AF_UNIX) failed: " + Libc.describe(errno.value()));
+            throw new IOException("control: socket(AF_UNIX) failed: " + Errno.describe(errno.value()));
         }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment addr = sockaddr(arena, encoded);
             MemorySegment cpath = arena.allocateFrom(path.toString());
             if (Libc.bind(errno, fd, addr, Libc.SUN_PATH_OFFSET + encoded.length + 1) != 0) {
-                throw new IOException("control: bind failed for socket=" + path + ": " + Libc.describe(errno.value()));
+                throw new IOException("control: bind failed for socket=" + path + ": " + Errno.describe(errno.value()));
             }
             if (Libc.chmod(errno, cpath, socketMode) != 0) {
                 throw new IOException("control: chmod " + Integer.toOctalString(socketMode) + " failed for socket="
-                        + path + ": " + Libc.describe(errno.value()));
+                        + path + ": " + Errno.describe(errno.value()));
             }
             if (group >= 0 && Libc.chown(errno, cpath, -1, (int) group) != 0) {
                 throw new IOException("control: chown :" + group + " failed for socket=" + path + ": "
-                        + Libc.describe(errno.value()));
+                        + Errno.describe(errno.value()));
             }
             if (Libc.listen(errno, fd, BACKLOG) != 0) {
-                throw new IOException("control: listen failed for socket=" + path + ": " + Libc.describe(errno.value()));
+                throw new IOException("control: listen failed for socket=" + path + ": " + Errno.describe(errno.value()));
             }
             Object inode = Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS);
             return new UnixListener(path, fd, inode);
@@ -97,7 +97,7 @@ final class UnixListener implements AutoCloseable {
      * was called. Transient failures (EINTR, ECONNABORTED, EMFILE) are retried.
      */
     int accept() throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         while (true) {
             int client = Libc.accept4(errno, fd, Libc.SOCK_CLOEXEC);
             if (client >= 0) {
@@ -109,16 +109,16 @@ final class UnixListener implements AutoCloseable {
                     return -1;
                 }
             }
-            if (err == Libc.EINTR || err == 103 /* ECONNABORTED */) {
+            if (err == Errno.EINTR || err == Errno.ECONNABORTED) {
                 continue;
             }
             if (err == 23 /* ENFILE */ || err == 24 /* EMFILE */ || err == 12 /* ENOMEM */) {
                 LOG.log(System.Logger.Level.WARNING, "control: accept failed on socket={0}: {1}; retrying in 100 ms",
-                        path, Libc.describe(err));
+                        path, Errno.describe(err));
                 sleepQuietly(100);
                 continue;
             }
-            throw new IOException("control: accept failed on socket=" + path + ": " + Libc.describe(err));
+            throw new IOException("control: accept failed on socket=" + path + ": " + Errno.describe(err));
         }
     }
 
@@ -127,7 +127,7 @@ final class UnixListener implements AutoCloseable {
         synchronized (lock) {
             if (!shut && !closed) {
                 shut = true;
-                Libc.shutdown(Errno.current(), fd, Libc.SHUT_RDWR);
+                Libc.shutdown(Libc.CallState.current(), fd, Libc.SHUT_RDWR);
             }
         }
     }
@@ -141,7 +141,7 @@ final class UnixListener implements AutoCloseable {
             }
             shut = true;
             closed = true;
-            Libc.close(Errno.current(), fd);
+            Libc.close(Libc.CallState.current(), fd);
         }
         try {
             if (inode.equals(Files.getAttribute(path, "unix:ino", LinkOption.NOFOLLOW_LINKS))) {
@@ -168,17 +168,17 @@ final class UnixListener implements AutoCloseable {
             }
             return;
         }
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cpath = arena.allocateFrom(dir.toString());
             // chmod after mkdir: the umask may have removed bits we asked for.
             if (Libc.chmod(errno, cpath, mode) != 0) {
                 throw new IOException("control: chmod " + Integer.toOctalString(mode) + " failed for directory="
-                        + dir + ": " + Libc.describe(errno.value()));
+                        + dir + ": " + Errno.describe(errno.value()));
             }
             if (group >= 0 && Libc.chown(errno, cpath, -1, (int) group) != 0) {
                 throw new IOException("control: chown :" + group + " failed for directory=" + dir + ": "
-                        + Libc.describe(errno.value()));
+                        + Errno.describe(errno.value()));
             }
         }
     }
@@ -194,10 +194,10 @@ final class UnixListener implements AutoCloseable {
             throw new IOException("control: " + path + " exists and is not a socket; remove it or choose another"
                     + " --socket");
         }
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         int probe = Libc.socket(errno, Libc.AF_UNIX, Libc.SOCK_STREAM | Libc.SOCK_CLOEXEC, 0);
         if (probe < 0) {
-            throw new IOException("control: socket(AF_UNIX) failed: " + Libc.describe(errno.value()));
+            throw new IOException("control: socket(AF_UNIX) failed: " + Errno.describe(errno.value()));
         }
         try (Arena arena = Arena.ofConfined()) {
             int rc = Libc.connect(errno, probe, sockaddr(arena, encoded), Libc.SUN_PATH_OFFSET + encoded.length + 1);
@@ -206,9 +206,9 @@ final class UnixListener implements AutoCloseable {
                         + "; stop it (spawnwatch shutdown) or choose another --socket");
             }
             int err = errno.value();
-            if (err != Libc.ECONNREFUSED) {
+            if (err != Errno.ECONNREFUSED) {
                 throw new IOException("control: cannot tell whether socket=" + path + " is in use: "
-                        + Libc.describe(err));
+                        + Errno.describe(err));
             }
         } finally {
             Libc.close(errno, probe);

@@ -1,8 +1,8 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.sys.Errno;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import io.spawnwatch.control.Libc.Errno;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -40,20 +40,20 @@ final class UnixStream implements AutoCloseable {
      * (peer closed, or this stream was shut down).
      */
     int read(MemorySegment buf) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         while (true) {
             long n = Libc.recv(errno, fd, buf, buf.byteSize(), 0);
             if (n >= 0) {
                 return (int) n;
             }
             int err = errno.value();
-            if (err == Libc.EINTR) {
+            if (err == Errno.EINTR) {
                 continue;
             }
-            if (err == Libc.ECONNRESET) {
+            if (err == Errno.ECONNRESET) {
                 return 0;
             }
-            throw new IOException("control: recv failed on fd=" + fd + ": " + Libc.describe(err));
+            throw new IOException("control: recv failed on fd=" + fd + ": " + Errno.describe(err));
         }
     }
 
@@ -95,7 +95,7 @@ final class UnixStream implements AutoCloseable {
         writeLock.lock();
         try {
             MemorySegment.copy(line, 0, sendBuffer, JAVA_BYTE, 0, Math.min(line.length, SEND_BUFFER));
-            long n = Libc.send(Errno.current(), fd, sendBuffer, Math.min(line.length, SEND_BUFFER),
+            long n = Libc.send(Libc.CallState.current(), fd, sendBuffer, Math.min(line.length, SEND_BUFFER),
                     Libc.MSG_DONTWAIT | Libc.MSG_NOSIGNAL);
             return n == line.length;
         } finally {
@@ -107,7 +107,7 @@ final class UnixStream implements AutoCloseable {
     void drainNonBlocking(int maxBytes) {
         long total = 0;
         while (total < maxBytes) {
-            long n = Libc.recv(Errno.current(), fd, sendBuffer, SEND_BUFFER, Libc.MSG_DONTWAIT);
+            long n = Libc.recv(Libc.CallState.current(), fd, sendBuffer, SEND_BUFFER, Libc.MSG_DONTWAIT);
             if (n <= 0) {
                 return;
             }
@@ -116,7 +116,7 @@ final class UnixStream implements AutoCloseable {
     }
 
     private void sendFully(int length, int from) throws IOException {
-        Errno errno = Errno.current();
+        Libc.CallState errno = Libc.CallState.current();
         long offset = from;
         while (offset < length) {
             long n = Libc.send(errno, fd, sendBuffer.asSlice(offset), length - offset, Libc.MSG_NOSIGNAL);
@@ -125,10 +125,10 @@ final class UnixStream implements AutoCloseable {
                 continue;
             }
             int err = errno.value();
-            if (err == Libc.EINTR) {
+            if (err == Errno.EINTR) {
                 continue;
             }
-            throw new IOException("control: send failed on fd=" + fd + ": " + Libc.describe(err));
+            throw new IOException("control: send failed on fd=" + fd + ": " + Errno.describe(err));
         }
     }
 
@@ -136,7 +136,7 @@ final class UnixStream implements AutoCloseable {
     void shutdownOutput() {
         synchronized (state) {
             if (!closed) {
-                Libc.shutdown(Errno.current(), fd, Libc.SHUT_WR);
+                Libc.shutdown(Libc.CallState.current(), fd, Libc.SHUT_WR);
             }
         }
     }
@@ -146,7 +146,7 @@ final class UnixStream implements AutoCloseable {
         synchronized (state) {
             if (!shut && !closed) {
                 shut = true;
-                Libc.shutdown(Errno.current(), fd, Libc.SHUT_RDWR);
+                Libc.shutdown(Libc.CallState.current(), fd, Libc.SHUT_RDWR);
             }
         }
     }
@@ -159,7 +159,7 @@ final class UnixStream implements AutoCloseable {
                 return;
             }
             closed = true;
-            Libc.close(Errno.current(), fd);
+            Libc.close(Libc.CallState.current(), fd);
         }
         arena.close();
     }

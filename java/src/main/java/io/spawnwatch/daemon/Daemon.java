@@ -7,7 +7,8 @@ import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
 import java.io.IOException;
-import java.io.OutputStream;
+import io.spawnwatch.output.Sink;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -23,9 +24,12 @@ import java.util.concurrent.TimeUnit;
 public final class Daemon implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Daemon.class.getName());
 
-    /** What to run. {@code socket} overrides control.socket. */
-    public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
-            Path socket) {}
+    /**
+     * What to run. {@code socket} overrides control.socket.
+     *
+     * @param sinks where documents go; the daemon closes them when it stops (or fails to start)
+     */
+    public record Options(SensorConfig config, Path configPath, List<Sink> sinks, Path socket) {}
 
     private final Sensor sensor;
     private final ControlServer server;
@@ -54,8 +58,8 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws SpawnwatchException {
         SensorConfig config = options.config();
         SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
-        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.emitEvents(),
-                options.output(), Path.of("/proc"), Path.of("/etc/passwd"), hub));
+        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.sinks(),
+                Path.of("/proc"), Path.of("/etc/passwd"), hub));
         Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
         Daemon[] self = new Daemon[1];
         DaemonControl control = new DaemonControl(sensor, config, options.configPath(), hub, () -> {

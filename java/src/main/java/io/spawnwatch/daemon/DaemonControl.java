@@ -3,17 +3,24 @@ package io.spawnwatch.daemon;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.control.SensorControl;
 import io.spawnwatch.control.SensorException;
+import io.spawnwatch.control.SensorMessages;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.error.BpfException;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.kernel.HookStatus;
+import io.spawnwatch.enrich.SlowReads;
+import io.spawnwatch.event.DecodeStats;
+import io.spawnwatch.kernel.KernelCounter;
 import io.spawnwatch.kernel.KernelCounters;
+import io.spawnwatch.output.SinkStats;
+import io.spawnwatch.pipeline.PipelineStats;
+import io.spawnwatch.ring.RingStats;
 import io.spawnwatch.kernel.WebServerNames;
 import io.spawnwatch.rules.RuleEngine;
-import io.spawnwatch.rules.RuleError;
-import io.spawnwatch.rules.RuleMetadata;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.rules.RuleStats;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,7 +73,7 @@ final class DaemonControl implements SensorControl {
 
     @Override
     public Status status() {
-        Map<String, Long> c = counters();
+        SensorCounters c = counters();
         List<Hook> hooks = new ArrayList<>();
         Map<String, StringBuilder> fallbacks = new LinkedHashMap<>();
         for (HookStatus h : sensor.hooks()) {
@@ -82,29 +89,39 @@ final class DaemonControl implements SensorControl {
                 hooks.add(new Hook(h.probe(), h.hook(), why == null ? null : why.toString()));
             }
         }
-        long userDrops = c.get("ring_invalid") + c.get("handler_errors") + c.get("unknown_records")
-                + c.get("output_errors") + c.get("rule_errors");
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
-                eventRate.perSecond(), alertRate.perSecond(), new Drops(KernelCounters.drops(c), userDrops),
+                eventRate.perSecond(), alertRate.perSecond(), new Drops(c.kernelDrops(), c.userDrops()),
                 sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
                 learning(sensor.engine().learning()));
     }
 
     @Override
     public Stats stats() {
-        Map<String, Long> c = counters();
+        SensorCounters c = counters();
+        KernelCounters.Snapshot k = c.kernel();
+        PipelineStats p = c.pipeline();
+        DecodeStats d = p.decode();
+        RingStats ring = c.ring();
         Map<String, Map<String, Long>> hooks = new LinkedHashMap<>();
-        hooks.put("exec", ordered("seen", c.get("exec_seen"), "sent", c.get("exec_sent"), "drops",
-                c.get("drop_exec_ringbuf_full")));
-        hooks.put("connect", ordered("seen", c.get("connect_seen"), "sent", c.get("connect_sent"), "drops",
-                c.get("drop_connect_ringbuf_full")));
-        hooks.put("lineage", ordered("added", c.get("lineage_added"), "add_failed", c.get("lineage_add_failed"),
-                "servers_recognised", c.get("servers_recognised"), "interpreters_ignored",
-                c.get("candidates_ignored"), "process_table_evictions", c.get("process_table_evictions")));
-        hooks.put("ring", ordered("delivered", c.get("ring_delivered"), "discarded", c.get("ring_discarded"),
-                "invalid", c.get("ring_invalid"), "skipped_bytes", c.get("ring_skipped_bytes"), "handler_errors",
-                c.get("handler_errors"), "unknown_records", c.get("unknown_records")));
+        hooks.put("exec", ordered("seen", k.get(KernelCounter.EXEC_SEEN), "sent", k.get(KernelCounter.EXEC_SENT),
+                "drops", k.get(KernelCounter.DROP_EXEC_RINGBUF_FULL)));
+        hooks.put("connect", ordered("seen", k.get(KernelCounter.CONNECT_SEEN), "sent",
+                k.get(KernelCounter.CONNECT_SENT), "drops", k.get(KernelCounter.DROP_CONNECT_RINGBUF_FULL)));
+        hooks.put("lineage", ordered("added", k.get(KernelCounter.LINEAGE_ADDED), "add_failed",
+                k.get(KernelCounter.LINEAGE_ADD_FAILED), "servers_recognised", p.serversRecognised(),
+                "interpreters_ignored", p.candidatesIgnored(), "process_table_evictions",
+                c.processTableEvictions()));
+        hooks.put("ring", ordered("delivered", ring.deliveredRecords(), "discarded", ring.discardedRecords(),
+                "invalid", ring.invalidRecords(), "skipped_bytes", ring.skippedBytes(), "handler_errors",
+                ring.handlerErrors()));
+        hooks.put("decode", ordered("decoded", d.decoded(), "bad_size", d.badSize(), "bad_version", d.badVersion(),
+                "unknown_type", d.unknownType(), "read_failed", d.readFailed()));
+        hooks.put("pipeline", ordered("events", p.events(), "alerts", p.alerts(), "rule_errors", p.ruleErrors(),
+                "render_errors", p.renderErrors(), "enrichment_pending", p.enrichmentPending()));
+        SlowReads.Stats e = c.enrichment();
+        hooks.put("enrichment", ordered("requested", e.requested(), "completed", e.completed(), "missing",
+                e.missing(), "queue_full", e.queueFull(), "queued", (long) e.queued()));
         Map<String, Map<String, Long>> rules = new LinkedHashMap<>();
         for (RuleStats r : sensor.engine().stats().rules()) {
             rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
@@ -114,8 +131,11 @@ final class DaemonControl implements SensorControl {
                     "suppressed_by_dedup", r.suppressedByDedup()));
         }
         Map<String, Map<String, Long>> sinks = new LinkedHashMap<>();
-        sinks.put("output", ordered("written", c.get("output_written"), "errors", c.get("output_errors"),
-                "alerts", c.get("alerts"), "events", c.get("events")));
+        for (Map.Entry<String, SinkStats> s : c.sinks().entrySet()) {
+            SinkStats v = s.getValue();
+            sinks.put(s.getKey(), ordered("offered", v.offered(), "written", v.written(), "dropped", v.dropped(),
+                    "errors", v.errors(), "queued", (long) v.queued()));
+        }
         for (SubscriberHub.SubscriberStats s : hub.subscribers()) {
             sinks.put("subscriber-" + s.id() + "-" + s.kind(), ordered("delivered", s.delivered(), "dropped",
                     s.dropped(), "queued", (long) s.queued()));
@@ -147,7 +167,7 @@ final class DaemonControl implements SensorControl {
     @Override
     public Rule setRuleEnabled(String id, boolean enabled) {
         if (!sensor.engine().setEnabled(id, enabled)) {
-            throw new SensorException.NotFound("no rule with id " + id);
+            throw new SensorException.NotFound(SensorMessages.noRule(id));
         }
         RuleMetadata r = find(id);
         return new Rule(r.id(), r.title(), r.level().name().toLowerCase(), enabled, r.source());
@@ -157,7 +177,7 @@ final class DaemonControl implements SensorControl {
     public ReloadResult reloadRules() {
         try {
             RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
-            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), "rules not reloaded");
+            return applied(sensor.engine().reload(sources.rules(), sources.exceptions()), SensorMessages.RULES_NOT_RELOADED);
         } catch (ConfigException e) {
             throw new SensorException.Rejected(e.getMessage());
         }
@@ -194,7 +214,7 @@ final class DaemonControl implements SensorControl {
                 return new WebServer(name, entry.endsWith("*"), sourceOfName(entry));
             }
         }
-        throw new SensorException.NotFound("no web-server name " + name + " in the kernel filter");
+        throw new SensorException.NotFound(SensorMessages.noWebServerName(name));
     }
 
     @Override
@@ -221,7 +241,7 @@ final class DaemonControl implements SensorControl {
         long uid = resolve(user);
         WebUser before = webUser(uid);
         if (!call(() -> sensor.filter().removeUid(uid))) {
-            throw new SensorException.NotFound("uid " + uid + " is not in the kernel filter");
+            throw new SensorException.NotFound(SensorMessages.uidNotFollowed(uid));
         }
         return before;
     }
@@ -254,7 +274,7 @@ final class DaemonControl implements SensorControl {
         try {
             ExceptionStore.Pending pending = exceptions.remove(id);
             if (pending == null) {
-                throw new SensorException.NotFound("no exception with id " + id);
+                throw new SensorException.NotFound(SensorMessages.noException(id));
             }
             return commit(pending);
         } catch (IOException e) {
@@ -268,7 +288,7 @@ final class DaemonControl implements SensorControl {
         try {
             RuleEngines.RuleSourceSet sources = RuleEngines.sources(config);
             RuleSource changed = pending.source(exceptions.file());
-            applied(sensor.engine().reload(sources.rules(), changed), "exception not applied");
+            applied(sensor.engine().reload(sources.rules(), changed), SensorMessages.EXCEPTION_NOT_APPLIED);
             exceptions.write(pending.text());
             return pending.exception();
         } catch (ConfigException e) {
@@ -287,8 +307,7 @@ final class DaemonControl implements SensorControl {
             for (RuleError e : result.errors()) {
                 details.add(e.toString());
             }
-            throw new SensorException.Rejected(what + ": " + details.size() + " error(s); the running rules "
-                    + "are unchanged", details);
+            throw new SensorException.Rejected(SensorMessages.refused(what, details.size()), details);
         }
         int enabled = (int) sensor.engine().stats().rules().stream().filter(RuleStats::enabled).count();
         return new ReloadResult(result.rules(), enabled);
@@ -300,7 +319,7 @@ final class DaemonControl implements SensorControl {
                 return r;
             }
         }
-        throw new SensorException.NotFound("no rule with id " + id);
+        throw new SensorException.NotFound(SensorMessages.noRule(id));
     }
 
     private Map<String, Boolean> enabledById() {
@@ -344,14 +363,14 @@ final class DaemonControl implements SensorControl {
             case UserRef.ByName n -> {
                 long uid = users.uid(n.name());
                 if (uid < 0) {
-                    throw new SensorException.Rejected("no user named " + n.name() + " in /etc/passwd");
+                    throw new SensorException.Rejected(SensorMessages.noSuchUser(n.name()));
                 }
                 yield uid;
             }
         };
     }
 
-    private Map<String, Long> counters() {
+    private SensorCounters counters() {
         return call(sensor::counters);
     }
 

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.spawnwatch.control.SensorControl.AlertException;
 import io.spawnwatch.control.SensorControl.ExceptionSpec;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,13 +1,14 @@
 package io.spawnwatch.daemon;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.control.SubscriberHub;
+import io.spawnwatch.ecs.DocumentRenderer;
 import io.spawnwatch.ecs.EcsEventWriter;
 import io.spawnwatch.enrich.BootClock;
 import io.spawnwatch.enrich.ContainerIds;
 import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
+import io.spawnwatch.enrich.SlowReads;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.error.BpfException;
 import io.spawnwatch.error.ConfigException;
@@ -18,100 +19,102 @@ import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
 import io.spawnwatch.kernel.ServerCommandLines;
-import io.spawnwatch.event.Field;
-import io.spawnwatch.event.ProcessDescriptor;
-import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.output.Sink;
+import io.spawnwatch.output.SinkStats;
+import io.spawnwatch.pipeline.EventPipeline;
+import io.spawnwatch.pipeline.ProcessStage;
+import io.spawnwatch.pipeline.ServerRecognition;
+import io.spawnwatch.procfs.ProcFs;
 import io.spawnwatch.ring.RingBuffer;
-import io.spawnwatch.rules.AlertSink;
-import io.spawnwatch.rules.RuleEngine;
-import io.spawnwatch.rules.RuleMetadata;
 import io.spawnwatch.ring.RingPoller;
-import io.spawnwatch.ring.RingStats;
+import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.sys.NativeException;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The running sensor: kernel probes, the ring reader thread, enrichment and
- * output. Everything the kernel sends passes through {@link #onRecord} on the
- * reader thread, one record at a time, in ring order.
+ * The running sensor, as wiring: kernel probes and filter maps, the ring reader thread, the
+ * {@link EventPipeline} it feeds (decode, process table, enrichment, rules, rendering, sinks), and the
+ * counters of all of them. Nothing here touches an event.
  */
 public final class Sensor implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Sensor.class.getName());
 
-    /** What to run with. */
-    public record Options(SensorConfig config, Path configPath, boolean emitEvents, OutputStream output,
-            Path proc, Path passwd, SubscriberHub hub) {}
+    /**
+     * What to run with.
+     *
+     * @param sinks where documents go (stdout, a file...); the sensor closes them when it stops
+     * @param hub   the control socket's followers, or null
+     */
+    public record Options(SensorConfig config, Path configPath, List<Sink> sinks, Path proc, Path passwd,
+            SubscriberHub hub) {}
 
-    private final Options options;
     private final KernelProbes probes;
     private final FilterMaps filter;
     private final KernelCounters kernelCounters;
-    private final EnrichedEvent event;
-    private final EcsEventWriter ecs;
-    private final EventOutput output;
+    private final List<Sink> sinks;
+    private final SlowReads slowReads;
+    private final EventPipeline pipeline;
     private final RingBuffer ring;
     private final RingPoller poller;
     private final long startedNanos = System.nanoTime();
     private final int seeded;
     private final UserNames users;
     private final Set<Long> configuredUids;
-    private final SubscriberHub hub;
-    private final ServerCommandLines serverLines;
     private final ProcessTable processes;
-    private final SegmentText candidateCommandLine = new SegmentText();
     private final RuleEngine engine;
-    private final AlertSink alertSink = this::writeAlert;
-
-    private final AtomicLong events = new AtomicLong();
-    private final AtomicLong unknownRecords = new AtomicLong();
-    private final AtomicLong outputErrors = new AtomicLong();
-    private final AtomicLong alerts = new AtomicLong();
-    private final AtomicLong ruleErrors = new AtomicLong();
-    private final AtomicLong candidatesIgnored = new AtomicLong();
-    private final AtomicLong serversRecognised = new AtomicLong();
 
     private Sensor(Options options, KernelProbes probes, RuleEngine engine)
             throws SpawnwatchException, NativeException {
-        this.options = options;
         this.probes = probes;
+        this.engine = engine;
+        this.sinks = List.copyOf(options.sinks());
         SensorConfig config = options.config();
         this.filter = new FilterMaps(probes);
         this.kernelCounters = new KernelCounters(probes);
-        this.hub = options.hub();
         this.users = new UserNames(options.passwd());
         Set<Long> uids = configureFilter(config, users);
         this.configuredUids = Set.copyOf(uids);
-        this.serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
+        ServerCommandLines serverLines = new ServerCommandLines(config.webServers().serverCommandLines());
         ProcessTable table = new ProcessTable(config.enrichment().processTableEntries(), options.proc());
         this.processes = table;
         // Read each seeded process from /proc now, while it is alive: by the
         // time a descendant's event names it as an ancestor it may be gone.
         this.seeded = new LineageSeeder(options.proc()).seed(filter, config.webServers().names(), uids,
                 config.webServers().interpreters(), serverLines, table::get);
-        this.event = new EnrichedEvent(table, users, new ContainerIds(options.proc()), new BootClock());
-        this.ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
-        this.output = new EventOutput(options.output());
-        this.engine = engine;
+        ContainerIds containers = new ContainerIds(options.proc());
+        this.slowReads = new SlowReads(table, containers, new ProcFs(options.proc()));
+        EnrichedEvent event = new EnrichedEvent(table, users, containers, new BootClock(), slowReads);
+        EcsEventWriter ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
+        this.pipeline = new EventPipeline(event, new ServerRecognition(serverLines, filter), new ProcessStage(table),
+                engine, new DocumentRenderer(ecs), sinks, options.hub());
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
-        this.poller = RingPoller.start(ring, this::onRecord, this::onHandlerError);
+        this.poller = RingPoller.start(ring, pipeline, this::onHandlerError);
     }
 
     /**
      * Loads, configures and attaches everything, and starts reading. The rules
      * compile on another thread while the kernel verifies the BPF programs:
      * the two are the bulk of start-up and need nothing from each other.
+     * On failure the sinks are closed too.
      */
     public static Sensor start(Options options) throws SpawnwatchException {
+        try {
+            return open(options);
+        } catch (SpawnwatchException | RuntimeException e) {
+            options.sinks().forEach(Sink::close);
+            throw e;
+        }
+    }
+
+    private static Sensor open(Options options) throws SpawnwatchException {
         SensorConfig config = options.config();
         FutureTask<RuleEngine> rules = new FutureTask<>(() -> RuleEngines.open(config));
         Thread.ofPlatform().name("spawnwatch-rules-loader").daemon(true).start(rules);
@@ -181,98 +184,6 @@ public final class Sensor implements AutoCloseable {
         return uids;
     }
 
-    private void onRecord(MemorySegment data, long offset, int length) {
-        if (!event.wrap(data, offset)) {
-            bump(unknownRecords);
-            return;
-        }
-        if (event.record().match() == ProcessDescriptor.MATCH_CANDIDATE && !recogniseServer()) {
-            bump(candidatesIgnored);
-            return;
-        }
-        bump(events);
-        // Build the event document only when someone reads it: --events, or a
-        // client following `spawnwatch events`.
-        if (options.emitEvents() || (hub != null && hub.hasEventSubscribers())) {
-            writeEvent();
-        }
-        try {
-            engine.evaluate(event, alertSink);
-        } catch (RuntimeException e) {
-            // A rule bug must not cost the following events: count, log, go on.
-            if (bump(ruleErrors) <= 10) {
-                LOG.log(System.Logger.Level.ERROR, "rule evaluation failed; event skipped by the rules", e);
-            }
-        }
-    }
-
-    /**
-     * Counts on the reader thread, the only writer of these counters: a
-     * release store instead of a locked add (Agrona's single-writer counters);
-     * other threads read them with get(). Returns the new value.
-     */
-    private static long bump(AtomicLong counter) {
-        long next = counter.getPlain() + 1;
-        counter.setRelease(next);
-        return next;
-    }
-
-    /**
-     * An interpreter's exec that the kernel sent only because it might be a
-     * web server: when its command line shows one, it becomes a lineage root
-     * (its children are followed from now on) and the event goes on as a web
-     * server's; otherwise it is dropped, counted.
-     */
-    private boolean recogniseServer() {
-        String fragment = serverLines.find(event.exec().commandLine(candidateCommandLine));
-        if (fragment == null) {
-            return false;
-        }
-        int pid = event.record().pid();
-        try {
-            filter.addRoot(pid, event.record().startBootNanos());
-            bump(serversRecognised);
-            LOG.log(System.Logger.Level.INFO, "following pid " + pid + " (" + event.text(Field.PROCESS_NAME)
-                    + ") as a web server: its command line contains '" + fragment + "'");
-        } catch (BpfException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot follow pid " + pid + " as a web server: " + e.getMessage());
-        }
-        return true;
-    }
-
-    private void writeAlert(RuleMetadata rule, io.spawnwatch.event.EventView view, long repeatsSuppressed) {
-        bump(alerts);
-        try {
-            JsonGenerator g = output.begin();
-            ecs.writeAlert(g, event, rule, repeatsSuppressed);
-            byte[] line = output.finish(g);
-            if (!output.write(line)) {
-                bump(outputErrors);
-            }
-            if (hub != null) {
-                hub.publishAlert(line);
-            }
-        } catch (IOException e) {
-            bump(outputErrors);
-        }
-    }
-
-    private void writeEvent() {
-        try {
-            JsonGenerator g = output.begin();
-            ecs.writeEvent(g, event);
-            byte[] line = output.finish(g);
-            if (options.emitEvents() && !output.write(line)) {
-                bump(outputErrors);
-            }
-            if (hub != null) {
-                hub.publishEvent(line);
-            }
-        } catch (IOException e) {
-            bump(outputErrors);
-        }
-    }
-
     private void onHandlerError(RuntimeException e) {
         LOG.log(System.Logger.Level.ERROR, "record handler failed; record skipped and counted", e);
     }
@@ -310,11 +221,11 @@ public final class Sensor implements AutoCloseable {
     }
 
     public long eventCount() {
-        return events.get();
+        return pipeline.stats().events();
     }
 
     public long alertCount() {
-        return alerts.get();
+        return pipeline.stats().alerts();
     }
 
     public long ringBytes() {
@@ -337,25 +248,14 @@ public final class Sensor implements AutoCloseable {
         return probes.hooks();
     }
 
-    /** Kernel counters (summed over CPUs) and user-side counters together. */
-    public Map<String, Long> counters() throws BpfException {
-        Map<String, Long> all = new java.util.LinkedHashMap<>(kernelCounters.read());
-        RingStats stats = poller.stats();
-        all.put("ring_delivered", stats.deliveredRecords());
-        all.put("ring_discarded", stats.discardedRecords());
-        all.put("ring_invalid", stats.invalidRecords());
-        all.put("ring_skipped_bytes", stats.skippedBytes());
-        all.put("handler_errors", stats.handlerErrors());
-        all.put("events", events.get());
-        all.put("alerts", alerts.get());
-        all.put("rule_errors", ruleErrors.get());
-        all.put("servers_recognised", serversRecognised.get());
-        all.put("process_table_evictions", processes.evictions());
-        all.put("candidates_ignored", candidatesIgnored.get());
-        all.put("unknown_records", unknownRecords.get());
-        all.put("output_written", output.written());
-        all.put("output_errors", outputErrors.get());
-        return all;
+    /** Every counter of the sensor now: kernel (summed over CPUs), ring, pipeline, enrichment and sinks. */
+    public SensorCounters counters() throws BpfException {
+        Map<String, SinkStats> bySink = new LinkedHashMap<>();
+        for (Sink sink : sinks) {
+            bySink.put(sink.name(), sink.stats());
+        }
+        return new SensorCounters(kernelCounters.read(), poller.stats(), pipeline.stats(), slowReads.stats(),
+                processes.evictions(), bySink);
     }
 
     /** Null while the reader runs; else why it stopped (the sensor is then useless and must exit). */
@@ -374,8 +274,9 @@ public final class Sensor implements AutoCloseable {
     /** Logs the counters; the drop counters make any loss visible. */
     public void logCounters() {
         try {
-            Map<String, Long> c = counters();
-            LOG.log(System.Logger.Level.INFO, "counters: " + c + " kernel_drops=" + KernelCounters.drops(c));
+            SensorCounters c = counters();
+            LOG.log(System.Logger.Level.INFO, "counters: " + c + " kernel_drops=" + c.kernelDrops()
+                    + " user_drops=" + c.userDrops());
         } catch (BpfException e) {
             LOG.log(System.Logger.Level.WARNING, "cannot read counters: " + e.getMessage());
         }
@@ -389,15 +290,12 @@ public final class Sensor implements AutoCloseable {
         } catch (NativeException e) {
             LOG.log(System.Logger.Level.WARNING, "stopping the ring reader: " + e.getMessage());
         }
+        slowReads.close();
+        sinks.forEach(Sink::close); // drains what the reader offered before it stopped
         logCounters();
         engine.close();
         ring.close();
         probes.close();
-        try {
-            output.close();
-        } catch (IOException e) {
-            // stdout gone: nothing left to tell
-        }
         LOG.log(System.Logger.Level.INFO, "stopped: every hook detached");
     }
 

@@ -12,7 +12,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
 import java.lang.foreign.ValueLayout;
@@ -155,9 +155,9 @@ public final class EcsEventWriter {
         g.writeStringField("kind", "alert");
         writeEventIdentity(g);
         writeEventClassification(g, ev);
-        rule.writeEventSeverity(g);
+        EcsRuleFields.writeEventSeverity(rule, g);
         g.writeEndObject();
-        g.writeStringField("message", message(ev, rule, repeatsSuppressed));
+        writeMessage(g, ev, rule, repeatsSuppressed);
         writeFields(g, ev, repeatsSuppressed);
         rendered(rule).write(g);
         g.writeEndObject();
@@ -179,7 +179,8 @@ public final class EcsEventWriter {
         g.writeStringField("@timestamp", instant(ev.timestampNanos()));
     }
 
-    private void writeConstants(JsonGenerator g) throws IOException {
+    /** ecs, host and agent (inside an open object): the same bytes in every document of this writer. */
+    public void writeConstants(JsonGenerator g) throws IOException {
         g.writeFieldName("ecs");
         g.writeRawValue(ecsObject);
         g.writeFieldName("host");
@@ -188,10 +189,16 @@ public final class EcsEventWriter {
         g.writeRawValue(agentObject);
     }
 
-    /** event.id (unique per document) and event.created (when this document was made). */
-    private void writeEventIdentity(JsonGenerator g) throws IOException {
+    /** event.id (unique per document) and event.created (when this document was made), inside "event". */
+    public void writeEventIdentity(JsonGenerator g) throws IOException {
         g.writeStringField("id", eventIdPrefix + hex16(++eventSequence));
         g.writeStringField("created", Instant.now().toString());
+    }
+
+    /** An alert's {@code message} field (inside an open object). */
+    public void writeMessage(JsonGenerator g, EnrichedEvent ev, RuleMetadata rule, long repeatsSuppressed)
+            throws IOException {
+        g.writeStringField("message", message(ev, rule, repeatsSuppressed));
     }
 
     /** 16 lower-case hex digits, zero-padded. */
@@ -261,6 +268,20 @@ public final class EcsEventWriter {
 
     /** Every field but @timestamp, event.* and the rule's (repeatsSuppressed: -1 for events). */
     private void writeFields(JsonGenerator g, EnrichedEvent ev, long repeatsSuppressed) throws IOException {
+        writeCommonFields(g, ev);
+        g.writeObjectFieldStart("spawnwatch");
+        if (repeatsSuppressed >= 0) {
+            g.writeNumberField("repeats_suppressed", repeatsSuppressed);
+        }
+        writeSpawnwatchFields(g, ev);
+        g.writeEndObject();
+    }
+
+    /**
+     * The event's fields from host to network (inside an open object), the same in an event and in each of its
+     * alerts: {@link DocumentRenderer} writes them once per event.
+     */
+    public void writeCommonFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
         ProcessRecord r = ev.record();
         writeProcess(g, ev, r);
         // user.* and group.* are the effective ids, as in Elastic Defend's process events (and process.user).
@@ -275,7 +296,6 @@ public final class EcsEventWriter {
         if (ev.type() == EventType.CONNECT) {
             writeNetwork(g, ev);
         }
-        writeSpawnwatch(g, ev, r, repeatsSuppressed);
     }
 
     private static void writeUser(JsonGenerator g, String name, long id, CharSequence userName) throws IOException {
@@ -427,12 +447,9 @@ public final class EcsEventWriter {
         g.writeEndObject();
     }
 
-    private void writeSpawnwatch(JsonGenerator g, EnrichedEvent ev, ProcessRecord r, long repeatsSuppressed)
-            throws IOException {
-        g.writeObjectFieldStart("spawnwatch");
-        if (repeatsSuppressed >= 0) {
-            g.writeNumberField("repeats_suppressed", repeatsSuppressed);
-        }
+    /** The fields inside "spawnwatch" but repeats_suppressed (inside an open object), once per event. */
+    public void writeSpawnwatchFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
+        ProcessRecord r = ev.record();
         g.writeArrayFieldStart("match");
         int match = r.match();
         if ((match & ProcessDescriptor.MATCH_WEB_COMM) != 0) {
@@ -488,7 +505,6 @@ public final class EcsEventWriter {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
-        g.writeEndObject();
     }
 
     static String hookName(int hook) {

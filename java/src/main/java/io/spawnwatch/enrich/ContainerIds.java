@@ -1,7 +1,6 @@
 package io.spawnwatch.enrich;
 
-import java.io.IOException;
-import java.nio.file.Files;
+import io.spawnwatch.procfs.ProcFs;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +18,7 @@ public final class ContainerIds {
     private static final String NONE = "";
     private static final int MAX = 4096;
 
-    private final Path proc;
+    private final ProcFs procFs;
     private final Map<Long, String> byCgroup = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, String> eldest) {
@@ -28,28 +27,35 @@ public final class ContainerIds {
     };
 
     public ContainerIds(Path proc) {
-        this.proc = proc;
+        this.procFs = new ProcFs(proc);
     }
 
-    /** The container id, or null for a process on the host (or gone). */
-    public synchronized String of(long cgroupId, int pid) {
-        String id = byCgroup.get(cgroupId);
+    /**
+     * The container id, or null for a process on the host (or gone). Reads /proc/PID/cgroup on a cache miss,
+     * outside the lock, so a caller of {@link #cached} never waits for it.
+     */
+    public String of(long cgroupId, int pid) {
+        String id = cached(cgroupId);
         if (id == null) {
             id = read(pid);
             if (id == null) {
                 return null; // process gone: do not cache a guess
             }
-            byCgroup.put(cgroupId, id);
+            synchronized (this) {
+                byCgroup.put(cgroupId, id);
+            }
         }
         return id.isEmpty() ? null : id;
     }
 
+    /** What the cache knows of a cgroup, never reading /proc: the id, "" for the host, null when not known yet. */
+    public synchronized String cached(long cgroupId) {
+        return byCgroup.get(cgroupId);
+    }
+
     private String read(int pid) {
-        try {
-            return parse(Files.readString(proc.resolve(Integer.toString(pid)).resolve("cgroup")));
-        } catch (IOException e) {
-            return null;
-        }
+        String cgroup = procFs.cgroup(pid);
+        return cgroup == null ? null : parse(cgroup);
     }
 
     /** The container id in a /proc/PID/cgroup text, or "" when there is none. */

@@ -6,14 +6,20 @@ import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessRecord;
-import io.spawnwatch.event.RecordDescriptor;
+import io.spawnwatch.event.RecordDecoder;
 import io.spawnwatch.event.SegmentText;
 import java.lang.foreign.MemorySegment;
 
 /**
  * The {@link EventView} the rules and the ECS writer read: a record in the
- * ring, wrapped in place, plus what the process table, /etc/passwd and the
- * cgroup path add. One instance is reused for every event; each field has
+ * ring, decoded in place by a {@link RecordDecoder}, plus what the process
+ * table, /etc/passwd and the cgroup path add. Wrapping has no side effects:
+ * the pipeline records an exec in the process table once it keeps the event.
+ *
+ * <p>With {@link SlowReads} (the sensor), what the table and the container
+ * cache do not know is requested from /proc off the reader thread and the
+ * field stays empty for this event, which {@link #enrichmentPending()} then
+ * says; without it (tests, tools), such reads happen inline. One instance is reused for every event; each field has
  * its own text view so that several can be held at once within one event.
  *
  * <p>A text field is worked out once per event, on first use, and the same
@@ -36,10 +42,14 @@ public final class EnrichedEvent implements EventView {
     private final ContainerIds containers;
     private final BootClock clock;
 
-    private final ExecRecord exec = new ExecRecord();
-    private final ConnectRecord connect = new ConnectRecord();
+    private final SlowReads slow;
+    private final SlowReads.Answer[] answer = new SlowReads.Answer[1];
+    private final RecordDecoder decoder = new RecordDecoder();
+    private final ExecRecord exec = decoder.exec();
+    private final ConnectRecord connect = decoder.connect();
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
+    private boolean pending;
 
     private final SegmentText[] texts = new SegmentText[Field.values().length];
     /** Per field, for the texts formatted here (ports, addresses, the chain): one builder each. */
@@ -56,7 +66,15 @@ public final class EnrichedEvent implements EventView {
     private final SegmentText argText = new SegmentText();
     private final SegmentText parentArgText = new SegmentText();
 
+    /** Reads /proc inline when the table or the container cache misses: for tests and tools, not the reader. */
     public EnrichedEvent(ProcessTable processes, UserNames users, ContainerIds containers, BootClock clock) {
+        this(processes, users, containers, clock, null);
+    }
+
+    /** @param slow where misses go without waiting (the sensor); null to read /proc inline */
+    public EnrichedEvent(ProcessTable processes, UserNames users, ContainerIds containers, BootClock clock,
+            SlowReads slow) {
+        this.slow = slow;
         this.processes = processes;
         this.users = users;
         this.containers = containers;
@@ -68,37 +86,43 @@ public final class EnrichedEvent implements EventView {
     }
 
     /**
-     * Wraps the record at {@code offset} (its header first). Returns false for
-     * a record this version does not know (type or version), which the caller
-     * counts and skips.
+     * Decodes the record of {@code length} bytes at {@code offset} (its header first) and makes it the current
+     * event. Returns false for a record the decoder refuses (counted there).
      */
-    public boolean wrap(MemorySegment segment, long offset) {
+    public boolean wrap(MemorySegment segment, long offset, int length) {
         resolved = 0;
         argIndex = -1;
-        exec.wrap(segment, offset);
-        if (exec.version() != RecordDescriptor.VERSION) {
+        pending = false;
+        EventType t = decoder.decode(segment, offset, length);
+        if (t == null) {
             return false;
         }
-        switch (exec.type()) {
-            case RecordDescriptor.TYPE_EXEC -> {
-                record = exec;
-                type = EventType.EXEC;
-                processes.recordExec(exec);
-            }
-            case RecordDescriptor.TYPE_CONNECT -> {
-                record = connect.wrap(segment, offset);
-                type = EventType.CONNECT;
-            }
-            default -> {
-                return false;
-            }
-        }
+        type = t;
+        record = decoder.record();
         return true;
     }
 
     /** Epoch nanoseconds of a CLOCK_BOOTTIME reading (a start time from a record). */
     public long toEpochNanos(long bootNanos) {
         return clock.toEpochNanos(bootNanos);
+    }
+
+    /** {@link #wrap(MemorySegment, long, int)} of a record that runs to the end of {@code segment} at most. */
+    public boolean wrap(MemorySegment segment, long offset) {
+        return wrap(segment, offset, (int) Math.min(Integer.MAX_VALUE, segment.byteSize() - offset));
+    }
+
+    /** The decode stage's counters. */
+    public RecordDecoder decoder() {
+        return decoder;
+    }
+
+    /**
+     * Whether a field read so far was left empty because its /proc read is still on its way (the ECS document
+     * says {@code spawnwatch.enrichment: "pending"}). Fields are read lazily: ask after rendering.
+     */
+    public boolean enrichmentPending() {
+        return pending;
     }
 
     public ProcessRecord record() {
@@ -151,7 +175,7 @@ public final class EnrichedEvent implements EventView {
             case PARENT_COMMAND_LINE, PARENT_ARGS -> fromTable(record.ppid(), Field.COMMAND_LINE, out);
             case PARENT_NAME -> record.parentComm(out);
             case PARENT_CURRENT_DIRECTORY -> type == EventType.EXEC ? nonEmpty(exec.parentCwd(out)) : null;
-            case CONTAINER_ID -> containers.of(record.cgroupId(), record.pid());
+            case CONTAINER_ID -> container();
             case LINEAGE_ROOT_NAME -> record.lineageRoot() == 0 ? null
                     : fromTable(record.lineageRoot(), Field.PROCESS_NAME, out);
             case LINEAGE_ROOT_IMAGE -> record.lineageRoot() == 0 ? null
@@ -238,8 +262,27 @@ public final class EnrichedEvent implements EventView {
         return sb.append(n);
     }
 
+    private CharSequence container() {
+        if (slow == null) {
+            return containers.of(record.cgroupId(), record.pid());
+        }
+        String id = slow.container(record.cgroupId(), record.pid(), answer);
+        pending |= answer[0] == SlowReads.Answer.PENDING;
+        return id;
+    }
+
+    /** A process from the table; a miss is read inline, or asked of the slow path (and marks the event pending). */
+    private ProcessTable.Entry process(int pid) {
+        if (slow == null) {
+            return processes.get(pid);
+        }
+        ProcessTable.Entry e = slow.process(pid, answer);
+        pending |= answer[0] == SlowReads.Answer.PENDING;
+        return e;
+    }
+
     private CharSequence fromTable(int pid, Field what, SegmentText out) {
-        ProcessTable.Entry e = processes.get(pid);
+        ProcessTable.Entry e = process(pid);
         if (e == null) {
             return null;
         }
@@ -256,18 +299,24 @@ public final class EnrichedEvent implements EventView {
         return text.length() == 0 ? null : text;
     }
 
-    /** "nginx > sh > curl": the web server down to this process, from the process table. */
+    /**
+     * "nginx > sh > curl": the web server down to this process, from the process table. Where an ancestor is
+     * not known (yet: its /proc read is pending), the direct parent's name comes from the record, the root's
+     * from the table, and the levels between that no one knows are "?" each (the kernel gives the depth).
+     */
     private CharSequence chain() {
         int[] pids = chainPids;
         int n = 0;
         int root = record.lineageRoot();
         int pid = record.ppid();
+        boolean reachedRoot = false;
         while (n < MAX_CHAIN - 1 && pid > 1) {
             pids[n++] = pid;
             if (pid == root) {
+                reachedRoot = true;
                 break;
             }
-            ProcessTable.Entry e = processes.get(pid);
+            ProcessTable.Entry e = process(pid);
             if (e == null) {
                 break;
             }
@@ -275,9 +324,24 @@ public final class EnrichedEvent implements EventView {
         }
         StringBuilder chain = formatted[Field.LINEAGE_CHAIN.ordinal()];
         chain.setLength(0);
+        int depth = record.lineageDepth();
+        if (!reachedRoot && depth > n && n < MAX_CHAIN - 1) {
+            ProcessTable.Entry r = processes.peek(root);
+            chain.append(r == null ? "?" : r.name(chainName)).append(" > ");
+            for (int missing = depth - n - 1; missing > 0; missing--) {
+                chain.append("? > ");
+            }
+        }
         for (int i = n - 1; i >= 0; i--) {
-            ProcessTable.Entry e = processes.get(pids[i]);
-            chain.append(e == null ? "?" : e.name(chainName)).append(" > ");
+            ProcessTable.Entry e = processes.peek(pids[i]); // read just above
+            if (e != null) {
+                chain.append(e.name(chainName));
+            } else if (pids[i] == record.ppid()) {
+                chain.append(record.parentComm(chainName));
+            } else {
+                chain.append('?');
+            }
+            chain.append(" > ");
         }
         return chain.append(record.comm(chainName));
     }

@@ -2,11 +2,10 @@ package io.spawnwatch.enrich;
 
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.SegmentText;
-import java.io.IOException;
+import io.spawnwatch.procfs.ProcFs;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -80,7 +79,7 @@ public final class ProcessTable {
 
     private final Entry[] slots;
     private final PidIndex index;
-    private final Path proc;
+    private final ProcFs procFs;
     private int hand;
     private long evictions;
     private final SegmentText scratch = new SegmentText();
@@ -88,7 +87,7 @@ public final class ProcessTable {
     public ProcessTable(int capacity, Path proc) {
         this.slots = new Entry[capacity];
         this.index = new PidIndex(capacity);
-        this.proc = proc;
+        this.procFs = new ProcFs(proc);
     }
 
     /** Records the process an exec record describes (replacing what that pid was). */
@@ -152,73 +151,38 @@ public final class ProcessTable {
     }
 
     private Entry readProc(int pid) {
-        Path dir = proc.resolve(Integer.toString(pid));
-        String status;
-        try {
-            status = Files.readString(dir.resolve("status"));
-        } catch (IOException e) {
-            return null;
+        ProcFs.Status status = procFs.status(pid);
+        return status == null ? null : recordProc(status, procFs.cmdline(pid), procFs.exe(pid), procFs.cwd(pid));
+    }
+
+    /**
+     * Records a process read from /proc (see {@link ProcFs}; the reads are done by the caller, outside this
+     * table's lock, since they may block). A pid the table knows already is left as it is: an exec record
+     * is fresher than /proc.
+     *
+     * @param cmdline argv as /proc/PID/cmdline has it, or null when it could not be read
+     */
+    public synchronized Entry recordProc(ProcFs.Status status, byte[] cmdline, String exe, String cwd) {
+        int known = index.get(status.pid());
+        if (known >= 0) {
+            return slots[known];
         }
-        Entry e = slotFor(pid);
-        for (String line : status.split("\n")) {
-            if (line.startsWith("Name:")) {
-                e.commLen = copy(line.substring(5).strip(), e.comm);
-            } else if (line.startsWith("PPid:")) {
-                e.ppid = parseInt(line.substring(5).strip());
-            } else if (line.startsWith("Uid:")) {
-                e.uid = parseInt(line.substring(4).strip().split("\\s+")[0]);
-            }
-        }
-        e.exeLen = copy(readLink(dir.resolve("exe")), e.exe);
-        e.cwdLen = copy(readLink(dir.resolve("cwd")), e.cwd);
-        try {
-            byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
+        Entry e = slotFor(status.pid());
+        e.commLen = copy(status.name(), e.comm);
+        e.ppid = status.ppid();
+        e.uid = status.uid();
+        e.exeLen = copy(exe, e.exe);
+        e.cwdLen = copy(cwd, e.cwd);
+        if (cmdline != null) {
             int n = Math.min(cmdline.length, e.cmdline.length);
             System.arraycopy(cmdline, 0, e.cmdline, 0, n);
             e.cmdlineLen = joinArgs(e, n);
-        } catch (IOException ex) {
-            e.cmdlineLen = 0;
-            e.argCount = 0;
         }
         return e;
     }
 
-    private static String readLink(Path link) {
-        try {
-            return Files.readSymbolicLink(link).toString();
-        } catch (IOException | UnsupportedOperationException e) {
-            return "";
-        }
-    }
-
-    private static int parseInt(String s) {
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /**
-     * argv as the kernel keeps it (each argument NUL-terminated) into the
-     * command line, in place: trailing NULs dropped, the others made spaces.
-     * Returns the new length.
-     */
-    static int joinArgs(byte[] args, int length) {
-        int n = length;
-        while (n > 0 && args[n - 1] == 0) {
-            n--;
-        }
-        for (int i = 0; i < n; i++) {
-            if (args[i] == 0) {
-                args[i] = ' ';
-            }
-        }
-        return n;
-    }
-
-    /**
-     * {@link #joinArgs(byte[], int)} on the entry's command line, noting
+     * {@link ProcFs#joinArgs(byte[], int)} on the entry's command line, noting
      * where each argument ended (the NULs made spaces) so that
      * {@link Entry#arg} can give the arguments back one by one.
      */

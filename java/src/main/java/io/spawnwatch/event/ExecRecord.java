@@ -74,6 +74,11 @@ public final class ExecRecord extends ProcessRecord {
         return i;
     }
 
+    /** Bytes in the executable path (0 when the kernel could not read it). */
+    public int exeLength() {
+        return Math.min(u16(EXE_LEN_OFFSET), PATH_CAPACITY);
+    }
+
     /** Bytes used in args, each argument followed by a NUL. */
     public int argsLength() {
         return Math.min(u16(ARGS_LEN_OFFSET), ARGS_CAPACITY);

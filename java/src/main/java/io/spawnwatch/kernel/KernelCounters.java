@@ -6,8 +6,6 @@ import io.spawnwatch.libbpf.BpfObject;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Reads the kernel's per-CPU counters (enum sw_counter in bpf/spawnwatch.h)
@@ -15,11 +13,41 @@ import java.util.Map;
  * visible: every failed ring-buffer reserve lands in one of them.
  */
 public final class KernelCounters {
-    /** Names in enum sw_counter order. */
-    public static final String[] NAMES = {
-        "exec_seen", "exec_sent", "connect_seen", "connect_sent", "lineage_added", "lineage_add_failed",
-        "drop_exec_ringbuf_full", "drop_connect_ringbuf_full",
-    };
+    /** Every kernel counter at one moment, summed over CPUs. */
+    public record Snapshot(long[] values) {
+        public Snapshot {
+            if (values.length != KernelCounter.values().length) {
+                throw new IllegalArgumentException("kernel counters: values=" + values.length + ", expected "
+                        + KernelCounter.values().length);
+            }
+            values = values.clone();
+        }
+
+        public long get(KernelCounter c) {
+            return values[c.ordinal()];
+        }
+
+        /** Records the kernel could not send, all reasons together. */
+        public long drops() {
+            long drops = 0;
+            for (KernelCounter c : KernelCounter.values()) {
+                if (c.isDrop()) {
+                    drops += get(c);
+                }
+            }
+            return drops;
+        }
+
+        /** "exec_seen=1 exec_sent=1 ...", for the log. */
+        @Override
+        public String toString() {
+            StringBuilder sb = new StringBuilder();
+            for (KernelCounter c : KernelCounter.values()) {
+                sb.append(sb.isEmpty() ? "" : " ").append(c.label()).append('=').append(get(c));
+            }
+            return sb.toString();
+        }
+    }
 
     private final BpfMap counters;
     private final int cpus;
@@ -29,13 +57,14 @@ public final class KernelCounters {
         this.cpus = BpfObject.possibleCpus();
     }
 
-    /** Every counter, summed over CPUs, in enum order. */
-    public Map<String, Long> read() throws BpfException {
-        Map<String, Long> out = new LinkedHashMap<>();
+    /** Every counter, summed over CPUs. */
+    public Snapshot read() throws BpfException {
+        KernelCounter[] all = KernelCounter.values();
+        long[] out = new long[all.length];
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment values = arena.allocate(8L * cpus);
-            for (int i = 0; i < NAMES.length; i++) {
+            for (int i = 0; i < all.length; i++) {
                 key.set(ValueLayout.JAVA_INT, 0, i);
                 long sum = 0;
                 if (counters.lookup(key, values)) {
@@ -43,20 +72,9 @@ public final class KernelCounters {
                         sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
                     }
                 }
-                out.put(NAMES[i], sum);
+                out[i] = sum;
             }
         }
-        return out;
-    }
-
-    /** Records the kernel could not send, all reasons together. */
-    public static long drops(Map<String, Long> counters) {
-        long drops = 0;
-        for (Map.Entry<String, Long> e : counters.entrySet()) {
-            if (e.getKey().startsWith("drop_")) {
-                drops += e.getValue();
-            }
-        }
-        return drops;
+        return new Snapshot(out);
     }
 }

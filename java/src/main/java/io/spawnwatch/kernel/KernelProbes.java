@@ -16,20 +16,14 @@ import java.util.List;
 
 /**
  * Loads the embedded CO-RE object, sizes and configures it, and attaches its
- * programs. The connect probe is a fallback chain, tried in order: the first
- * that loads and attaches wins, and {@link #hooks()} says what happened to
- * each (fentry needs BPF trampolines, kprobes need CONFIG_KPROBES; the stable
- * tracepoint works everywhere tracefs is mounted).
+ * programs. Hook points with fallbacks (the connect chain) are decided first
+ * by probing ({@link HookChains}); the object is then loaded once with only
+ * the winners on, and {@link #hooks()} says what happened to each candidate.
  */
 public final class KernelProbes implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(KernelProbes.class.getName());
     static final String OBJECT_RESOURCE = "/io/spawnwatch/bpf/spawnwatch.bpf.o";
-
-    /** The connect fallback chain, in the order it is tried. */
-    private static final List<Candidate> CONNECT_CHAIN = List.of(
-            new Candidate("fentry_tcp_connect", "fentry/tcp_connect"),
-            new Candidate("kprobe_tcp_connect", "kprobe/tcp_connect"),
-            new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state"));
+    static final String PROBES_RESOURCE = "/io/spawnwatch/bpf/probes.bpf.o";
 
     /** The hooks that must attach, or the sensor cannot work. */
     private static final List<Candidate> CORE_HOOKS = List.of(
@@ -64,46 +58,51 @@ public final class KernelProbes implements AutoCloseable {
         this.loadNanos = loadNanos;
     }
 
-    /** Checks the host, loads the object and attaches every hook. */
+    /** Checks the host, probes the fallback chains, loads the object once and attaches every hook. */
     public static KernelProbes open(Options options) throws BpfException, HostSetupException {
         HostChecks.verify();
-        byte[] elf = readObject();
+        byte[] elf = readObject(OBJECT_RESOURCE);
+        byte[] probesElf = readObject(PROBES_RESOURCE);
         long start = System.nanoTime();
-        List<HookStatus> hooks = new ArrayList<>();
+        List<HookChains.Choice> choices = new ArrayList<>();
+        for (HookChains.Chain chain : HookChains.ALL) {
+            HookChains.Choice choice = HookChains.choose(probesElf, chain);
+            if (choice.winner() == null) {
+                StringBuilder why = new StringBuilder("no " + chain.probe() + " hook can attach here; tried:");
+                for (HookStatus h : choice.losers()) {
+                    why.append("\n  ").append(h.hook()).append(": ").append(h.reason());
+                }
+                throw new BpfException(why.toString(), 0);
+            }
+            choices.add(choice);
+        }
 
-        // fentry makes the whole object fail to load where trampolines are
-        // missing, so it is tried first and alone; on failure the object is
-        // opened again without it.
-        BpfObject object = null;
-        Candidate fentry = CONNECT_CHAIN.get(0);
+        BpfObject object = openConfigured(elf, options);
         try {
-            object = openConfigured(elf, options, fentry.program());
+            HookChains.switchOffLosers(object, choices);
             object.load();
-        } catch (BpfException e) {
-            if (object != null) {
-                object.close();
-            }
-            object = null;
-            hooks.add(HookStatus.failed("connect", fentry.program(), fentry.hook(),
-                    "load failed: " + reason(e, "no BPF trampolines on this kernel")));
-        }
-        if (object == null) {
-            object = openConfigured(elf, options, null);
-            try {
-                object.load();
-            } catch (BpfException e) {
-                object.close();
-                throw e;
-            }
+        } catch (BpfException | RuntimeException e) {
+            object.close();
+            throw e;
         }
 
+        List<HookStatus> hooks = new ArrayList<>();
         List<BpfLink> links = new ArrayList<>();
         try {
             for (Candidate c : CORE_HOOKS) {
                 links.add(object.program(c.program()).attach());
                 hooks.add(HookStatus.attached(probeOf(c), c.program(), c.hook()));
             }
-            String connectHook = attachConnect(object, hooks, links);
+            String connectHook = null;
+            for (HookChains.Choice choice : choices) {
+                hooks.addAll(choice.losers());
+                HookChains.Candidate w = choice.winner();
+                links.add(object.program(w.program()).attach()); // its twin attached a moment ago
+                hooks.add(HookStatus.attached(choice.chain().probe(), w.program(), w.hook()));
+                if (choice.chain() == HookChains.CONNECT) {
+                    connectHook = w.hook();
+                }
+            }
             KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook,
                     System.nanoTime() - start);
             for (HookStatus h : hooks) {
@@ -118,42 +117,9 @@ public final class KernelProbes implements AutoCloseable {
         }
     }
 
-    private static String attachConnect(BpfObject object, List<HookStatus> hooks, List<BpfLink> links)
-            throws BpfException {
-        boolean fentryLoaded = hooks.stream().noneMatch(h -> h.program().equals("fentry_tcp_connect"));
-        for (Candidate c : CONNECT_CHAIN) {
-            if (c.program().equals("fentry_tcp_connect") && !fentryLoaded) {
-                continue;
-            }
-            try {
-                links.add(object.program(c.program()).attach());
-                hooks.add(HookStatus.attached("connect", c.program(), c.hook()));
-                return c.hook();
-            } catch (BpfException e) {
-                hooks.add(HookStatus.failed("connect", c.program(), c.hook(), "attach failed: "
-                        + reason(e, c.hook().startsWith("kprobe") ? "no kprobe support (CONFIG_KPROBES)"
-                                : "tracefs not mounted or no such tracepoint")));
-            }
-        }
-        StringBuilder why = new StringBuilder("no TCP connect hook attached; tried:");
-        for (HookStatus h : hooks) {
-            if (h.probe().equals("connect")) {
-                why.append("\n  ").append(h.hook()).append(": ").append(h.reason());
-            }
-        }
-        throw new BpfException(why.toString(), 0);
-    }
-
-    private static BpfObject openConfigured(byte[] elf, Options options, String fentryProgram)
-            throws BpfException {
+    private static BpfObject openConfigured(byte[] elf, Options options) throws BpfException {
         BpfObject object = BpfObject.openMemory(elf, "spawnwatch.bpf.o");
         try {
-            for (Candidate c : CONNECT_CHAIN) {
-                boolean isFentry = c.program().equals("fentry_tcp_connect");
-                // With fentry: only fentry among the connect candidates. Without: the other two.
-                boolean load = fentryProgram != null ? isFentry : !isFentry;
-                object.program(c.program()).setAutoload(load);
-            }
             object.map("events").setMaxEntries(options.ringBufferBytes());
             object.map("lineage").setMaxEntries(options.lineageEntries());
             setSensorTgid(object.map(".rodata.config"), options.sensorTgid());
@@ -174,15 +140,15 @@ public final class KernelProbes implements AutoCloseable {
         data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, tgid);
     }
 
-    private static byte[] readObject() throws BpfException {
-        try (InputStream in = KernelProbes.class.getResourceAsStream(OBJECT_RESOURCE)) {
+    private static byte[] readObject(String resource) throws BpfException {
+        try (InputStream in = KernelProbes.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new BpfException("spawnwatch: the BPF object " + OBJECT_RESOURCE
+                throw new BpfException("spawnwatch: the BPF object " + resource
                         + " is not in the jar: build with `make`, which compiles bpf/ before packaging", 0);
             }
             return in.readAllBytes();
         } catch (IOException e) {
-            throw new BpfException("spawnwatch: cannot read " + OBJECT_RESOURCE + ": " + e.getMessage(), 0);
+            throw new BpfException("spawnwatch: cannot read " + resource + ": " + e.getMessage(), 0);
         }
     }
 
@@ -191,13 +157,13 @@ public final class KernelProbes implements AutoCloseable {
     }
 
     /** "EPERM (Operation not permitted): likely cause" from a libbpf failure. */
-    private static String reason(BpfException e, String likelyCause) {
+    static String reason(BpfException e, String likelyCause) {
         if (e.errno() == 0) {
             return firstLine(e.getMessage());
         }
-        String errno = io.spawnwatch.libbpf.Errno.describe(e.errno());
+        String errno = io.spawnwatch.sys.Errno.describe(e.errno());
         boolean expected = e.errno() == io.spawnwatch.sys.Errno.EPERM || e.errno() == io.spawnwatch.sys.Errno.ENOENT
-                || e.errno() == 95 || e.errno() == 524;
+                || e.errno() == io.spawnwatch.sys.Errno.EOPNOTSUPP || e.errno() == io.spawnwatch.sys.Errno.ENOTSUPP;
         return expected ? errno + ", " + likelyCause : errno;
     }
 

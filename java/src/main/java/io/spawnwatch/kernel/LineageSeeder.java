@@ -1,9 +1,8 @@
 package io.spawnwatch.kernel;
 
 import io.spawnwatch.error.BpfException;
+import io.spawnwatch.procfs.ProcFs;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -20,16 +19,10 @@ import java.util.Set;
 public final class LineageSeeder {
     private record Proc(int pid, int ppid, String comm, long uid) {}
 
-    /**
-     * /proc/PID/stat counts time in USER_HZ ticks, 100 a second on every Linux
-     * ABI (include/asm-generic/param.h); the kernel counts start_boottime in ns.
-     */
-    static final long NANOS_PER_TICK = 10_000_000L;
-
-    private final Path proc;
+    private final ProcFs procFs;
 
     public LineageSeeder(Path proc) {
-        this.proc = proc;
+        this.procFs = new ProcFs(proc);
     }
 
     /**
@@ -75,32 +68,12 @@ public final class LineageSeeder {
 
     /** argv joined with spaces, or "" when the process is gone. */
     private String cmdline(int pid) {
-        try {
-            byte[] b = Files.readAllBytes(proc.resolve(Integer.toString(pid)).resolve("cmdline"));
-            for (int i = 0; i < b.length; i++) {
-                if (b[i] == 0) {
-                    b[i] = ' ';
-                }
-            }
-            return new String(b, java.nio.charset.StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
+        return procFs.commandLine(pid);
     }
 
-    /**
-     * The start time of a process as CLOCK_BOOTTIME ns at tick resolution
-     * (/proc/PID/stat field 22, starttime), 0 when it is gone.
-     */
+    /** The start time of a process as CLOCK_BOOTTIME ns at tick resolution, 0 when it is gone. */
     long startBootNanos(int pid) {
-        try {
-            String stat = Files.readString(proc.resolve(Integer.toString(pid)).resolve("stat"));
-            // The name (field 2) may hold spaces and parentheses: count from the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(f[22 - 3]) * NANOS_PER_TICK;
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+        return procFs.startBootNanos(pid);
     }
 
     private static int seedTree(FilterMaps maps, int root, long rootStart, Map<Integer, List<Integer>> children,
@@ -122,39 +95,20 @@ public final class LineageSeeder {
 
     private Map<Integer, Proc> scan() {
         Map<Integer, Proc> all = new HashMap<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(proc, "[0-9]*")) {
-            for (Path dir : dirs) {
-                Proc p = read(dir);
-                if (p != null) {
-                    all.put(p.pid(), p);
-                }
-            }
+        List<Integer> pids;
+        try {
+            pids = procFs.pids();
         } catch (IOException e) {
             System.getLogger(LineageSeeder.class.getName())
-                    .log(System.Logger.Level.WARNING, "cannot list " + proc + ": " + e.getMessage());
+                    .log(System.Logger.Level.WARNING, "cannot list " + procFs.root() + ": " + e.getMessage());
+            return all;
+        }
+        for (int pid : pids) {
+            ProcFs.Status st = procFs.status(pid); // null: exited while we looked
+            if (st != null) {
+                all.put(pid, new Proc(pid, st.ppid(), st.name(), st.uid()));
+            }
         }
         return all;
-    }
-
-    /** Name, PPid and Uid from /proc/PID/status; null when the process is gone. */
-    private static Proc read(Path dir) {
-        try {
-            int pid = Integer.parseInt(dir.getFileName().toString());
-            String comm = null;
-            int ppid = -1;
-            long uid = -1;
-            for (String line : Files.readAllLines(dir.resolve("status"))) {
-                if (line.startsWith("Name:")) {
-                    comm = line.substring(5).strip();
-                } else if (line.startsWith("PPid:")) {
-                    ppid = Integer.parseInt(line.substring(5).strip());
-                } else if (line.startsWith("Uid:")) {
-                    uid = Long.parseLong(line.substring(4).strip().split("\\s+")[0]);
-                }
-            }
-            return comm == null ? null : new Proc(pid, ppid, comm, uid);
-        } catch (IOException | RuntimeException e) {
-            return null; // exited while we looked
-        }
     }
 }

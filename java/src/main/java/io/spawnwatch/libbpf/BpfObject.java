@@ -1,5 +1,7 @@
 package io.spawnwatch.libbpf;
 
+import io.spawnwatch.sys.Errno;
+
 import io.spawnwatch.error.BpfException;
 import io.spawnwatch.libbpf.jextract.LibBpf;
 import java.lang.foreign.Arena;

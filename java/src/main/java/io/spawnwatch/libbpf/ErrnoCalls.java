@@ -1,5 +1,7 @@
 package io.spawnwatch.libbpf;
 
+import io.spawnwatch.sys.Errno;
+
 import io.spawnwatch.libbpf.jextract.LibBpf;
 import io.spawnwatch.sys.LibC;
 import java.lang.foreign.FunctionDescriptor;

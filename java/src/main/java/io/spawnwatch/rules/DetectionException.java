@@ -1,5 +1,7 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleError;
+
 /**
  * Why the detection engine could not start or go on: a small sealed family so
  * the CLI can map each to a message and an exit code. Rule problems are not

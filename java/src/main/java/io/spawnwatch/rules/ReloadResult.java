@@ -1,5 +1,6 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleError;
 import java.util.List;
 
 /**

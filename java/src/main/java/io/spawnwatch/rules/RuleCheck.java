@@ -1,5 +1,8 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.rules.engine.RuleSetCompiler;
 import io.spawnwatch.rules.exceptions.ExceptionList;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
@@ -106,6 +110,15 @@ public final class RuleEngine implements AutoCloseable {
     /** Every rule or exception refused when the engine opened. */
     public List<RuleError> loadErrors() {
         return List.copyOf(loadErrors);
+    }
+
+    /**
+     * Evaluates one event into {@code matches}, cleared first: the sensor's form, one reusable list per reader,
+     * read once this returns.
+     */
+    public void evaluate(EventView event, RuleMatches matches) {
+        matches.clear();
+        evaluate(event, (AlertSink) matches);
     }
 
     /** Evaluates one event; see the class comment for the pipeline. */

@@ -12,8 +12,8 @@
  * RuleEngine engine = RuleEngine.open(config, rules, exceptions);
  * engine.loadErrors();                     // refused rules, each "file:line: message"
  * engine.evaluate(event, (rule, ev, repeats) -> {
- *     // write one ECS alert: event.kind "alert" + rule.writeEventSeverity(json) inside "event",
- *     // rule.writeRuleAndThreat(json), the event's fields, and repeats if > 0
+ *     // write one ECS alert: event.kind "alert" + EcsRuleFields.writeEventSeverity(rule, json) inside "event",
+ *     // EcsRuleFields.writeRuleAndThreat(rule, json), the event's fields, and repeats if > 0
  * });
  * ReloadResult r = engine.reload(rules, exceptions);  // all or nothing
  * engine.setEnabled(ruleId, false);
@@ -33,11 +33,14 @@
  * <h2>Sigma support</h2>
  * Supported: logsource product linux, categories process_creation and
  * network_connection; search identifiers as maps (AND) or lists of maps (OR);
- * value lists (OR); case-insensitive matching; {@code *} and {@code ?} with
+ * value lists (OR); case-insensitive matching (ASCII letters fold; values
+ * may hold any Unicode, compared as the UTF-8 bytes the kernel sends, so a
+ * non-ASCII letter matches in its own case and {@code ?} or a regex {@code .}
+ * stand for one byte); {@code *} and {@code ?} with
  * the specification's backslash escapes; null (absent) and '' (empty);
  * modifiers contains, startswith, endswith, all, exists, cased, neq, windash,
  * base64, base64offset, re with i/m/s, cidr, lt, lte, gt, gte, expand
- * ({@code %name%} placeholders from {@link io.spawnwatch.rules.DetectionConfig});
+ * ({@code %name%} placeholders from {@link io.spawnwatch.rules.model.DetectionConfig});
  * conditions with and, or, not, parentheses, 1 of/any of/all of over
  * identifier patterns and them (not identifiers starting with _), a list of
  * conditions (OR). Refused with file, line and the feature: other products,
@@ -98,3 +101,7 @@
  * See {@link io.spawnwatch.rules.exceptions.ExceptionList} for the file shape.
  */
 package io.spawnwatch.rules;
+
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;

@@ -1,12 +1,15 @@
 package io.spawnwatch.sys;
 
 /**
- * Names of Linux errno values, so that messages say {@code EPERM (Operation not
+ * The one table of errno values: the constants the code compares with, and the
+ * names messages print, so that they say {@code EPERM (Operation not
  * permitted)} rather than a bare number.
  *
  * <p>The numbers are the asm-generic ones, shared by x86_64 and arm64 (the only
  * architectures spawnwatch runs on). {@code ENOTSUPP} (524) is kernel-internal
- * but leaks out of BPF syscalls, so libbpf users see it.
+ * but leaks out of BPF syscalls, so libbpf users see it; libbpf adds its own
+ * codes from 4000 up (enum libbpf_errno in libbpf.h), named here too. Negative
+ * values (libbpf returns -errno) are described as their positive.
  */
 public final class Errno {
     public static final int EPERM = 1;
@@ -17,6 +20,23 @@ public final class Errno {
     public static final int ENOMEM = 12;
     public static final int EACCES = 13;
     public static final int EINVAL = 22;
+    public static final int ENOSPC = 28;
+    public static final int EPIPE = 32;
+    public static final int ERANGE = 34;
+    public static final int EOPNOTSUPP = 95;
+    public static final int EADDRINUSE = 98;
+    public static final int ECONNABORTED = 103;
+    public static final int ECONNRESET = 104;
+    public static final int ECONNREFUSED = 111;
+    public static final int ENOTSUPP = 524;
+
+    private static final int LIBBPF_ERRNO_START = 4000;
+    private static final String[] LIBBPF_NAMES = {
+        "LIBBPF_ERRNO__LIBELF", "LIBBPF_ERRNO__FORMAT", "LIBBPF_ERRNO__KVERSION", "LIBBPF_ERRNO__ENDIAN",
+        "LIBBPF_ERRNO__INTERNAL", "LIBBPF_ERRNO__RELOC", "LIBBPF_ERRNO__LOAD", "LIBBPF_ERRNO__VERIFY",
+        "LIBBPF_ERRNO__PROG2BIG", "LIBBPF_ERRNO__KVER", "LIBBPF_ERRNO__PROGTYPE", "LIBBPF_ERRNO__WRNGPID",
+        "LIBBPF_ERRNO__INVSEQ", "LIBBPF_ERRNO__NLPARSE",
+    };
 
     private static final String[] NAMES = names();
 
@@ -24,8 +44,12 @@ public final class Errno {
 
     /** The symbolic name, e.g. {@code "EBADF"}, or {@code "errno=N"} when unknown. */
     public static String name(int errno) {
-        if (errno == 524) {
+        errno = Math.abs(errno);
+        if (errno == ENOTSUPP) {
             return "ENOTSUPP";
+        }
+        if (errno >= LIBBPF_ERRNO_START && errno < LIBBPF_ERRNO_START + LIBBPF_NAMES.length) {
+            return LIBBPF_NAMES[errno - LIBBPF_ERRNO_START];
         }
         if (errno > 0 && errno < NAMES.length && NAMES[errno] != null) {
             return NAMES[errno];
@@ -33,9 +57,15 @@ public final class Errno {
         return "errno=" + errno;
     }
 
-    /** {@code "EBADF (Bad file descriptor)"}: the name and libc's text for it. */
+    /**
+     * {@code "EBADF (Bad file descriptor)"}: the name and libc's text for it (for libbpf's own codes, which
+     * libc does not know, "libbpf error N"); -EBADF says the same.
+     */
     public static String describe(int errno) {
-        return name(errno) + " (" + LibC.strerror(errno) + ")";
+        int positive = Math.abs(errno);
+        String text = positive >= LIBBPF_ERRNO_START && positive < LIBBPF_ERRNO_START + LIBBPF_NAMES.length
+                ? "libbpf error " + positive : LibC.strerror(positive);
+        return name(positive) + " (" + text + ")";
     }
 
     private static String[] names() {

@@ -14,9 +14,9 @@ import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.TestRecords;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.rules.RuleEngine;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleSource;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
@@ -53,8 +53,9 @@ class BaselineSeedTest {
     private Path recording(String... commands) throws Exception {
         Path passwd = Files.writeString(dir.resolve("passwd"), "www-data:x:33:33::/var/www:/usr/sbin/nologin\n");
         Path proc = Files.createDirectories(dir.resolve("proc"));
-        EnrichedEvent event = new EnrichedEvent(new ProcessTable(64, proc), new UserNames(passwd),
-                new ContainerIds(proc), new BootClock());
+        ProcessTable table = new ProcessTable(64, proc);
+        EnrichedEvent event = new EnrichedEvent(table, new UserNames(passwd), new ContainerIds(proc),
+                new BootClock());
         EcsEventWriter writer = new EcsEventWriter(new HostIdentity("4c4c4544004e3510804bb4c04f4e3232", "web1", null,
                 null, null, null, null, null, "x86_64", "b"), new AgentIdentity("a", "spawnwatch", "0.1.0", "web1",
                 false));
@@ -69,6 +70,7 @@ class BaselineSeedTest {
         }
         for (MemorySegment r : records) {
             assertTrue(event.wrap(r, 0));
+            table.recordExec(event.exec()); // as the pipeline's process stage does
             StringWriter line = new StringWriter();
             try (JsonGenerator g = new JsonFactory().createGenerator(line)) {
                 writer.writeEvent(g, event);

@@ -140,7 +140,7 @@ class CliTest {
         Run r = cli("rules", "show", "nope");
         assertEquals(ExitCodes.SENSOR_ERROR, r.code());
         assertEquals("", r.out());
-        assertEquals("spawnwatch: not_found: no rule has id=nope; `spawnwatch rules list` shows them\n", r.err());
+        assertEquals("spawnwatch: not_found: no rule with id nope; `spawnwatch rules list` shows the loaded rules\n", r.err());
     }
 
     @Test
@@ -150,7 +150,7 @@ class CliTest {
         Run r = cli("rules", "reload");
         assertEquals(1, r.code());
         assertEquals("""
-                spawnwatch: rejected: rules reload rejected: 2 errors; the running rules are unchanged
+                spawnwatch: rejected: rules not reloaded: 2 error(s); the running rules are unchanged
                   rules/a.yml:3: detection.condition: unknown selection 'sel2'
                   rules/b.yml:1: level: expected one of informational, low, medium, high, critical
                 """, r.err());
@@ -173,7 +173,7 @@ class CliTest {
         assertEquals("no longer watching web server caddy\n", cli("webservers", "remove", "caddy").out());
         Run again = cli("webservers", "remove", "caddy");
         assertEquals(1, again.code());
-        assertEquals("spawnwatch: not_found: web server name=caddy is not in the filter\n", again.err());
+        assertEquals("spawnwatch: not_found: no web-server name caddy in the kernel filter\n", again.err());
     }
 
     @Test
@@ -358,7 +358,7 @@ class CliTest {
         Run since = cli("alerts", "--since", "yesterday");
         assertEquals(2, since.code());
         assertEquals("spawnwatch: Invalid value for option '--since': 'yesterday' is not a duration: use e.g. 30s,"
-                + " 15m, 2h, 1d or 1h30m\nTry 'spawnwatch alerts --help' for more information.\n", since.err());
+                + " 15m, 2h, 1d, 2w or 1h30m\nTry 'spawnwatch alerts --help' for more information.\n", since.err());
         Run filter = cli("events", "--filter", "process.name");
         assertEquals(2, filter.code());
         assertEquals("spawnwatch: --filter: filter 'process.name' is not FIELD=VALUE, FIELD!=VALUE or FIELD~TEXT with"

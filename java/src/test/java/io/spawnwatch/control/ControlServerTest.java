@@ -112,8 +112,8 @@ class ControlServerTest {
 
     @Test
     void shouldAnswerNotFoundForAnUnknownRule() throws Exception {
-        assertEquals("{\"v\":1,\"id\":6,\"error\":{\"code\":\"not_found\",\"message\":\"no rule has id=nope;"
-                        + " `spawnwatch rules list` shows them\"}}",
+        assertEquals("{\"v\":1,\"id\":6,\"error\":{\"code\":\"not_found\",\"message\":\"no rule with id nope;"
+                        + " `spawnwatch rules list` shows the loaded rules\"}}",
                 client.call("{\"v\":1,\"id\":6,\"cmd\":\"rules.show\",\"args\":{\"id\":\"nope\"}}"));
     }
 
@@ -121,8 +121,8 @@ class ControlServerTest {
     void shouldReloadRulesAtomicallyAndReturnEveryError() throws Exception {
         sensor.nextReload(List.of(), List.of("rules/a.yml:3: detection.condition: unknown selection 'sel2'",
                 "rules/b.yml:1: level: expected one of informational, low, medium, high, critical"));
-        assertEquals("{\"v\":1,\"id\":7,\"error\":{\"code\":\"rejected\",\"message\":\"rules reload rejected: 2"
-                        + " errors; the running rules are unchanged\",\"details\":["
+        assertEquals("{\"v\":1,\"id\":7,\"error\":{\"code\":\"rejected\",\"message\":\"rules not reloaded: 2"
+                        + " error(s); the running rules are unchanged\",\"details\":["
                         + "\"rules/a.yml:3: detection.condition: unknown selection 'sel2'\","
                         + "\"rules/b.yml:1: level: expected one of informational, low, medium, high, critical\"]}}",
                 client.call("{\"v\":1,\"id\":7,\"cmd\":\"rules.reload\"}"));
@@ -149,8 +149,8 @@ class ControlServerTest {
         assertEquals("{\"v\":1,\"id\":4,\"ok\":true,\"result\":{\"name\":\"caddy2\",\"prefix\":false,"
                         + "\"source\":\"runtime\"}}",
                 client.call("{\"v\":1,\"id\":4,\"cmd\":\"webservers.remove\",\"args\":{\"name\":\"caddy2\"}}"));
-        assertEquals("{\"v\":1,\"id\":5,\"error\":{\"code\":\"not_found\",\"message\":\"web server name=caddy2 is"
-                        + " not in the filter\"}}",
+        assertEquals("{\"v\":1,\"id\":5,\"error\":{\"code\":\"not_found\",\"message\":\"no web-server name caddy2"
+                        + " in the kernel filter\"}}",
                 client.call("{\"v\":1,\"id\":5,\"cmd\":\"webservers.remove\",\"args\":{\"name\":\"caddy2\"}}"));
     }
 
@@ -175,8 +175,8 @@ class ControlServerTest {
         assertEquals("[33,48,65534,498]", uids(json(client.call("{\"v\":1,\"id\":4,\"cmd\":\"users.list\"}"))));
         assertEquals("{\"v\":1,\"id\":5,\"ok\":true,\"result\":{\"uid\":48,\"name\":\"apache\",\"source\":\"runtime\"}}",
                 client.call("{\"v\":1,\"id\":5,\"cmd\":\"users.remove\",\"args\":{\"user\":48}}"));
-        assertEquals("{\"v\":1,\"id\":6,\"error\":{\"code\":\"rejected\",\"message\":\"user=ghost does not exist on"
-                        + " this host\"}}",
+        assertEquals("{\"v\":1,\"id\":6,\"error\":{\"code\":\"rejected\",\"message\":\"no user named ghost in"
+                        + " /etc/passwd\"}}",
                 client.call("{\"v\":1,\"id\":6,\"cmd\":\"users.add\",\"args\":{\"user\":\"ghost\"}}"));
         assertEquals("{\"v\":1,\"id\":7,\"error\":{\"code\":\"invalid_argument\",\"message\":\"args.user=4294967295 is"
                         + " out of range: uids go from 0 to 4294967294\"}}",

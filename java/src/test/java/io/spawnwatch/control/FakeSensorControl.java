@@ -87,7 +87,7 @@ public final class FakeSensorControl implements SensorControl {
     public synchronized RuleDetail rule(String id) {
         RuleDetail r = rules.get(id);
         if (r == null) {
-            throw new SensorException.NotFound("no rule has id=" + id + "; `spawnwatch rules list` shows them");
+            throw new SensorException.NotFound(SensorMessages.noRule(id));
         }
         return r;
     }
@@ -104,8 +104,8 @@ public final class FakeSensorControl implements SensorControl {
     @Override
     public synchronized ReloadResult reloadRules() {
         if (!nextErrors.isEmpty()) {
-            throw new SensorException.Rejected("rules reload rejected: " + nextErrors.size()
-                    + " errors; the running rules are unchanged", nextErrors);
+            throw new SensorException.Rejected(SensorMessages.refused(SensorMessages.RULES_NOT_RELOADED,
+                    nextErrors.size()), nextErrors);
         }
         rules.clear();
         nextRules.forEach(r -> rules.put(r.id(), r));
@@ -119,6 +119,10 @@ public final class FakeSensorControl implements SensorControl {
 
     @Override
     public synchronized WebServer addWebServer(String name, boolean prefix) {
+        String problem = io.spawnwatch.kernel.WebServerNames.validate(prefix ? name + "*" : name);
+        if (problem != null) { // as the sensor checks it
+            throw new SensorException.Rejected("web-server name " + problem);
+        }
         return webServers.computeIfAbsent(name, n -> new WebServer(n, prefix, "runtime"));
     }
 
@@ -126,7 +130,7 @@ public final class FakeSensorControl implements SensorControl {
     public synchronized WebServer removeWebServer(String name) {
         WebServer w = webServers.remove(name);
         if (w == null) {
-            throw new SensorException.NotFound("web server name=" + name + " is not in the filter");
+            throw new SensorException.NotFound(SensorMessages.noWebServerName(name));
         }
         return w;
     }
@@ -149,7 +153,7 @@ public final class FakeSensorControl implements SensorControl {
         long uid = resolve(user);
         WebUser u = users.remove(uid);
         if (u == null) {
-            throw new SensorException.NotFound("uid=" + uid + " is not a web-server user");
+            throw new SensorException.NotFound(SensorMessages.uidNotFollowed(uid));
         }
         return u;
     }
@@ -160,7 +164,7 @@ public final class FakeSensorControl implements SensorControl {
             case UserRef.ByName(String name) -> {
                 Long uid = PASSWD.get(name);
                 if (uid == null) {
-                    throw new SensorException.Rejected("user=" + name + " does not exist on this host");
+                    throw new SensorException.Rejected(SensorMessages.noSuchUser(name));
                 }
                 yield uid;
             }
@@ -175,7 +179,7 @@ public final class FakeSensorControl implements SensorControl {
     @Override
     public synchronized AlertException addException(ExceptionSpec spec) {
         if (!spec.rule().equals("*") && !rules.containsKey(spec.rule())) {
-            throw new SensorException.Rejected("rule=" + spec.rule() + " does not exist");
+            throw new SensorException.NotFound(SensorMessages.noRule(spec.rule())); // as the sensor: find() first
         }
         String id = "ex-" + exceptionIds.incrementAndGet();
         AlertException e = new AlertException(id, spec.rule(), spec.match(), spec.comment(), "2026-11-27T10:00:00Z");
@@ -187,7 +191,7 @@ public final class FakeSensorControl implements SensorControl {
     public synchronized AlertException removeException(String id) {
         AlertException e = exceptions.remove(id);
         if (e == null) {
-            throw new SensorException.NotFound("no exception has id=" + id);
+            throw new SensorException.NotFound(SensorMessages.noException(id));
         }
         return e;
     }

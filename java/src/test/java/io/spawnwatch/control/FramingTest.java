@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -66,18 +65,4 @@ class FramingTest {
                 StandardCharsets.UTF_8));
     }
 
-    @Test
-    void shouldParseOperatorDurations() {
-        assertEquals(Duration.ofSeconds(30), Durations.parse("30s"));
-        assertEquals(Duration.ofMinutes(90), Durations.parse("1h30m"));
-        assertEquals(Duration.ofDays(2), Durations.parse("2d"));
-        assertEquals(Duration.ofMillis(1500), Durations.parse("1500ms"));
-        assertEquals(Duration.ofHours(1), Durations.parse("PT1H"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Durations.parse("1 hour"));
-        assertEquals("'1 hour' is not a duration: use e.g. 30s, 15m, 2h, 1d or 1h30m", e.getMessage());
-        assertEquals("'PT-1H' is negative: a duration counts back from now",
-                assertThrows(IllegalArgumentException.class, () -> Durations.parse("PT-1H")).getMessage());
-        assertEquals("1d1h1m1s", Durations.format(Duration.ofSeconds(90061)));
-        assertEquals("0s", Durations.format(Duration.ZERO));
-    }
 }

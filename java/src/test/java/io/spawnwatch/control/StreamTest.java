@@ -185,7 +185,7 @@ class StreamTest {
                         + " process.name=sh\"}}",
                 client.call("{\"v\":1,\"id\":1,\"cmd\":\"events\",\"args\":{\"filter\":[\"process.name\"]}}"));
         assertEquals("{\"v\":1,\"id\":2,\"error\":{\"code\":\"invalid_argument\",\"message\":\"args.since: 'yesterday'"
-                        + " is not a duration: use e.g. 30s, 15m, 2h, 1d or 1h30m\"}}",
+                        + " is not a duration: use e.g. 30s, 15m, 2h, 1d, 2w or 1h30m\"}}",
                 client.call("{\"v\":1,\"id\":2,\"cmd\":\"alerts\",\"args\":{\"since\":\"yesterday\"}}"));
         assertEquals("{\"v\":1,\"id\":3,\"error\":{\"code\":\"invalid_argument\",\"message\":\"args.last applies to"
                         + " recent events only: it cannot be combined with follow\"}}",

@@ -34,8 +34,7 @@ class ControlAccessEndToEndTest {
         SensorConfig d = ConfigLoader.defaults();
         SensorConfig config = d.withDetection(d.detection().withStatePath(null)).withControl(
                 new SensorConfig.Control(socket.toString(), List.of(), List.of(), NOGROUP));
-        try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, false,
-                java.io.OutputStream.nullOutputStream(), null))) {
+        try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, List.of(), null))) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             String client = "import socket,sys\n"
                     + "s=socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])\n"

@@ -53,7 +53,11 @@ class ControlEndToEndTest {
         SensorConfig config = d.withDetection(d.detection().withStatePath(null))
                 .withRules(new SensorConfig.Rules(true, List.of(dir.resolve("rules.d").toString()),
                         dir.resolve("exceptions.yml").toString()));
-        daemon = Daemon.start(new Daemon.Options(config, null, true, synchronizedOutput(), dir.resolve("sw.sock")));
+        daemon = Daemon.start(new Daemon.Options(config, null, List.of(new LineSink(line -> {
+            synchronized (output) {
+                output.writeBytes(line);
+            }
+        })), dir.resolve("sw.sock")));
     }
 
     @AfterEach
@@ -310,23 +314,5 @@ class ControlEndToEndTest {
         synchronized (output) {
             return output.toString(StandardCharsets.UTF_8);
         }
-    }
-
-    private java.io.OutputStream synchronizedOutput() {
-        return new java.io.OutputStream() {
-            @Override
-            public void write(int b) {
-                synchronized (output) {
-                    output.write(b);
-                }
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) {
-                synchronized (output) {
-                    output.write(b, off, len);
-                }
-            }
-        };
     }
 }

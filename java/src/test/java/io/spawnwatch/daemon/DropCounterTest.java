@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnwatch.kernel.FilterMaps;
+import io.spawnwatch.kernel.KernelCounter;
 import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.KernelTestSupport;
@@ -26,17 +27,18 @@ class DropCounterTest {
                 FakeWebServer nginx = new FakeWebServer("nginx")) {
             new FilterMaps(probes).addName("nginx");
             KernelCounters counters = new KernelCounters(probes);
-            Map<String, Long> before = counters.read();
+            KernelCounters.Snapshot before = counters.read();
 
             // nginx itself, then five children: six execs, room for one record.
             nginx.run("/bin/true; /bin/true; /bin/true; /bin/true; /bin/true; true");
 
-            Map<String, Long> after = counters.read();
-            long sent = after.get("exec_sent") - before.get("exec_sent");
-            long dropped = after.get("drop_exec_ringbuf_full") - before.get("drop_exec_ringbuf_full");
+            KernelCounters.Snapshot after = counters.read();
+            long sent = after.get(KernelCounter.EXEC_SENT) - before.get(KernelCounter.EXEC_SENT);
+            long dropped = after.get(KernelCounter.DROP_EXEC_RINGBUF_FULL)
+                    - before.get(KernelCounter.DROP_EXEC_RINGBUF_FULL);
             assertEquals(1, sent, "only the first exec fits: " + after);
             assertTrue(dropped >= 5, "the other five are counted as drops: " + after);
-            assertEquals(dropped, KernelCounters.drops(after) - KernelCounters.drops(before));
+            assertEquals(dropped, after.drops() - before.drops());
         }
     }
 }

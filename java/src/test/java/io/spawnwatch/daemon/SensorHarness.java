@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.kernel.KernelTestSupport;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +27,14 @@ final class SensorHarness implements AutoCloseable {
     private final Sensor sensor;
 
     private SensorHarness(SensorConfig config) throws Exception {
-        OutputStream out = new LineSplitter();
-        this.sensor = Sensor.start(new Sensor.Options(config, null, true, out, Path.of("/proc"),
+        LineSink sink = new LineSink(line -> {
+            try {
+                documents.add(JSON.readTree(line));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("not JSON: " + new String(line, StandardCharsets.UTF_8), e);
+            }
+        });
+        this.sensor = Sensor.start(new Sensor.Options(config, null, List.of(sink), Path.of("/proc"),
                 Path.of("/etc/passwd"), null));
         sensor.logReady();
     }
@@ -95,29 +99,6 @@ final class SensorHarness implements AutoCloseable {
     @Override
     public void close() {
         sensor.close();
-    }
-
-    /** Splits the sensor's output into lines and parses each as JSON. */
-    private final class LineSplitter extends OutputStream {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
-
-        @Override
-        public synchronized void write(int b) throws IOException {
-            if (b == '\n') {
-                String text = line.toString(StandardCharsets.UTF_8);
-                line.reset();
-                documents.add(JSON.readTree(text));
-            } else {
-                line.write(b);
-            }
-        }
-
-        @Override
-        public synchronized void write(byte[] b, int off, int len) throws IOException {
-            for (int i = 0; i < len; i++) {
-                write(b[off + i]);
-            }
-        }
     }
 
     // --- predicates over ECS documents ---

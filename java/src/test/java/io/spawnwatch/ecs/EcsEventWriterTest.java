@@ -15,7 +15,7 @@ import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.TestRecords;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -31,18 +31,16 @@ class EcsEventWriterTest {
     @TempDir
     Path dir;
     private EnrichedEvent event;
-    static final HostIdentity HOST = new HostIdentity("4c4c4544004e3510804bb4c04f4e3232", "web1", "Debian GNU/Linux",
-            "12 (bookworm)", "debian", "debian", "Debian GNU/Linux 12 (bookworm)", "6.18.0-test", "x86_64",
-            "6f0c1cbe-3c58-4b0e-9d0b-1b8d7f0d2a11");
-    static final AgentIdentity AGENT = new AgentIdentity("0b3c2f5e-8a8e-4f7e-b3f1-6c1d2b0f9a77", "spawnwatch", "0.1.0",
-            "web1", true);
+    static final HostIdentity HOST = TestIdentities.host("web1");
+    static final AgentIdentity AGENT = TestIdentities.agent("web1");
     private final EcsEventWriter writer = new EcsEventWriter(HOST, AGENT);
+    private ProcessTable table;
 
     @BeforeEach
     void setUp() throws Exception {
         Path passwd = Files.writeString(dir.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n");
         Path proc = Files.createDirectory(dir.resolve("proc")); // empty: nothing to read for unknown pids
-        ProcessTable table = new ProcessTable(64, proc);
+        table = new ProcessTable(64, proc);
         event = new EnrichedEvent(table, new UserNames(passwd), new ContainerIds(proc), new BootClock());
         // The web server and the shell, as earlier exec events made them known.
         wrap(TestRecords.exec(100, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/usr/lib/systemd/systemd",
@@ -51,8 +49,12 @@ class EcsEventWriterTest {
                 33, 100, 1, "php-fpm: pool www"));
     }
 
+    /** Decodes the record and, as the pipeline's process stage does for a kept exec, records it in the table. */
     private void wrap(MemorySegment record) {
         assertTrue(event.wrap(record, 0));
+        if (event.type() == io.spawnwatch.event.EventType.EXEC) {
+            table.recordExec(event.exec());
+        }
     }
 
     private JsonNode document() throws Exception {

@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.event.TestRecords;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleMetadata;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.rules.engine.RuleSetCompiler;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
@@ -32,16 +32,18 @@ class EcsSchemaTest {
     private static final EcsSchema ECS = EcsSchema.load();
     @TempDir
     Path dir;
+    private PhpFpmHost host;
     private EnrichedEvent event;
     private final EcsEventWriter writer = new EcsEventWriter(EcsEventWriterTest.HOST, EcsEventWriterTest.AGENT);
 
     @BeforeEach
     void setUp() throws Exception {
-        event = PhpFpmHost.event(dir);
+        host = new PhpFpmHost(dir);
+        event = host.event;
     }
 
     private void wrap(MemorySegment record) {
-        assertTrue(event.wrap(record, 0));
+        host.wrap(record);
     }
 
     private JsonNode render(RuleMetadata rule) throws Exception {

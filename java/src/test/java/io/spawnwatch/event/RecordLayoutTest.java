@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.spawnwatch.kernel.FilterMaps;
-import io.spawnwatch.kernel.KernelCounters;
+import io.spawnwatch.kernel.KernelCounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,9 +149,10 @@ class RecordLayoutTest {
         String[] c = {"SW_CNT_EXEC_SEEN", "SW_CNT_EXEC_SENT", "SW_CNT_CONNECT_SEEN", "SW_CNT_CONNECT_SENT",
             "SW_CNT_LINEAGE_ADDED", "SW_CNT_LINEAGE_ADD_FAILED", "SW_DROP_EXEC_RINGBUF_FULL",
             "SW_DROP_CONNECT_RINGBUF_FULL"};
-        constant("SW_CNT_MAX", KernelCounters.NAMES.length);
+        constant("SW_CNT_MAX", KernelCounter.values().length);
         for (int i = 0; i < c.length; i++) {
             constant(c[i], i);
+            assertEquals(c[i].replaceFirst("^SW_(CNT_)?", "").toLowerCase(), KernelCounter.values()[i].label());
         }
     }
 }

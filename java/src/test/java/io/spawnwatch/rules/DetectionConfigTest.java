@@ -1,5 +1,6 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.DetectionConfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,7 +62,7 @@ class DetectionConfigTest {
                 e.getMessage());
         e = assertThrows(JsonMappingException.class,
                 () -> YAML.readValue("baseline_flush_interval: soon", DetectionConfig.class));
-        assertTrue(e.getMessage().contains("not a duration: 'soon'"), e.getMessage());
+        assertTrue(e.getMessage().contains("'soon' is not a duration: use e.g. 30s, 15m, 2h, 1d, 2w or 1h30m"), e.getMessage());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
 import static io.spawnwatch.rules.BuiltinRuleFixture.UNUSUAL_COMMAND;
 import static io.spawnwatch.rules.BuiltinRuleFixture.UNUSUAL_NETWORK;
 import static org.junit.jupiter.api.Assertions.assertEquals;

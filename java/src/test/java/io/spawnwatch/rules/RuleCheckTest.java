@@ -1,5 +1,6 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.RuleError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Files;

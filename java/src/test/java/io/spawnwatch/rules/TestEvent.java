@@ -74,17 +74,22 @@ public final class TestEvent implements EventView {
 
     /** Sets process.args and the command line (the args space-joined, as the sensor makes it). */
     public TestEvent argv(String... args) {
-        lists.put(Field.ARGS, List.of(args));
-        text.put(Field.ARGS, String.join(" ", args));
-        text.put(Field.COMMAND_LINE, String.join(" ", args));
+        lists.put(Field.ARGS, utf8(args));
+        text.put(Field.ARGS, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        text.put(Field.COMMAND_LINE, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
         return this;
+    }
+
+    /** Each argument as a real event exposes it (UTF-8 bytes, one per char). */
+    private static List<String> utf8(String... args) {
+        return java.util.Arrays.stream(args).map(io.spawnwatch.event.Utf8Chars::of).toList();
     }
 
     /** Sets process.parent.args and the parent's command line. */
     public TestEvent parentArgv(String... args) {
-        lists.put(Field.PARENT_ARGS, List.of(args));
-        text.put(Field.PARENT_ARGS, String.join(" ", args));
-        text.put(Field.PARENT_COMMAND_LINE, String.join(" ", args));
+        lists.put(Field.PARENT_ARGS, utf8(args));
+        text.put(Field.PARENT_ARGS, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        text.put(Field.PARENT_COMMAND_LINE, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
         return this;
     }
 
@@ -97,7 +102,7 @@ public final class TestEvent implements EventView {
         }
         switch (field.kind()) {
             case LIST -> throw new IllegalArgumentException(field + " is a list: use argv/parentArgv");
-            case TEXT -> text.put(field, value);
+            case TEXT -> text.put(field, io.spawnwatch.event.Utf8Chars.of(value)); // as a real event exposes it
             case NUMBER -> {
                 numbers.put(field, Long.parseLong(value));
                 text.put(field, value);

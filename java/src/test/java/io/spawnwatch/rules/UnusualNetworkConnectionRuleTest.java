@@ -1,5 +1,6 @@
 package io.spawnwatch.rules;
 
+import io.spawnwatch.rules.model.DetectionConfig;
 import static io.spawnwatch.rules.BuiltinRuleFixture.SUSPICIOUS_CHILD_EXECUTION;
 import static io.spawnwatch.rules.BuiltinRuleFixture.SUSPICIOUS_CHILD_PROCESS;
 import static io.spawnwatch.rules.BuiltinRuleFixture.SUSPICIOUS_COMMAND;

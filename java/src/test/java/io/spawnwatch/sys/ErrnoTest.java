@@ -24,8 +24,20 @@ class ErrnoTest {
 
     @Test
     void shouldFallBackToTheNumberForUnknownValues() {
-        assertEquals("errno=4000", Errno.name(4000));
-        assertEquals("errno=4000 (Unknown error 4000)", Errno.describe(4000));
+        assertEquals("errno=3999", Errno.name(3999));
+        assertEquals("errno=3999 (Unknown error 3999)", Errno.describe(3999));
+    }
+
+    /** The one table: libbpf's own codes (enum libbpf_errno) and -errno as libbpf returns it are named here too. */
+    @Test
+    void shouldNameLibbpfCodesAndNegativeValues() {
+        assertEquals("LIBBPF_ERRNO__LIBELF", Errno.name(4000));
+        assertEquals("LIBBPF_ERRNO__RELOC (libbpf error 4005)", Errno.describe(-4005));
+        assertEquals("LIBBPF_ERRNO__NLPARSE", Errno.name(4013));
+        assertEquals("errno=4014", Errno.name(4014));
+        assertEquals("ENOENT (No such file or directory)", Errno.describe(-Errno.ENOENT));
+        assertEquals("ENOSPC", Errno.name(Errno.ENOSPC));
+        assertEquals("ECONNABORTED", Errno.name(Errno.ECONNABORTED));
     }
 
     @Test

@@ -1,10 +1,11 @@
 package io.spawnwatch.rules.alert;
 
+import io.spawnwatch.rules.model.MitreAttack;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

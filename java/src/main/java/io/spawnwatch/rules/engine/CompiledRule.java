@@ -1,7 +1,7 @@
 package io.spawnwatch.rules.engine;
 
 import io.spawnwatch.event.Field;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.baseline.BaselineTable;
 import io.spawnwatch.rules.exceptions.ExceptionList;
 import io.spawnwatch.rules.match.Matcher;

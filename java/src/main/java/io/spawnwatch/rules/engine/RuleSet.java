@@ -1,7 +1,7 @@
 package io.spawnwatch.rules.engine;
 
 import io.spawnwatch.event.EventType;
-import io.spawnwatch.rules.DetectionConfig;
+import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.rules.exceptions.ExceptionList;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.spawnwatch.rules.engine;
 
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleSource;
 import io.spawnwatch.rules.sigma.SigmaRule;
 import io.spawnwatch.rules.sigma.SigmaRuleParser;
 import java.util.ArrayList;

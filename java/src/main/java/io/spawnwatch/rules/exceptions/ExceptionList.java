@@ -1,8 +1,8 @@
 package io.spawnwatch.rules.exceptions;
 
 import io.spawnwatch.event.EventView;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.match.Matcher;
 import io.spawnwatch.rules.sigma.SelectionCompiler;
 import io.spawnwatch.rules.sigma.ValueCompiler;
@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
+import io.spawnwatch.rules.yaml.MappingNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.NodeTuple;
 
 /**
  * Operator-defined exclusions: events a rule would alert on that this site

@@ -2,18 +2,17 @@ package io.spawnwatch.rules.match;
 
 /**
  * Case folding for Sigma's case-insensitive default, one char at a time so
- * that nothing is allocated. ASCII (nearly every path and command line) takes
- * a branch-only fast path; other chars fold through {@link Character}, which
- * also allocates nothing.
+ * that nothing is allocated. Event text is UTF-8 bytes one per char
+ * ({@link io.spawnwatch.event.Utf8Chars}), so only ASCII letters fold: a byte
+ * of 0x80 and above is part of a multi-byte character, and folding it as if it
+ * were a Latin-1 letter would equate unrelated characters. Non-ASCII letters
+ * therefore match in the case they are written.
  */
 public final class CaseFolding {
     private CaseFolding() {}
 
     public static char fold(char c) {
-        if (c < 0x80) {
-            return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
-        }
-        return Character.toLowerCase(Character.toUpperCase(c));
+        return (c >= 'A' && c <= 'Z') ? (char) (c + ('a' - 'A')) : c;
     }
 
     /** Folds a rule literal once, at compile time. */

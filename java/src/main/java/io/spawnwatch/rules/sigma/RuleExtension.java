@@ -2,17 +2,17 @@ package io.spawnwatch.rules.sigma;
 
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.Field;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.DurationText;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.time.Durations;
 import io.spawnwatch.rules.yaml.YamlException;
 import io.spawnwatch.rules.yaml.YamlTree;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
+import io.spawnwatch.rules.yaml.MappingNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.NodeTuple;
 
 /**
  * Our extension beside the Sigma detection, the rule file's top-level
@@ -139,7 +139,7 @@ public record RuleExtension(String version, Rarity rarity, NewTerms newTerms, Su
 
     private static Duration duration(Node node, String what) {
         try {
-            Duration d = DurationText.parse(YamlTree.text(node, what));
+            Duration d = Durations.parse(YamlTree.text(node, what));
             if (d.isZero() || d.isNegative()) {
                 throw new IllegalArgumentException("must be positive");
             }

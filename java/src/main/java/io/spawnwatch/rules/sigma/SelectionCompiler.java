@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import io.spawnwatch.rules.yaml.MappingNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.NodeTuple;
+import io.spawnwatch.rules.yaml.SequenceNode;
 
 /**
  * Compiles one Sigma search identifier: a map (fields AND-ed) or a list of

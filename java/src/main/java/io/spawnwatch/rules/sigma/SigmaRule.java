@@ -1,6 +1,6 @@
 package io.spawnwatch.rules.sigma;
 
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.match.Matcher;
 
 /**

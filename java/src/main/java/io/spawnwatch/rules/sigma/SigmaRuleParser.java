@@ -1,11 +1,11 @@
 package io.spawnwatch.rules.sigma;
 
 import io.spawnwatch.event.EventType;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
-import io.spawnwatch.rules.RuleLevel;
-import io.spawnwatch.rules.RuleMetadata;
-import io.spawnwatch.rules.alert.MitreAttack;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
+import io.spawnwatch.rules.model.RuleLevel;
+import io.spawnwatch.rules.model.RuleMetadata;
+import io.spawnwatch.rules.model.MitreAttack;
 import io.spawnwatch.rules.match.Matcher;
 import io.spawnwatch.rules.yaml.YamlException;
 import io.spawnwatch.rules.yaml.YamlTree;
@@ -13,10 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import io.spawnwatch.rules.yaml.MappingNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.NodeTuple;
+import io.spawnwatch.rules.yaml.SequenceNode;
 
 /**
  * Reads Sigma rule files (one rule per YAML document) and compiles each rule.

@@ -3,6 +3,7 @@ package io.spawnwatch.rules.sigma;
 import io.spawnwatch.rules.match.CaseFolding;
 import io.spawnwatch.rules.match.GlobPredicate;
 import io.spawnwatch.rules.match.LiteralPredicates;
+import io.spawnwatch.event.Utf8Chars;
 import io.spawnwatch.rules.match.LiteralPredicates.Shape;
 import io.spawnwatch.rules.match.TextPredicate;
 import java.util.ArrayList;
@@ -116,8 +117,13 @@ public final class SigmaString {
         return acc.stream().map(a -> new SigmaString(a, source)).toList();
     }
 
-    /** The cheapest predicate that matches exactly what this value matches. */
+    /**
+     * The cheapest predicate that matches exactly what this value matches, over event text as it is: UTF-8
+     * bytes one per char ({@link Utf8Chars}), so the value's chars are turned into their UTF-8 bytes here. A
+     * {@code ?} stands for one byte, which is one char only in ASCII.
+     */
     public TextPredicate toPredicate(boolean cased) {
+        int[] codes = utf8(this.codes);
         int n = codes.length;
         int stars = 0;
         boolean ones = false;
@@ -129,19 +135,19 @@ public final class SigmaString {
             boolean lead = n > 0 && codes[0] == GlobPredicate.STAR;
             boolean trail = n > 1 && codes[n - 1] == GlobPredicate.STAR;
             if (stars == 0) {
-                return LiteralPredicates.of(Shape.EQUALS, chars(0, n), cased);
+                return LiteralPredicates.of(Shape.EQUALS, chars(codes, 0, n), cased);
             }
             if (stars == 1 && lead) {
-                return LiteralPredicates.of(Shape.ENDSWITH, chars(1, n), cased);
+                return LiteralPredicates.of(Shape.ENDSWITH, chars(codes, 1, n), cased);
             }
             if (stars == 1 && codes[n - 1] == GlobPredicate.STAR) {
-                return LiteralPredicates.of(Shape.STARTSWITH, chars(0, n - 1), cased);
+                return LiteralPredicates.of(Shape.STARTSWITH, chars(codes, 0, n - 1), cased);
             }
             if (stars == 2 && lead && trail) {
-                return LiteralPredicates.of(Shape.CONTAINS, chars(1, n - 1), cased);
+                return LiteralPredicates.of(Shape.CONTAINS, chars(codes, 1, n - 1), cased);
             }
         }
-        int[] pattern = codes.clone();
+        int[] pattern = codes; // a fresh array from utf8()
         if (!cased) {
             for (int i = 0; i < pattern.length; i++) {
                 if (pattern[i] >= 0) {
@@ -152,7 +158,38 @@ public final class SigmaString {
         return new GlobPredicate(collapseStars(pattern), cased, source);
     }
 
-    private String chars(int from, int to) {
+    /** Each char as its UTF-8 bytes (a surrogate pair as its code point's); wildcards as they are. */
+    private static int[] utf8(int[] codes) {
+        StringBuilder literal = new StringBuilder();
+        int[] out = new int[codes.length * 3];
+        int j = 0;
+        for (int i = 0; i < codes.length; i++) {
+            int c = codes[i];
+            if (c < 0x80) { // ASCII and the wildcards (negative)
+                if (out.length < j + 1) {
+                    out = java.util.Arrays.copyOf(out, out.length * 2 + 4);
+                }
+                out[j++] = c;
+                continue;
+            }
+            literal.setLength(0);
+            literal.append((char) c);
+            if (Character.isHighSurrogate((char) c) && i + 1 < codes.length && codes[i + 1] >= 0
+                    && Character.isLowSurrogate((char) codes[i + 1])) {
+                literal.append((char) codes[++i]);
+            }
+            String bytes = Utf8Chars.of(literal.toString());
+            if (out.length < j + bytes.length()) {
+                out = java.util.Arrays.copyOf(out, out.length * 2 + bytes.length());
+            }
+            for (int k = 0; k < bytes.length(); k++) {
+                out[j++] = bytes.charAt(k);
+            }
+        }
+        return java.util.Arrays.copyOf(out, j);
+    }
+
+    private static String chars(int[] codes, int from, int to) {
         StringBuilder b = new StringBuilder(to - from);
         for (int i = from; i < to; i++) {
             b.append((char) codes[i]);

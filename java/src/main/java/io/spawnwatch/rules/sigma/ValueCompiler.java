@@ -1,5 +1,6 @@
 package io.spawnwatch.rules.sigma;
 
+import io.spawnwatch.event.Utf8Chars;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.match.CidrSet;
 import io.spawnwatch.rules.match.FieldMatchers;
@@ -17,8 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.SequenceNode;
+import io.spawnwatch.rules.yaml.Node;
+import io.spawnwatch.rules.yaml.SequenceNode;
 
 /**
  * Compiles one {@code field|modifiers: value(s)} item into a matcher, with the
@@ -190,13 +191,15 @@ public final class ValueCompiler {
 
     private static Matcher regex(Field field, String name, Modifiers mods, List<String> values, boolean all,
             int line) {
-        int flags = (mods.has(Modifier.I) ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0)
+        // Event text is UTF-8 bytes one per char (Utf8Chars): the pattern is turned into the same form, and
+        // case folds for ASCII only (Unicode case rules over single bytes would equate unrelated bytes).
+        int flags = (mods.has(Modifier.I) ? Pattern.CASE_INSENSITIVE : 0)
                 | (mods.has(Modifier.M) ? Pattern.MULTILINE : 0)
                 | (mods.has(Modifier.S) ? Pattern.DOTALL : 0);
         List<TextPredicate> preds = new ArrayList<>();
         for (String v : values) {
             try {
-                preds.add(new RegexPredicate(Pattern.compile(v, flags)));
+                preds.add(new RegexPredicate(Pattern.compile(Utf8Chars.of(v), flags)));
             } catch (PatternSyntaxException e) {
                 throw new YamlException(line, "field " + name + "|re: invalid regular expression '" + v + "': "
                         + e.getDescription());

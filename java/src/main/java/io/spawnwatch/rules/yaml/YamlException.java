@@ -2,7 +2,7 @@ package io.spawnwatch.rules.yaml;
 
 /**
  * A problem at a line of a YAML file: thrown while reading one rule (or one
- * exception entry) and turned into a {@link io.spawnwatch.rules.RuleError} by
+ * exception entry) and turned into a {@link io.spawnwatch.rules.model.RuleError} by
  * the loader, so the rest of the file and the other files still load.
  */
 public final class YamlException extends RuntimeException {

@@ -1,10 +1,11 @@
 package io.spawnwatch.rules.alert;
 
+import io.spawnwatch.rules.model.MitreAttack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.spawnwatch.rules.RuleMetadata;
+import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.Rules;
 import java.io.StringWriter;
 import java.util.List;
@@ -35,9 +36,9 @@ class EcsRuleFieldsTest {
             g.writeStartObject();
             g.writeObjectFieldStart("event");
             g.writeStringField("kind", "alert");
-            metadata().writeEventSeverity(g);
+            EcsRuleFields.writeEventSeverity(metadata(), g);
             g.writeEndObject();
-            metadata().writeRuleAndThreat(g);
+            EcsRuleFields.writeRuleAndThreat(metadata(), g);
             g.writeEndObject();
         }
         assertEquals("{\"event\":{\"kind\":\"alert\",\"severity\":73,\"risk_score\":73},"
@@ -77,7 +78,7 @@ class EcsRuleFieldsTest {
                     g.writeStartObject();
                     g.writeStringField("before", "x");
                     if (out == direct) {
-                        rule.writeRuleAndThreat(g);
+                        EcsRuleFields.writeRuleAndThreat(rule, g);
                     } else {
                         rendered.write(g);
                     }
@@ -91,8 +92,8 @@ class EcsRuleFieldsTest {
 
     @Test
     void shouldMapLevelsToElasticRiskScores() {
-        assertEquals(List.of(1, 21, 47, 73, 99), java.util.Arrays.stream(io.spawnwatch.rules.RuleLevel.values())
-                .map(io.spawnwatch.rules.RuleLevel::riskScore).toList());
+        assertEquals(List.of(1, 21, 47, 73, 99), java.util.Arrays.stream(io.spawnwatch.rules.model.RuleLevel.values())
+                .map(io.spawnwatch.rules.model.RuleLevel::riskScore).toList());
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.spawnwatch.event.Field;
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.TestEvent;
 import java.util.List;
 import java.util.Set;

@@ -4,10 +4,10 @@ import static io.spawnwatch.rules.Rules.error;
 import static io.spawnwatch.rules.Rules.rule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.spawnwatch.rules.DetectionConfig;
-import io.spawnwatch.rules.RuleError;
+import io.spawnwatch.rules.model.DetectionConfig;
+import io.spawnwatch.rules.model.RuleError;
 import io.spawnwatch.rules.engine.RuleSetCompiler;
-import io.spawnwatch.rules.RuleSource;
+import io.spawnwatch.rules.model.RuleSource;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
 import java.util.Locale;
 

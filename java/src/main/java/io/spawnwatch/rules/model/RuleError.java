@@ -1,4 +1,5 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
+
 
 /**
  * One problem found while loading a rule or exceptions file, in the form an

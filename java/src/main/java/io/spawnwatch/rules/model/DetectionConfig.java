@@ -1,10 +1,11 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.match.CidrSet;
+import io.spawnwatch.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,13 +49,13 @@ public record DetectionConfig(
         @JsonProperty("lists") Map<String, List<String>> lists,
         @JsonProperty("state_path") String statePath,
         @JsonProperty("baseline_max_entries") Integer baselineMaxEntries,
-        @JsonProperty("baseline_flush_interval") @JsonDeserialize(using = DurationText.Json.class)
+        @JsonProperty("baseline_flush_interval") @JsonDeserialize(using = Durations.Json.class)
                 Duration baselineFlushInterval,
         @JsonProperty("rarity") Rarity rarity,
         @JsonProperty("new_terms") NewTerms newTerms,
         @JsonProperty("suppression") Suppression suppression,
         @JsonProperty("disabled_rules") List<String> disabledRules,
-        @JsonProperty("learning_period") @JsonDeserialize(using = DurationText.Json.class) Duration learningPeriod) {
+        @JsonProperty("learning_period") @JsonDeserialize(using = Durations.Json.class) Duration learningPeriod) {
 
     /**
      * Elastic's "Uncommon Destination Port Connection by Web Server" cidrmatch list (its /29 and /32s
@@ -75,7 +76,7 @@ public record DetectionConfig(
     /** Defaults for a rule's {@code spawnwatch.rarity} block. */
     public record Rarity(
             @JsonProperty("threshold") Integer threshold,
-            @JsonProperty("window") @JsonDeserialize(using = DurationText.Json.class) Duration window) {
+            @JsonProperty("window") @JsonDeserialize(using = Durations.Json.class) Duration window) {
         public Rarity {
             threshold = threshold == null ? 5 : threshold;
             window = window == null ? Duration.ofMinutes(61) : window;
@@ -87,7 +88,7 @@ public record DetectionConfig(
 
     /** Defaults for a rule's {@code spawnwatch.new_terms} block. */
     public record NewTerms(
-            @JsonProperty("window") @JsonDeserialize(using = DurationText.Json.class) Duration window) {
+            @JsonProperty("window") @JsonDeserialize(using = Durations.Json.class) Duration window) {
         public NewTerms {
             window = window == null ? Duration.ofDays(7) : window;
         }
@@ -95,7 +96,7 @@ public record DetectionConfig(
 
     /** Repeats of one alert key within {@code window} are counted, not sent. */
     public record Suppression(
-            @JsonProperty("window") @JsonDeserialize(using = DurationText.Json.class) Duration window,
+            @JsonProperty("window") @JsonDeserialize(using = Durations.Json.class) Duration window,
             @JsonProperty("key_fields") List<String> keyFields,
             @JsonProperty("max_keys") Integer maxKeys) {
         public Suppression {

@@ -1,4 +1,4 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
 import java.io.IOException;
 import java.io.InputStream;

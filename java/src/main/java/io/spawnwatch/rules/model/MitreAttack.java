@@ -1,4 +1,4 @@
-package io.spawnwatch.rules.alert;
+package io.spawnwatch.rules.model;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,16 +1,12 @@
-package io.spawnwatch.rules;
+package io.spawnwatch.rules.model;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.spawnwatch.event.EventType;
-import io.spawnwatch.rules.alert.EcsRuleFields;
-import io.spawnwatch.rules.alert.MitreAttack;
-import java.io.IOException;
 import java.util.List;
 
 /**
  * What an alert says about the rule that raised it: identity, text, level and
  * the ATT&CK mapping from the rule's tags. Immutable; shared by every alert of
- * the rule.
+ * the rule. Plain data: rules.alert.EcsRuleFields renders it as ECS.
  *
  * @param id the rule's Sigma {@code id} (a UUID), stable across versions
  * @param version {@code spawnwatch.version} if set, else {@code modified}, else {@code date}, else "1"
@@ -46,20 +42,5 @@ public record RuleMetadata(
     /** ECS {@code event.risk_score}. */
     public int riskScore() {
         return level.riskScore();
-    }
-
-    /**
-     * Writes the {@code "rule": {...}} and {@code "threat": {...}} objects of
-     * the ECS alert into the caller's open object. The caller writes
-     * {@code event} (calling {@link #writeEventSeverity} inside it) and the
-     * event's own fields.
-     */
-    public void writeRuleAndThreat(JsonGenerator json) throws IOException {
-        EcsRuleFields.writeRuleAndThreat(this, json);
-    }
-
-    /** Writes {@code "severity"} and {@code "risk_score"} into the caller's open {@code event} object. */
-    public void writeEventSeverity(JsonGenerator json) throws IOException {
-        EcsRuleFields.writeEventSeverity(this, json);
     }
 }

@@ -1,0 +1,100 @@
+package io.spawnwatch.kernel;
+
+import io.spawnwatch.error.BpfException;
+import io.spawnwatch.libbpf.BpfLink;
+import io.spawnwatch.libbpf.BpfObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The hook points with fallbacks, and how one is picked: by trying, not by kernel version (libbpf-tools'
+ * {@code fentry_can_attach()} in trace_helpers.c). Each candidate has a twin in bpf/probes.bpf.c, an empty
+ * program with the same section named {@code probe_<program>}; the twin is loaded and attached alone, in chain
+ * order, and the first that does both wins. The main object is then loaded once, with every other candidate
+ * switched off ({@code bpf_program__set_autoload(false)}), so a candidate that loads but cannot attach never
+ * costs the real object its fallbacks, and the object is verified once.
+ *
+ * <p>To add a hook point or a candidate: add its program to bpf/spawnwatch.bpf.c, its twin to
+ * bpf/probes.bpf.c, and a {@link Candidate} here (HookChainsTest checks that every twin is listed).
+ */
+public final class HookChains {
+    /**
+     * One way to hook a probe point.
+     *
+     * @param program     the program in spawnwatch.bpf.o; its probe twin is {@code "probe_" + program}
+     * @param hook        the kernel hook, as status shows it
+     * @param likelyCause what usually stops it on a kernel that refuses it, said beside the errno
+     */
+    public record Candidate(String program, String hook, String likelyCause) {
+        String probeProgram() {
+            return "probe_" + program;
+        }
+    }
+
+    /** A probe point and its candidates, best first. */
+    public record Chain(String probe, List<Candidate> candidates) {}
+
+    /** The chain's winner (null when none works) and why each candidate before it lost. */
+    public record Choice(Chain chain, Candidate winner, List<HookStatus> losers) {}
+
+    /**
+     * TCP connect: fentry (cheapest, needs BPF trampolines), kprobe (needs CONFIG_KPROBES), then the stable
+     * tracepoint (a transition to SYN_SENT; fires on every state change, so it costs the most).
+     */
+    public static final Chain CONNECT = new Chain("connect", List.of(
+            new Candidate("fentry_tcp_connect", "fentry/tcp_connect", "no BPF trampolines on this kernel"),
+            new Candidate("kprobe_tcp_connect", "kprobe/tcp_connect", "no kprobe support (CONFIG_KPROBES)"),
+            new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state",
+                    "tracefs not mounted or no such tracepoint")));
+
+    /** Every chain, in the order they are probed and attached. */
+    public static final List<Chain> ALL = List.of(CONNECT);
+
+    private HookChains() {}
+
+    /**
+     * Probes each candidate of {@code chain} in order with its twin from the probes object ({@code probesElf}),
+     * stopping at the first that loads and attaches.
+     */
+    static Choice choose(byte[] probesElf, Chain chain) throws BpfException {
+        List<HookStatus> losers = new ArrayList<>();
+        for (Candidate c : chain.candidates()) {
+            String failure = probe(probesElf, c);
+            if (failure == null) {
+                return new Choice(chain, c, List.copyOf(losers));
+            }
+            losers.add(HookStatus.failed(chain.probe(), c.program(), c.hook(), failure));
+        }
+        return new Choice(chain, null, List.copyOf(losers));
+    }
+
+    /** Null when the candidate's twin loads and attaches alone here; else "load failed: ..." or "attach ...". */
+    private static String probe(byte[] probesElf, Candidate candidate) throws BpfException {
+        try (BpfObject probes = BpfObject.openMemory(probesElf, "probes.bpf.o")) {
+            for (Chain chain : ALL) {
+                for (Candidate c : chain.candidates()) {
+                    probes.program(c.probeProgram()).setAutoload(c.equals(candidate));
+                }
+            }
+            try {
+                probes.load();
+            } catch (BpfException e) {
+                return "load failed: " + KernelProbes.reason(e, candidate.likelyCause());
+            }
+            try (BpfLink link = probes.program(candidate.probeProgram()).attach()) {
+                return null;
+            } catch (BpfException e) {
+                return "attach failed: " + KernelProbes.reason(e, candidate.likelyCause());
+            }
+        }
+    }
+
+    /** In the main object: only each chain's winner stays on; the others are never loaded. */
+    static void switchOffLosers(BpfObject object, List<Choice> choices) throws BpfException {
+        for (Choice choice : choices) {
+            for (Candidate c : choice.chain().candidates()) {
+                object.program(c.program()).setAutoload(c.equals(choice.winner()));
+            }
+        }
+    }
+}

@@ -61,7 +61,7 @@
  * Image, CommandLine, ProcessName (comm), CurrentDirectory, ProcessId, User,
  * UserId, GroupId, EffectiveUserId, ParentImage, ParentCommandLine,
  * ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId,
- * LineageRootName, LineageRootImage, LineageRootPid, LineageDepth,
+ * LineageRootName, LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth,
  * LineageChain, DestinationIp, DestinationPort, SourceIp, SourcePort,
  * Protocol, Initiated; also under their ECS names (process.executable, ...,
  * the one table is {@link io.spawnwatch.event.Field#ecsName()}). Fields Sigma

@@ -1,6 +1,6 @@
 # spawnwatch build. Everything goes to build/; see README.md for the targets.
 #
-#   make            BPF object + jar + launcher build/spawnwatch (+ its CDS archive, as root)
+#   make            BPF object + jar + launcher build/spawnwatch (+ its JDK AOT cache, as root)
 #   make run        set up this host, build, run the sensor in the foreground
 #   make test       set up this host, build, run every test (kernel tests too)
 #   make bench      run the benchmarks (benchmarks/)
@@ -54,11 +54,11 @@ $(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES) java/check-jar.
 	$(MVN) -pl java -am package -DskipTests
 	java/check-jar.sh $@
 
-$(LAUNCHER): $(JAR) java/spawnwatch.sh java/cds-train.sh
+$(LAUNCHER): $(JAR) java/spawnwatch.sh java/aot-train.sh
 	@mkdir -p $(dir $@)
 	cp $(JAR) $(BUILD)/spawnwatch.jar
 	install -m 0755 java/spawnwatch.sh $@
-	java/cds-train.sh $(BUILD)
+	java/aot-train.sh $(BUILD)
 
 # Installs what the sensor and the tests need on a fresh Debian host (only
 # what is missing) and mounts tracefs and bpffs when they are not.

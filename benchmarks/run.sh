@@ -38,6 +38,7 @@ done
 want() { [[ ",$ONLY," == *",$1,"* ]]; }
 
 START_TIME=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { printf '[bench %4ds] %s\n' $(( $(date +%s) - START_TIME )) "$*" >&2; }
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -182,6 +183,11 @@ if want evaluator; then
     cmd evaluator "$JAVA" --enable-native-access=ALL-UNNAMED -jar "$JMH_JAR" EvaluatorBenchmark $EV_ARGS \
         -prof gc -rf json -rff "$RES/evaluator-jmh.json" > "$RES/evaluator-jmh.txt" 2>&1 \
         || { tail -30 "$RES/evaluator-jmh.txt" >&2; exit 1; }
+    log "2. evaluator: JMH KeyTableBenchmark (key hash and repeat table, the previous implementation beside)"
+    if [ $QUICK = 1 ]; then KT_ARGS="-wi 3 -i 3"; else KT_ARGS=""; fi
+    # shellcheck disable=SC2086
+    cmd evaluator "$JAVA" -jar "$JMH_JAR" KeyTableBenchmark $KT_ARGS -prof gc -rf json -rff "$RES/keytable-jmh.json" \
+        > "$RES/keytable-jmh.txt" 2>&1 || { tail -30 "$RES/keytable-jmh.txt" >&2; exit 1; }
 fi
 
 # ============================================================ 3. host overhead
@@ -280,8 +286,10 @@ if want latency; then
     run_with_reader max-exec "$W exec $MAX_EXEC & $W exec $MAX_EXEC & wait; true"
     run_with_reader max-connect "$W connect $MAX_CONN & $W connect $MAX_CONN & wait; true"
     run_with_reader max-mixed "$W exec $MAX_EXEC & $W connect $MAX_CONN & wait; true"
-    log "4. latency floor: C libbpf consumer woken by the kernel, 1,000 records/s"
+    log "4. latency floor: C libbpf consumer and the sensor's Java reader woken by the kernel, 1,000 records/s"
     cmd latency "$B/ringwake" "$B/ringfill.bpf.o" 1000 "$LAT_S" > "$RES/lat-floor.json"
+    cmd latency "$JAVA" --enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -cp "$JMH_JAR" io.spawnwatch.bench.RingWake \
+        1000 "$LAT_S" > "$RES/lat-floor-java.json"
     log "4. latency at ~1,000 events/s (700 connects + 300 execs per second)"
     run_with_reader latency "$W connect $((700 * 3)) --rate 700 & $W exec $((300 * 3)) --rate 300 & wait; \
 echo warm-up-done; $W connect $((700 * LAT_S)) --rate 700 --times $RES/lat-connect-times.txt & \
@@ -291,31 +299,28 @@ fi
 # ============================================================ 5. start-up
 if want startup; then
     if [ $QUICK = 1 ]; then REPS=3; else REPS=7; fi
-    log "5. start-up: training runs for the CDS archive and the AOT cache"
+    log "5. start-up: training runs for the AOT cache (as make does) and the CDS archive it replaced"
     JFLAGS=(--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC)
-    rm -f "$B/spawnwatch.jsa" "$B/spawnwatch.aot"
-    cmd startup env SPAWNWATCH_JAVA_OPTS="-XX:ArchiveClassesAtExit=$B/spawnwatch.jsa" \
+    rm -f "$B/spawnwatch.jsa"
+    cmd startup java/aot-train.sh "$ROOT/build"
+    [ -s "$ROOT/build/spawnwatch.aot" ] || { echo "run.sh: java/aot-train.sh made no AOT cache" >&2; exit 1; }
+    cmd startup env SPAWNWATCH_AOT=off SPAWNWATCH_JAVA_OPTS="-XX:ArchiveClassesAtExit=$B/spawnwatch.jsa" \
         "$B/readytime" "hooks attached" "$SENSOR" run > /dev/null
-    # -XX:AOTCacheOutput refuses -Xshare:auto, which the launcher passes: run java directly.
-    cmd startup "$B/readytime" "hooks attached" "$JAVA" "${JFLAGS[@]}" -XX:AOTCacheOutput="$B/spawnwatch.aot" \
-        -jar "$ROOT/build/spawnwatch.jar" run > /dev/null
     variant() {
         case $1 in
             launcher) "$B/readytime" "hooks attached" "$SENSOR" run ;;
-            launcher+cds) SPAWNWATCH_JAVA_OPTS="-XX:SharedArchiveFile=$B/spawnwatch.jsa" \
+            no-cache) SPAWNWATCH_AOT=off "$B/readytime" "hooks attached" "$SENSOR" run ;;
+            cds) SPAWNWATCH_AOT=off SPAWNWATCH_JAVA_OPTS="-XX:SharedArchiveFile=$B/spawnwatch.jsa" \
                 "$B/readytime" "hooks attached" "$SENSOR" run ;;
-            java+aot) "$B/readytime" "hooks attached" "$JAVA" "${JFLAGS[@]}" -XX:AOTCache="$B/spawnwatch.aot" \
-                -jar "$ROOT/build/spawnwatch.jar" run ;;
-            launcher+cds+c1) SPAWNWATCH_JAVA_OPTS="-XX:SharedArchiveFile=$B/spawnwatch.jsa -XX:TieredStopAtLevel=1" \
-                "$B/readytime" "hooks attached" "$SENSOR" run ;;
+            aot+c1) SPAWNWATCH_JAVA_OPTS="-XX:TieredStopAtLevel=1" "$B/readytime" "hooks attached" "$SENSOR" run ;;
         esac
     }
-    note_cmd startup "launcher:         $B/readytime 'hooks attached' $SENSOR run"
-    note_cmd startup "launcher+cds:     SPAWNWATCH_JAVA_OPTS=-XX:SharedArchiveFile=$B/spawnwatch.jsa (same)"
-    note_cmd startup "java+aot:         $B/readytime 'hooks attached' $JAVA ${JFLAGS[*]} -XX:AOTCache=$B/spawnwatch.aot -jar build/spawnwatch.jar run"
-    note_cmd startup "launcher+cds+c1:  SPAWNWATCH_JAVA_OPTS='-XX:SharedArchiveFile=$B/spawnwatch.jsa -XX:TieredStopAtLevel=1' (same)"
-    note_cmd startup "breakdown:        $B/bpfload build/bpf/spawnwatch.bpf.o; $JAVA ${JFLAGS[*]} -Xshare:auto -jar build/spawnwatch.jar --help"
-    variants=(launcher launcher+cds java+aot launcher+cds+c1)
+    note_cmd startup "launcher:   $B/readytime 'hooks attached' $SENSOR run   (as shipped: build/spawnwatch.aot)"
+    note_cmd startup "no-cache:   SPAWNWATCH_AOT=off (same)"
+    note_cmd startup "cds:        SPAWNWATCH_AOT=off SPAWNWATCH_JAVA_OPTS=-XX:SharedArchiveFile=$B/spawnwatch.jsa (same)"
+    note_cmd startup "aot+c1:     SPAWNWATCH_JAVA_OPTS=-XX:TieredStopAtLevel=1 (same)"
+    note_cmd startup "breakdown:  $B/bpfload build/bpf/spawnwatch.bpf.o; $JAVA ${JFLAGS[*]} -Xshare:auto -jar build/spawnwatch.jar --help"
+    variants=(launcher no-cache cds aot+c1)
     log "5. start-up: $REPS interleaved rounds of ${variants[*]}"
     for ((r = 0; r < REPS; r++)); do
         for ((k = 0; k < ${#variants[@]}; k++)); do
@@ -344,6 +349,7 @@ log "writing benchmarks/RESULTS.md"
     echo "mode=$([ $QUICK = 1 ] && echo quick || echo full)"
     echo "elapsed_s=$(( $(date +%s) - START_TIME ))"
     echo "sections=$ONLY"
+    echo "loadavg=$LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 } > "$RES/meta.txt"
 $PY "$ROOT/benchmarks/scripts/summarize.py" "$RES" > "$ROOT/benchmarks/RESULTS.md"
 log "done in $(( $(date +%s) - START_TIME )) s: benchmarks/RESULTS.md (raw data in build/bench/results/)"

@@ -10,7 +10,6 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.alert.AlertDeduplicator;
 import io.spawnwatch.rules.baseline.BaselineTable;
 import io.spawnwatch.rules.baseline.Baselines;
-import io.spawnwatch.rules.baseline.Key;
 import io.spawnwatch.rules.baseline.KeyHasher;
 import io.spawnwatch.rules.engine.CompiledRule;
 import io.spawnwatch.rules.engine.RuleCounters;
@@ -53,7 +52,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RuleEngine implements AutoCloseable {
     private final Baselines baselines;
     private final AlertDeduplicator dedup;
-    private final KeyHasher hasher = new KeyHasher();
+    private final KeyHasher hasher;
     private final Object stateLock = new Object();
     private final Map<String, RuleCounters> counters = new ConcurrentHashMap<>();
     private final Set<String> disabled = ConcurrentHashMap.newKeySet();
@@ -66,6 +65,7 @@ public final class RuleEngine implements AutoCloseable {
 
     private RuleEngine(DetectionConfig config, Baselines baselines, LearningPeriod learning) {
         this.baselines = baselines;
+        this.hasher = new KeyHasher(baselines.keySeed());
         setLearning(learning);
         this.dedup = new AlertDeduplicator(config.suppression().maxKeys());
         this.disabled.addAll(config.disabledRules());
@@ -149,15 +149,16 @@ public final class RuleEngine implements AutoCloseable {
         synchronized (stateLock) {
             BaselineTable table = rule.baseline;
             if (rule.rarity != null) {
-                Key k = hasher.hash(rule.baselineDomain, event, rule.rarity.groupBy());
-                int seen = table.observeRarity(k, now, rule.rarity.threshold(), rule.rarity.window().toNanos());
+                hasher.hashInto(rule.baselineDomain, event, rule.rarity.groupBy());
+                int seen = table.observeRarity(hasher.hi(), hasher.lo(), now, rule.rarity.threshold(),
+                        rule.rarity.window().toNanos());
                 if (seen >= rule.rarity.threshold()) {
                     c.suppressedByRarity.incrementAndGet();
                     quietByBaseline = true;
                 }
             } else if (rule.newTerms != null) {
-                Key k = hasher.hash(rule.baselineDomain, event, rule.newTerms.fields());
-                if (!table.observeNewTerm(k, now, rule.newTerms.window().toNanos())) {
+                hasher.hashInto(rule.baselineDomain, event, rule.newTerms.fields());
+                if (!table.observeNewTerm(hasher.hi(), hasher.lo(), now, rule.newTerms.window().toNanos())) {
                     c.suppressedByNewTerms.incrementAndGet();
                     quietByBaseline = true;
                 }
@@ -170,8 +171,8 @@ public final class RuleEngine implements AutoCloseable {
             if (quietByBaseline) {
                 repeats = -1;
             } else if (rule.suppressWindowNanos > 0) {
-                Key k = hasher.hash(rule.suppressDomain, event, rule.suppressKey);
-                repeats = dedup.admit(k, now, rule.suppressWindowNanos);
+                hasher.hashInto(rule.suppressDomain, event, rule.suppressKey);
+                repeats = dedup.admit(hasher.hi(), hasher.lo(), now, rule.suppressWindowNanos);
                 if (repeats < 0) {
                     c.suppressedByDedup.incrementAndGet();
                 }
@@ -206,11 +207,12 @@ public final class RuleEngine implements AutoCloseable {
             long now = event.timestampNanos();
             synchronized (stateLock) {
                 if (rule.rarity != null) {
-                    Key k = hasher.hash(rule.baselineDomain, event, rule.rarity.groupBy());
-                    rule.baseline.observeRarity(k, now, rule.rarity.threshold(), rule.rarity.window().toNanos());
+                    hasher.hashInto(rule.baselineDomain, event, rule.rarity.groupBy());
+                    rule.baseline.observeRarity(hasher.hi(), hasher.lo(), now, rule.rarity.threshold(),
+                            rule.rarity.window().toNanos());
                 } else {
-                    Key k = hasher.hash(rule.baselineDomain, event, rule.newTerms.fields());
-                    rule.baseline.observeNewTerm(k, now, rule.newTerms.window().toNanos());
+                    hasher.hashInto(rule.baselineDomain, event, rule.newTerms.fields());
+                    rule.baseline.observeNewTerm(hasher.hi(), hasher.lo(), now, rule.newTerms.window().toNanos());
                 }
             }
             baselines.afterChange(rule.baseline);

@@ -77,8 +77,10 @@
  *
  * <h2>Baselines: bounds, eviction, persistence</h2>
  * Each rarity or new-terms rule has one table of at most
- * {@code baseline_max_entries} keys (default 65,536; about 150 bytes each). A
- * key is the SHA-256 of the rule's fields truncated to 128 bits; the values
+ * {@code baseline_max_entries} keys (default 65,536; 60 to 100 bytes each, in
+ * primitive arrays, no object per key). A key is the XXH3-128 of the rule's
+ * fields under a secret seed kept in the store (why a non-cryptographic hash
+ * is enough: {@link io.spawnwatch.rules.baseline.KeyHasher}); the values
  * themselves (attacker-controlled command lines) are never kept. When a table
  * is full the least recently seen key is evicted, from memory and from disk,
  * and counted ({@code EngineStats.baselines[].evictions}). An evicted key

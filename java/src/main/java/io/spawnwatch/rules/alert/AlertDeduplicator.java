@@ -1,8 +1,8 @@
 package io.spawnwatch.rules.alert;
 
 import io.spawnwatch.rules.baseline.Key;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.spawnwatch.rules.baseline.LruKeyIndex;
+import java.util.Arrays;
 
 /**
  * Suppresses repeats of one alert key (rule id + key fields) within a window
@@ -12,31 +12,20 @@ import java.util.Map;
  *
  * <p>Memory only (a restart forgets open windows and their counts, at worst
  * one extra alert per key), bounded by {@code maxKeys}, least recently used
- * evicted and counted: an evicted key alerts again on its next match.
- * Callers synchronise.
+ * evicted and counted: an evicted key alerts again on its next match. Keys in
+ * an {@link LruKeyIndex}, each window's start and count in primitive arrays
+ * beside it: no object per key. Callers synchronise.
  */
 public final class AlertDeduplicator {
-    private static final class Window {
-        long start;
-        long suppressed;
-    }
-
-    private final int maxKeys;
-    private final Map<Key, Window> windows;
-    private long evictions;
+    private final LruKeyIndex index;
+    /** Per entry of the index: when its window opened (event time, ns) and the repeats held back since. */
+    private long[] start;
+    private long[] suppressed;
 
     public AlertDeduplicator(int maxKeys) {
-        this.maxKeys = maxKeys;
-        this.windows = new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, Window> eldest) {
-                if (size() > AlertDeduplicator.this.maxKeys) {
-                    evictions++;
-                    return true;
-                }
-                return false;
-            }
-        };
+        this.index = new LruKeyIndex(maxKeys);
+        this.start = new long[index.entryLength()];
+        this.suppressed = new long[index.entryLength()];
     }
 
     /**
@@ -45,26 +34,37 @@ public final class AlertDeduplicator {
      *     previous alert of this key, and a new window opens at {@code now}
      */
     public long admit(Key key, long nowNanos, long windowNanos) {
-        Window w = windows.get(key);
-        if (w != null && nowNanos - w.start < windowNanos) { // an out-of-order event counts as inside
-            w.suppressed++;
-            return -1;
+        return admit(key.hi(), key.lo(), nowNanos, windowNanos);
+    }
+
+    /** As {@link #admit(Key, long, long)}, with the key as its two halves: allocates nothing. */
+    public long admit(long hi, long lo, long nowNanos, long windowNanos) {
+        int e = index.find(hi, lo);
+        long repeats = 0;
+        if (e != LruKeyIndex.MISSING) {
+            index.touch(e);
+            if (nowNanos - start[e] < windowNanos) { // an out-of-order event counts as inside
+                suppressed[e]++;
+                return -1;
+            }
+            repeats = suppressed[e];
+        } else {
+            e = index.insert(hi, lo);
+            if (index.entryLength() > start.length) {
+                start = Arrays.copyOf(start, index.entryLength());
+                suppressed = Arrays.copyOf(suppressed, index.entryLength());
+            }
         }
-        long repeats = w == null ? 0 : w.suppressed;
-        if (w == null) {
-            w = new Window();
-            windows.put(key, w);
-        }
-        w.start = nowNanos;
-        w.suppressed = 0;
+        start[e] = nowNanos;
+        suppressed[e] = 0;
         return repeats;
     }
 
     public int size() {
-        return windows.size();
+        return index.size();
     }
 
     public long evictions() {
-        return evictions;
+        return index.evictions();
     }
 }

@@ -2,6 +2,8 @@ package io.spawnwatch.rules.baseline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,7 +22,16 @@ import java.util.List;
  * corrupt the file).
  *
  * <p>Rows hold a 128-bit key, the last time seen and the entry's timestamps;
- * never the attacker-controlled strings themselves.
+ * never the attacker-controlled strings themselves. The keys are XXH3-128
+ * under a secret seed kept in the store ({@link #keySeed}; see
+ * {@link KeyHasher}), so the file is made readable by its owner only.
+ *
+ * <p>Keys were SHA-256 until the seed came; those cannot be converted without
+ * the values they stand for, so opening a store without a seed deletes its
+ * rows (logged with their number) before making one: every baseline learns
+ * again, once. The schema version stays 1 (a table was added, none changed),
+ * so an older sensor still opens the file; the rows it adds are keys no
+ * value hashes to here, which age out like any unseen key.
  */
 public final class BaselineStore implements AutoCloseable {
     /** One baseline entry as stored. */
@@ -29,14 +40,17 @@ public final class BaselineStore implements AutoCloseable {
     /** What one table changed since the last write. */
     public record Batch(String tracker, List<Row> upserts, List<Key> deletes, long pruneBefore) {}
 
+    private static final System.Logger LOG = System.getLogger("spawnwatch.rules.baseline");
     private static final int SCHEMA = 1;
 
     private final Connection db;
     private final String path;
+    private final long keySeed;
 
-    private BaselineStore(Connection db, String path) {
+    private BaselineStore(Connection db, String path, long keySeed) {
         this.db = db;
         this.path = path;
+        this.keySeed = keySeed;
     }
 
     /** Opens (creating when needed) the store at {@code path}; null means memory only. */
@@ -50,12 +64,14 @@ public final class BaselineStore implements AutoCloseable {
                 if (parent != null) {
                     Files.createDirectories(parent);
                 }
+                ownerOnly(path);
             } catch (java.io.IOException e) {
                 throw new SQLException("baseline store: cannot create directory for " + path + ": " + e.getMessage(), e);
             }
             url = "jdbc:sqlite:" + path.toAbsolutePath();
         }
         Connection c = DriverManager.getConnection(url);
+        long seed;
         try (Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=NORMAL");
@@ -73,13 +89,54 @@ public final class BaselineStore implements AutoCloseable {
                     + " last_seen INTEGER NOT NULL, times BLOB NOT NULL,"
                     + " PRIMARY KEY (tracker, hi, lo))");
             s.execute("CREATE INDEX IF NOT EXISTS baseline_age ON baseline (tracker, last_seen)");
+            s.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            seed = keySeed(s, path);
             s.execute("PRAGMA user_version=" + SCHEMA);
         } catch (SQLException e) {
             c.close();
             throw e;
         }
         c.setAutoCommit(false);
-        return new BaselineStore(c, path == null ? ":memory:" : path.toString());
+        return new BaselineStore(c, path == null ? ":memory:" : path.toString(), seed);
+    }
+
+    /**
+     * The store's key seed, made from SecureRandom the first time; the rows of
+     * a store without one have SHA-256 keys and are deleted (class comment).
+     */
+    private static long keySeed(Statement s, Path path) throws SQLException {
+        try (ResultSet r = s.executeQuery("SELECT value FROM meta WHERE name = 'key_seed'")) {
+            if (r.next()) {
+                return r.getLong(1);
+            }
+        }
+        int dropped = s.executeUpdate("DELETE FROM baseline");
+        if (dropped > 0) {
+            LOG.log(System.Logger.Level.WARNING, "baseline store " + path + ": " + dropped + " rows keyed with"
+                    + " SHA-256 deleted: keys are XXH3-128 under a seed now and cannot be converted; baselines"
+                    + " learn again");
+        }
+        long seed = new SecureRandom().nextLong();
+        s.execute("INSERT INTO meta (name, value) VALUES ('key_seed', " + seed + ")");
+        return seed;
+    }
+
+    /**
+     * Creates the file 0600, or makes an existing one so: it holds the key seed.
+     * SQLite gives its -wal and -shm files the database file's mode.
+     */
+    private static void ownerOnly(Path path) throws java.io.IOException {
+        var mode = PosixFilePermissions.fromString("rw-------");
+        if (Files.exists(path)) {
+            Files.setPosixFilePermissions(path, mode);
+        } else {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(mode));
+        }
+    }
+
+    /** The secret seed of the keys in this store (see {@link KeyHasher}). */
+    public long keySeed() {
+        return keySeed;
     }
 
     /**

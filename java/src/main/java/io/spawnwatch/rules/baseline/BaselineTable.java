@@ -2,12 +2,7 @@ package io.spawnwatch.rules.baseline;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
  * One rule's baseline in memory: at most {@code capacity} keys, least recently
@@ -24,37 +19,55 @@ import java.util.Set;
  * </ul>
  * Changes are collected for the store (write-behind) and taken by
  * {@link #drain}; see {@link Baselines} for when they are written.
+ *
+ * <p>Memory: keys in an {@link LruKeyIndex}, timestamps in one {@code long[]}
+ * of {@code width} slots per entry, a dirty flag per entry: no object per
+ * key, so a flood of new keys gives the collector nothing to copy. Keys
+ * evicted since the last drain are kept (16 bytes each) for the store to
+ * delete; at most {@code 2 * capacity} of them while the store keeps failing,
+ * beyond which the oldest are dropped and counted (harmless: a reopened
+ * store keeps only the newest {@code capacity} rows of a table anyway).
  */
 public final class BaselineTable {
+    private static final long EMPTY = Long.MIN_VALUE;
+
     private final String name;
     private final int capacity;
-    private final Map<Key, long[]> entries;
-    private final Map<Key, long[]> dirty = new HashMap<>();
-    private final Set<Key> deleted = new HashSet<>();
-    private long evictions;
+    private final LruKeyIndex index;
+    /** Sightings per entry: {@code width} slots from {@code entry * width}, EMPTY where unused. */
+    private long[] times;
+    private int width;
+    private boolean[] dirty;
+    private int dirtyCount;
+    /** Evicted keys waiting for the store: hi, lo pairs. */
+    private long[] deletes = new long[32];
+    private int deleteHead;
+    private int deleteCount;
+    private long deletesDropped;
     private long newest = Long.MIN_VALUE;
     private long retentionNanos = Long.MAX_VALUE;
 
     BaselineTable(String name, int capacity, List<BaselineStore.Row> newestFirst) {
         this.name = name;
         this.capacity = capacity;
-        this.entries = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, long[]> eldest) {
-                if (size() <= BaselineTable.this.capacity) {
-                    return false;
-                }
-                evictions++;
-                dirty.remove(eldest.getKey());
-                deleted.add(eldest.getKey());
-                return true;
-            }
-        };
+        this.index = new LruKeyIndex(capacity);
+        this.width = newestFirst.isEmpty() ? 0 : newestFirst.getFirst().times().length;
+        this.times = new long[index.entryLength() * width];
+        this.dirty = new boolean[index.entryLength()];
         for (int i = newestFirst.size() - 1; i >= 0; i--) {
             BaselineStore.Row r = newestFirst.get(i);
-            entries.put(new Key(r.hi(), r.lo()), r.times());
+            int e = entryFor(r.hi(), r.lo());
+            long[] sorted = r.times().clone();
+            Arrays.sort(sorted);
+            int base = e * width;
+            for (int k = 0; k < width; k++) {
+                times[base + k] = k < sorted.length ? sorted[sorted.length - 1 - k] : EMPTY;
+            }
+            dirty[e] = false; // loaded, not changed
+            dirtyCount--;
             newest = Math.max(newest, r.lastSeen());
         }
+        deleteCount = 0; // a bound lowered since the last run: the store trimmed it on load
     }
 
     public String name() {
@@ -66,34 +79,30 @@ public final class BaselineTable {
      * included) fall inside the window, counting at most {@code threshold}.
      */
     public synchronized int observeRarity(Key key, long nowNanos, int threshold, long windowNanos) {
+        return observeRarity(key.hi(), key.lo(), nowNanos, threshold, windowNanos);
+    }
+
+    /** As {@link #observeRarity(Key, long, int, long)}, with the key as its two halves: allocates nothing. */
+    public synchronized int observeRarity(long hi, long lo, long nowNanos, int threshold, long windowNanos) {
         retentionNanos = windowNanos;
-        long[] times = entries.get(key);
-        if (times == null || times.length != threshold) {
-            long[] fresh = new long[threshold];
-            Arrays.fill(fresh, Long.MIN_VALUE);
-            if (times != null) {
-                long[] sorted = times.clone();
-                Arrays.sort(sorted);
-                for (int i = 0; i < Math.min(threshold, sorted.length); i++) {
-                    fresh[i] = sorted[sorted.length - 1 - i];
-                }
-            }
-            times = fresh;
-        }
-        int oldest = 0;
-        for (int i = 1; i < times.length; i++) {
-            if (times[i] < times[oldest]) {
+        reshape(threshold);
+        int e = entryFor(hi, lo);
+        final long[] t = times;
+        final int base = e * width;
+        int oldest = base;
+        for (int i = base + 1; i < base + width; i++) {
+            if (t[i] < t[oldest]) {
                 oldest = i;
             }
         }
-        if (nowNanos > times[oldest]) {
-            times[oldest] = nowNanos; // keep the threshold most recent sightings
+        if (nowNanos > t[oldest]) {
+            t[oldest] = nowNanos; // keep the threshold most recent sightings
         }
-        put(key, times, nowNanos);
+        changed(nowNanos);
         long since = nowNanos - windowNanos;
         int count = 0;
-        for (long t : times) {
-            if (t != Long.MIN_VALUE && t > since) {
+        for (int i = base; i < base + width; i++) {
+            if (t[i] != EMPTY && t[i] > since) {
                 count++;
             }
         }
@@ -105,63 +114,157 @@ public final class BaselineTable {
      * before it (never, or only longer ago than the window).
      */
     public synchronized boolean observeNewTerm(Key key, long nowNanos, long windowNanos) {
+        return observeNewTerm(key.hi(), key.lo(), nowNanos, windowNanos);
+    }
+
+    /** As {@link #observeNewTerm(Key, long, long)}, with the key as its two halves: allocates nothing. */
+    public synchronized boolean observeNewTerm(long hi, long lo, long nowNanos, long windowNanos) {
         retentionNanos = windowNanos;
-        long[] times = entries.get(key);
-        boolean isNew = times == null || times.length != 2 || times[1] <= nowNanos - windowNanos;
-        if (times == null || times.length != 2) {
-            times = new long[] {nowNanos, nowNanos};
+        reshape(2);
+        int known = index.find(hi, lo);
+        int e = entryFor(hi, lo);
+        final long[] t = times;
+        final int first = e * 2;
+        boolean isNew = known == LruKeyIndex.MISSING || t[first + 1] == EMPTY
+                || t[first + 1] <= nowNanos - windowNanos;
+        if (t[first] == EMPTY) {
+            t[first] = nowNanos;
+            t[first + 1] = nowNanos;
         } else {
-            times[1] = Math.max(times[1], nowNanos);
+            t[first] = Math.min(t[first], nowNanos);
+            t[first + 1] = Math.max(t[first + 1], nowNanos);
         }
-        put(key, times, nowNanos);
+        changed(nowNanos);
         return isNew;
     }
 
-    private void put(Key key, long[] times, long now) {
+    /**
+     * The entry of a key, most recently used now, inserted (with empty
+     * sightings) when new, and marked dirty.
+     */
+    private int entryFor(long hi, long lo) {
+        int e = index.find(hi, lo);
+        if (e != LruKeyIndex.MISSING) {
+            index.touch(e);
+        } else {
+            e = index.insert(hi, lo);
+            if (index.lastInsertEvicted()) {
+                if (dirty[e]) {
+                    dirty[e] = false;
+                    dirtyCount--;
+                }
+                addDelete(index.evictedHi(), index.evictedLo());
+            }
+            if (index.entryLength() > dirty.length) {
+                dirty = Arrays.copyOf(dirty, index.entryLength());
+                times = Arrays.copyOf(times, index.entryLength() * width);
+            }
+            Arrays.fill(times, e * width, e * width + width, EMPTY);
+        }
+        if (!dirty[e]) {
+            dirty[e] = true;
+            dirtyCount++;
+        }
+        return e;
+    }
+
+    private void changed(long now) {
         newest = Math.max(newest, now);
-        entries.put(key, times);
-        deleted.remove(key);
-        dirty.put(key, times);
+    }
+
+    /**
+     * Changes the slots per entry (the rule's threshold changed with a reload, or
+     * the first sighting of a table loaded empty), keeping each entry's most
+     * recent sightings.
+     */
+    private void reshape(int newWidth) {
+        if (newWidth == width) {
+            return;
+        }
+        long[] next = new long[index.entryLength() * newWidth];
+        Arrays.fill(next, EMPTY);
+        long[] one = new long[width];
+        for (int e = 0; e < index.size(); e++) {
+            System.arraycopy(times, e * width, one, 0, width);
+            Arrays.sort(one);
+            for (int k = 0; k < Math.min(width, newWidth); k++) {
+                next[e * newWidth + k] = one[width - 1 - k];
+            }
+        }
+        times = next;
+        width = newWidth;
+    }
+
+    /** Queues an evicted key for deletion from the store: a ring of hi, lo pairs, oldest dropped when full. */
+    private void addDelete(long hi, long lo) {
+        final int bound = 2 * capacity;
+        if (deleteCount == bound) {
+            deleteHead = (deleteHead + 1) % (deletes.length / 2); // the store has failed for long: drop the oldest
+            deleteCount--;
+            deletesDropped++;
+        }
+        if (2 * bound > deletes.length && 2 * deleteCount + 2 > deletes.length) {
+            long[] grown = new long[Math.min(2 * bound, deletes.length * 2)];
+            for (int i = 0; i < deleteCount; i++) {
+                int at = (deleteHead + i) % (deletes.length / 2);
+                grown[2 * i] = deletes[2 * at];
+                grown[2 * i + 1] = deletes[2 * at + 1];
+            }
+            deletes = grown;
+            deleteHead = 0;
+        }
+        int at = (deleteHead + deleteCount) % (deletes.length / 2);
+        deletes[2 * at] = hi;
+        deletes[2 * at + 1] = lo;
+        deleteCount++;
     }
 
     /** Changes since the last drain, as a batch for the store; clears them. */
     synchronized BaselineStore.Batch drain() {
-        List<BaselineStore.Row> rows = new ArrayList<>(dirty.size());
-        for (Map.Entry<Key, long[]> e : dirty.entrySet()) {
-            long[] t = e.getValue().clone();
-            rows.add(new BaselineStore.Row(e.getKey().hi(), e.getKey().lo(), lastSeen(t), t));
+        List<BaselineStore.Row> rows = new ArrayList<>(dirtyCount);
+        for (int e = 0; e < index.size() && rows.size() < dirtyCount; e++) {
+            if (dirty[e]) {
+                dirty[e] = false;
+                long[] t = Arrays.copyOfRange(times, e * width, e * width + width);
+                rows.add(new BaselineStore.Row(index.hi(e), index.lo(e), lastSeen(t), t));
+            }
         }
-        List<Key> deletes = new ArrayList<>(deleted);
-        dirty.clear();
-        deleted.clear();
+        dirtyCount = 0;
+        List<Key> keys = new ArrayList<>(deleteCount);
+        for (int i = 0; i < deleteCount; i++) {
+            int at = (deleteHead + i) % (deletes.length / 2);
+            keys.add(new Key(deletes[2 * at], deletes[2 * at + 1]));
+        }
+        deleteCount = 0;
+        deleteHead = 0;
         long prune = (retentionNanos == Long.MAX_VALUE || newest == Long.MIN_VALUE)
                 ? Long.MIN_VALUE : newest - retentionNanos;
-        return new BaselineStore.Batch(name, rows, deletes, prune);
+        return new BaselineStore.Batch(name, rows, keys, prune);
     }
 
     /** Puts a batch that failed to write back, unless newer changes superseded it. */
     synchronized void requeue(BaselineStore.Batch batch) {
         for (BaselineStore.Row r : batch.upserts()) {
-            Key k = new Key(r.hi(), r.lo());
-            long[] current = entries.get(k);
-            if (current != null) {
-                dirty.putIfAbsent(k, current);
+            int e = index.find(r.hi(), r.lo());
+            if (e != LruKeyIndex.MISSING && !dirty[e]) {
+                dirty[e] = true;
+                dirtyCount++;
             }
         }
         for (Key k : batch.deletes()) {
-            if (!entries.containsKey(k)) {
-                deleted.add(k);
+            if (index.find(k.hi(), k.lo()) == LruKeyIndex.MISSING) {
+                addDelete(k.hi(), k.lo());
             }
         }
     }
 
     /** Changes waiting for the store. */
     synchronized int pending() {
-        return dirty.size() + deleted.size();
+        return dirtyCount + deleteCount;
     }
 
     public synchronized int size() {
-        return entries.size();
+        return index.size();
     }
 
     public int capacity() {
@@ -169,7 +272,12 @@ public final class BaselineTable {
     }
 
     public synchronized long evictions() {
-        return evictions;
+        return index.evictions();
+    }
+
+    /** Pending deletes dropped because the store kept failing (see the class comment). */
+    public synchronized long deletesDropped() {
+        return deletesDropped;
     }
 
     private static long lastSeen(long[] times) {

@@ -35,6 +35,7 @@ public final class Baselines implements AutoCloseable {
     /** Null when baselines live in memory only (no state_path). */
     private final BaselineStore store;
     private final int capacity;
+    private final long keySeed;
     private final boolean commitEveryChange;
     private final Map<String, BaselineTable> tables = new ConcurrentHashMap<>();
     private final ScheduledExecutorService flusher;
@@ -45,6 +46,7 @@ public final class Baselines implements AutoCloseable {
     private Baselines(BaselineStore store, int capacity, Duration flushInterval) {
         this.store = store;
         this.capacity = capacity;
+        this.keySeed = store != null ? store.keySeed() : new java.security.SecureRandom().nextLong();
         this.commitEveryChange = flushInterval.isZero();
         if (commitEveryChange || store == null) {
             this.flusher = null;
@@ -65,6 +67,14 @@ public final class Baselines implements AutoCloseable {
      */
     public static Baselines open(Path path, int capacity, Duration flushInterval) throws SQLException {
         return new Baselines(path == null ? null : BaselineStore.open(path), capacity, flushInterval);
+    }
+
+    /**
+     * The seed for the {@link KeyHasher} of the keys in these tables: the
+     * store's, or a random one per run when baselines live in memory only.
+     */
+    public long keySeed() {
+        return keySeed;
     }
 
     /** The table of a tracker, loading its newest entries from the store the first time. */

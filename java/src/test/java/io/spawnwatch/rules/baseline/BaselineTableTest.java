@@ -94,6 +94,46 @@ class BaselineTableTest {
         }
     }
 
+    /**
+     * Sightings of keys already in the table, and of new keys that evict old
+     * ones, allocate nothing: the table is primitive arrays (measured with the
+     * JVM's per-thread allocation counter after a warm-up).
+     */
+    @Test
+    void shouldAllocateNothingPerSightingOnceWarm() {
+        BaselineTable rarity = new BaselineTable("r", 1_000, List.of());
+        BaselineTable newTerms = new BaselineTable("n", 1_000, List.of());
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        Runnable work = new Runnable() {
+            long now;
+
+            @Override
+            public void run() {
+                for (int i = 0; i < 200_000; i++) {
+                    now++;
+                    long k = now % 3_000; // three times the bound: every third sighting evicts
+                    rarity.observeRarity(k, ~k, now, 5, WINDOW_61M);
+                    newTerms.observeNewTerm(k, k * 31, now, 7 * DAY);
+                }
+            }
+        };
+        for (int i = 0; i < 5; i++) {
+            work.run();
+        }
+        rarity.drain(); // the pending deletes are bounded and were grown while warming up
+        newTerms.drain();
+        work.run();
+        rarity.drain();
+        newTerms.drain();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        work.run();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, allocated, "bytes allocated by 400,000 sightings");
+        assertEquals(1_000, rarity.size());
+        assertTrue(rarity.evictions() > 1_000_000, "evictions=" + rarity.evictions());
+    }
+
     @Test
     void shouldCommitEveryChangeWhenTheFlushIntervalIsZero() throws Exception {
         try (Baselines b = Baselines.open(dir.resolve("z.db"), 100, Duration.ZERO)) {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What the ECS {@code host.*} fields say about this machine, read once at
  * start: {@code host.id} from /etc/machine-id (systemd's stable host id, what
- * Elastic Agent reports), {@code host.os.*} from /etc/os-release (the keys
+ * Elastic Agent reports; else D-Bus's /var/lib/dbus/machine-id; a container
+ * needs the host's mounted, see deploy/README.md), {@code host.os.*} from /etc/os-release (the keys
  * Beats map: NAME, VERSION, ID, ID_LIKE, PRETTY_NAME) and the kernel release
  * and boot id from /proc. A file that cannot be read leaves its fields empty
  * (null), never stops the sensor.
@@ -47,7 +48,11 @@ public record HostIdentity(String id, String name, String osName, String osVersi
         String family = like != null && !like.isBlank() ? like.strip().split("\\s+")[0] : id;
         String version = os.get("VERSION") != null ? os.get("VERSION") : os.get("VERSION_ID");
         String hostName = line(kernelDir.resolve("hostname"));
-        return new HostIdentity(line(etc.resolve("machine-id")), hostName == null ? "localhost" : hostName,
+        String machineId = line(etc.resolve("machine-id"));
+        if (machineId == null) {
+            machineId = line(root.resolve("var/lib/dbus/machine-id")); // D-Bus's copy, on hosts without systemd's
+        }
+        return new HostIdentity(machineId, hostName == null ? "localhost" : hostName,
                 os.get("NAME"), version, family, id, os.get("PRETTY_NAME"), line(kernelDir.resolve("osrelease")),
                 architecture(System.getProperty("os.arch")), line(kernelDir.resolve("random/boot_id")));
     }

@@ -21,6 +21,8 @@ BPF_OBJ := $(BUILD)/bpf/spawnwatch.bpf.o
 PROBES_OBJ := $(BUILD)/bpf/probes.bpf.o
 LAYOUT_TABLE := $(BUILD)/bpf/layout.txt
 JAR := java/target/spawnwatch-$(VERSION).jar
+FLEET_JAR := fleet/target/spawnwatch-fleet-$(VERSION).jar
+FLEET_SOURCES := $(shell find fleet/src/main -type f 2>/dev/null) fleet/pom.xml pom.xml
 LAUNCHER := $(BUILD)/spawnwatch
 JAVA_SOURCES := $(shell find java/src/main -type f 2>/dev/null) $(wildcard rules/*.yml) java/pom.xml pom.xml
 
@@ -54,9 +56,14 @@ $(JAR): $(BPF_OBJ) $(PROBES_OBJ) $(LAYOUT_TABLE) $(JAVA_SOURCES) java/check-jar.
 	$(MVN) -pl java -am package -DskipTests
 	java/check-jar.sh $@
 
-$(LAUNCHER): $(JAR) java/spawnwatch.sh java/aot-train.sh
+# The fleet job (`spawnwatch fleet`): its own jar, so the sensor's carries no Kafka Streams or RocksDB.
+$(FLEET_JAR): $(FLEET_SOURCES)
+	$(MVN) -pl fleet -am package -DskipTests
+
+$(LAUNCHER): $(JAR) $(FLEET_JAR) java/spawnwatch.sh java/aot-train.sh
 	@mkdir -p $(dir $@)
 	cp $(JAR) $(BUILD)/spawnwatch.jar
+	cp $(FLEET_JAR) $(BUILD)/spawnwatch-fleet.jar
 	install -m 0755 java/spawnwatch.sh $@
 	java/aot-train.sh $(BUILD)
 
@@ -96,4 +103,4 @@ bindings:
 		@native/jextract-includes.txt native/libbpf_api.h
 
 clean:
-	rm -rf $(BUILD) java/target benchmarks/target target
+	rm -rf $(BUILD) java/target fleet/target kafka-testkit/target benchmarks/target target

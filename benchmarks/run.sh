@@ -6,7 +6,7 @@
 #   benchmarks/run.sh            everything, under 15 minutes on a 2-core machine
 #   benchmarks/run.sh --quick    the same with fewer repetitions, a few minutes
 #   benchmarks/run.sh --only drain,startup     some sections only
-#                                (drain, evaluator, overhead, latency, startup)
+#                                (drain, evaluator, overhead, latency, startup, fleet)
 #
 # Needs root (BPF programs, tracepoints) and builds what it needs: the sensor
 # (make), the helpers in native/bench (build/bench/), the JMH jar. Installs
@@ -25,7 +25,7 @@ PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
 
 QUICK=0
-ONLY=drain,evaluator,overhead,latency,startup
+ONLY=drain,evaluator,overhead,latency,startup,fleet
 while [ $# -gt 0 ]; do
     case $1 in
         --quick) QUICK=1 ;;
@@ -332,6 +332,18 @@ if want startup; then
         "$JAVA" "${JFLAGS[@]}" -Xshare:auto -jar "$ROOT/build/spawnwatch.jar" --help > /dev/null
         printf 'jvm-help\t{"ms":%s}\n' "$(( ($(date +%s%N) - t0) / 1000000 ))" >> "$RES/startup.tsv"
     done
+fi
+
+# ============================================================ fleet job
+# A real Kafka broker and the fleet job (no BPF): its own script and results
+# file, benchmarks/FLEET-RESULTS.md.
+if want fleet; then
+    log "fleet job: throughput on a recorded stream, window close to alert (benchmarks/fleet.sh)"
+    if [ $QUICK = 1 ]; then
+        "$ROOT/benchmarks/fleet.sh" 100000 100 5
+    else
+        "$ROOT/benchmarks/fleet.sh"
+    fi
 fi
 
 # ============================================================ RESULTS.md

@@ -16,6 +16,81 @@
 /* Constants print as "const.NAME value 0". */
 #define CONST(name) printf("const.%s %ld 0\n", #name, (long)(name))
 
+/* Visibility II records (issue 13): their own block, so that the lists above
+ * merge cleanly with other changes. */
+static void visibility2(void)
+{
+	SIZE(sw_file_record);
+	FIELD(sw_file_record, proc);
+	FIELD(sw_file_record, action);
+	FIELD(sw_file_record, class);
+	FIELD(sw_file_record, path_len);
+	FIELD(sw_file_record, truncated);
+	FIELD(sw_file_record, mode);
+	FIELD(sw_file_record, hook);
+	FIELD(sw_file_record, path);
+
+	SIZE(sw_dns_record);
+	FIELD(sw_dns_record, proc);
+	FIELD(sw_dns_record, family);
+	FIELD(sw_dns_record, dport);
+	FIELD(sw_dns_record, payload_len);
+	FIELD(sw_dns_record, total_len);
+	FIELD(sw_dns_record, daddr);
+	FIELD(sw_dns_record, payload);
+
+	SIZE(sw_privilege_record);
+	FIELD(sw_privilege_record, proc);
+	FIELD(sw_privilege_record, how);
+	FIELD(sw_privilege_record, old_euid);
+	FIELD(sw_privilege_record, old_cap_effective);
+	FIELD(sw_privilege_record, new_cap_effective);
+
+	SIZE(sw_path_key);
+	FIELD(sw_path_key, prefixlen);
+	FIELD(sw_path_key, path);
+
+	CONST(SW_RECORD_FILE);
+	CONST(SW_RECORD_DNS);
+	CONST(SW_RECORD_PRIVILEGE);
+	CONST(SW_HOOK_CGROUP_CONNECT4);
+	CONST(SW_HOOK_CGROUP_CONNECT6);
+	CONST(SW_HOOK_CGROUP_SENDMSG4);
+	CONST(SW_HOOK_CGROUP_SENDMSG6);
+	CONST(SW_FILE_CREATE);
+	CONST(SW_FILE_WRITE);
+	CONST(SW_FILE_TRUNCATE);
+	CONST(SW_FILE_RENAME);
+	CONST(SW_FILE_LINK);
+	CONST(SW_FILE_CHMOD);
+	CONST(SW_FILE_CLASS_WRITABLE);
+	CONST(SW_FILE_CLASS_PERSISTENCE);
+	CONST(SW_FILE_CLASS_WEB_ROOT);
+	CONST(SW_FILE_HOOK_FEXIT_DO_FILP_OPEN);
+	CONST(SW_FILE_HOOK_SYSCALL_TP);
+	CONST(SW_TRUNC_FILE_PATH);
+	CONST(SW_PRIV_SETUID);
+	CONST(SW_PRIV_SETREUID);
+	CONST(SW_PRIV_SETRESUID);
+	CONST(SW_PRIV_CAPSET);
+	CONST(SW_VIS_FILE_LINEAGE);
+	CONST(SW_VIS_FILE_SENT);
+	CONST(SW_VIS_DROP_FILE_RINGBUF_FULL);
+	CONST(SW_VIS_UDP_SENT);
+	CONST(SW_VIS_UDP_REPEATS);
+	CONST(SW_VIS_DROP_UDP_RINGBUF_FULL);
+	CONST(SW_VIS_DNS_SENT);
+	CONST(SW_VIS_DROP_DNS_RINGBUF_FULL);
+	CONST(SW_VIS_PRIV_SENT);
+	CONST(SW_VIS_DROP_PRIV_RINGBUF_FULL);
+	CONST(SW_VIS_DROP_PRIV_PENDING_FULL);
+	CONST(SW_VIS_MAX);
+	CONST(SW_FILE_PREFIX_LEN);
+	CONST(SW_FILE_NAME_LEN);
+	CONST(SW_FILE_EXT_LEN);
+	CONST(SW_DNS_PAYLOAD_LEN);
+}
+
 int main(void)
 {
 	SIZE(sw_record_header);
@@ -105,5 +180,6 @@ int main(void)
 	CONST(SW_DROP_EXEC_RINGBUF_FULL);
 	CONST(SW_DROP_CONNECT_RINGBUF_FULL);
 	CONST(SW_CNT_MAX);
+	visibility2();
 	return 0;
 }

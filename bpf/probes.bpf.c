@@ -22,6 +22,12 @@ int probe_fentry_tcp_connect(void *ctx)
 	return 0;
 }
 
+SEC("cgroup/connect4")
+int probe_cg_connect4(void *ctx)
+{
+	return 1; /* allow: a probe never refuses a connect */
+}
+
 SEC("kprobe/tcp_connect")
 int probe_kprobe_tcp_connect(void *ctx)
 {
@@ -30,6 +36,18 @@ int probe_kprobe_tcp_connect(void *ctx)
 
 SEC("tracepoint/sock/inet_sock_set_state")
 int probe_tp_inet_sock_set_state(void *ctx)
+{
+	return 0;
+}
+
+SEC("fexit/do_filp_open")
+int probe_fexit_do_filp_open(void *ctx)
+{
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int probe_tp_exit_openat(void *ctx)
 {
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "spawnwatch.h"
 
 #define AF_INET 2
@@ -318,6 +319,37 @@ static __always_inline __u32 match_task(struct task_struct *task, struct sw_line
 	return match;
 }
 
+/*
+ * match_task for connects, on the hot path of every connect() on the host:
+ * helpers instead of task reads, the comm straight into the trie key
+ * (bpf_get_current_comm pads it with NULs), and no parent check: the fork
+ * hook already put every child of a web server into the lineage (and the
+ * seeder those forked before the sensor started), so "parent is a web
+ * server" adds nothing for a process that connects. One LPM look-up and two
+ * hash look-ups for a process of the rest of the host.
+ */
+static __always_inline __u32 match_connect(struct sw_lineage *li, bool *in_lineage)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct sw_comm_key key = { .prefixlen = SW_COMM_LEN * 8 };
+	struct sw_lineage *entry;
+	__u32 match = 0;
+
+	if (tgid == sensor_tgid)
+		return 0;
+	entry = bpf_map_lookup_elem(&lineage, &tgid);
+	if (entry) {
+		*li = *entry;
+		*in_lineage = true;
+		match |= SW_MATCH_LINEAGE;
+	}
+	if (is_web_uid((__u32)bpf_get_current_uid_gid()))
+		match |= SW_MATCH_WEB_USER;
+	if (bpf_get_current_comm(key.comm, sizeof(key.comm)) == 0 && bpf_map_lookup_elem(&web_comms, &key))
+		match |= SW_MATCH_WEB_COMM;
+	return match;
+}
+
 static __always_inline void lineage_add(__u32 tgid, __u32 root, __u64 root_start, __u32 depth)
 {
 	struct sw_lineage value = { .root_pid = root, .depth = depth, .root_start_boot_ns = root_start };
@@ -467,7 +499,7 @@ static __always_inline int emit_connect(const struct connect_addrs *a, __u32 hoo
 	count(SW_CNT_CONNECT_SEEN);
 	if (a->family != AF_INET && a->family != AF_INET6)
 		return 0;
-	match = match_task(task, &li, &in_lineage);
+	match = match_connect(&li, &in_lineage);
 	if (!match)
 		return 0;
 
@@ -502,12 +534,13 @@ static __always_inline int connect_from_sock(struct sock *sk, __u32 hook)
 	a.family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	a.sport = BPF_CORE_READ(sk, __sk_common.skc_num);
 	a.dport = __builtin_bswap16(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	/* Explicit sizes: BPF_CORE_READ_INTO on an array reads sizeof(*dst), one byte. */
 	if (a.family == AF_INET) {
-		BPF_CORE_READ_INTO(a.saddr, sk, __sk_common.skc_rcv_saddr);
-		BPF_CORE_READ_INTO(a.daddr, sk, __sk_common.skc_daddr);
+		bpf_core_read(a.saddr, 4, &sk->__sk_common.skc_rcv_saddr);
+		bpf_core_read(a.daddr, 4, &sk->__sk_common.skc_daddr);
 	} else {
-		BPF_CORE_READ_INTO(a.saddr, sk, __sk_common.skc_v6_rcv_saddr.in6_u.u6_addr8);
-		BPF_CORE_READ_INTO(a.daddr, sk, __sk_common.skc_v6_daddr.in6_u.u6_addr8);
+		bpf_core_read(a.saddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(a.daddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 	return emit_connect(&a, hook);
 }
@@ -546,4 +579,873 @@ int tp_inet_sock_set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 		bpf_probe_read_kernel(a.daddr, 16, ctx->daddr_v6);
 	}
 	return emit_connect(&a, SW_HOOK_TP_INET_SOCK_SET_STATE);
+}
+
+/* ====================================================================== */
+/* Visibility II: files, UDP and DNS, privilege (issue 13).                */
+/*                                                                        */
+/* Every hook below is for lineage members only, and looks the lineage up  */
+/* first: the rest of the host pays that one map lookup per hooked syscall */
+/* (after a check of the syscall's own result, which costs no lookup).     */
+/* ====================================================================== */
+
+#define IPPROTO_UDP 17
+#define SOCK_DGRAM 2
+#define AT_FDCWD -100
+#define O_TRUNC 01000
+#define O_ACCMODE 03
+#define S_IXUGO 00111
+#define DNS_PORT 53
+/* include/linux/fs.h; defines, so not in BTF. FMODE_CREATED has been bit 20
+ * since it replaced FILE_CREATED (v4.19, "introduce FMODE_CREATED"). */
+#define FMODE_WRITE 0x2
+#define FMODE_CREATED (1 << 20)
+
+/* Whether the cgroup connect hooks report TCP connects: user space clears it
+ * when fentry/tcp_connect does (the cgroup hooks then report UDP only). Its
+ * own section, so it never reshapes .rodata.config. */
+const volatile __u32 cgroup_connect_tcp SEC(".rodata.vis") = 1;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SW_VIS_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} vis_counters SEC(".maps");
+
+/* Watched path prefixes (writable dirs, persistence dirs, web roots): the
+ * longest prefix of the path's first SW_FILE_PREFIX_LEN bytes wins. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 1024);
+	__type(key, struct sw_path_key);
+	__type(value, __u32);
+} file_prefixes SEC(".maps");
+
+/* Watched base names wherever they are (authorized_keys, .bashrc...). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 256);
+	__type(key, char[SW_FILE_NAME_LEN]);
+	__type(value, __u32);
+} file_names SEC(".maps");
+
+/* Script extensions (".php"...): under a web root only these are watched. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[SW_FILE_EXT_LEN]);
+	__type(value, __u8);
+} script_exts SEC(".maps");
+
+/* The first UDP datagram per (process, destination) goes up; an LRU, so an
+ * attacker spraying destinations evicts old keys instead of growing it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct sw_udp_key);
+	__type(value, __u8);
+} udp_seen SEC(".maps");
+
+/* Credentials of a lineage thread inside set*uid()/capset(), keyed by tid,
+ * from the syscall's entry to its exit. */
+struct priv_before {
+	__u32 euid;
+	__u32 how;
+	__u64 cap_effective;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct priv_before);
+} priv_pending SEC(".maps");
+
+/* The file record is built here, classified, and copied to the ring only
+ * when its path is watched; the slack lets a relative name be appended at
+ * any offset below SW_PATH_LEN with a constant-size read. */
+struct file_scratch {
+	struct sw_file_record rec;
+	char slack[SW_NAME_MAX + 1];
+	char name[SW_FILE_NAME_LEN];
+	char ext[SW_FILE_EXT_LEN];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct file_scratch);
+} file_scratch SEC(".maps");
+
+static __always_inline void vis_count(__u32 idx)
+{
+	__u64 *value = bpf_map_lookup_elem(&vis_counters, &idx);
+
+	if (value)
+		*value += 1;
+}
+
+/* The lineage entry of the current process, or NULL: the first check of every
+ * hook below. */
+static __always_inline struct sw_lineage *current_lineage(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (tgid == sensor_tgid)
+		return NULL;
+	return bpf_map_lookup_elem(&lineage, &tgid);
+}
+
+static __always_inline struct file *fd_file(struct task_struct *task, long fd)
+{
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd < 0 || fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd & 0xffffff]);
+	return file;
+}
+
+/* The syscall's arguments at its exit: the user registers saved at entry. */
+static __always_inline struct pt_regs *syscall_regs(void)
+{
+	return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+}
+
+/* ---------------------------------------------------------------------- */
+/* Files                                                                   */
+/* ---------------------------------------------------------------------- */
+
+/* Scans a path buffer (SW_PATH_LEN bytes) backwards from len for the byte c;
+ * found = its index + 1 (0: none). */
+struct byte_scan {
+	const char *buf;
+	__u32 len;
+	__u32 found;
+	char c;
+};
+
+static long byte_scan_step(__u32 i, void *data)
+{
+	struct byte_scan *s = data;
+	__u32 at;
+
+	if (i >= s->len)
+		return 1;
+	at = s->len - 1 - i;
+	if (s->buf[at & (SW_PATH_LEN - 1)] == s->c) {
+		s->found = at + 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Class of rec->path: a watched base name, else the longest watched prefix;
+ * under a web root only script extensions count. name and ext are scratch
+ * buffers of SW_FILE_NAME_LEN and SW_FILE_EXT_LEN bytes. */
+static __always_inline __u32 classify_path(struct sw_file_record *rec, char *name, char *ext)
+{
+	struct sw_path_key key = { .prefixlen = SW_FILE_PREFIX_LEN * 8 };
+	struct byte_scan scan = {};
+	__u32 len = rec->path_len;
+	__u32 start, copy;
+	__u32 *class;
+	long n;
+
+	if (len == 0 || len >= SW_PATH_LEN)
+		return SW_FILE_CLASS_NONE;
+	rec->path[len & (SW_PATH_LEN - 1)] = 0;
+	/* The base name starts after the last '/'. */
+	scan.buf = rec->path;
+	scan.len = len;
+	scan.c = '/';
+	bpf_loop(SW_PATH_LEN, byte_scan_step, &scan, 0);
+	start = scan.found;
+	__builtin_memset(name, 0, SW_FILE_NAME_LEN);
+	n = bpf_probe_read_kernel_str(name, SW_FILE_NAME_LEN, &rec->path[start & (SW_PATH_LEN - 1)]);
+	if (n > 0 && len - start < SW_FILE_NAME_LEN) {
+		class = bpf_map_lookup_elem(&file_names, name);
+		if (class)
+			return *class;
+	}
+	/* The key must be zero after the path: copy exactly its bytes. */
+	copy = len < SW_FILE_PREFIX_LEN ? len : SW_FILE_PREFIX_LEN;
+	asm volatile("" : "+r"(copy));
+	copy &= SW_FILE_PREFIX_LEN * 2 - 1;
+	if (copy > SW_FILE_PREFIX_LEN)
+		copy = SW_FILE_PREFIX_LEN;
+	if (copy == 0)
+		return SW_FILE_CLASS_NONE;
+	bpf_probe_read_kernel(key.path, copy, rec->path);
+	class = bpf_map_lookup_elem(&file_prefixes, &key);
+	if (!class)
+		return SW_FILE_CLASS_NONE;
+	if (*class != SW_FILE_CLASS_WEB_ROOT)
+		return *class;
+	/* A web root: scripts only, by extension (lower-cased, with the dot),
+	 * taken from the path's end so that long names count too. */
+	scan.c = '.';
+	scan.found = 0;
+	bpf_loop(SW_FILE_NAME_LEN, byte_scan_step, &scan, 0);
+	if (scan.found <= start || len - scan.found >= SW_FILE_EXT_LEN - 1)
+		return SW_FILE_CLASS_NONE;
+	__builtin_memset(ext, 0, SW_FILE_EXT_LEN);
+	bpf_probe_read_kernel_str(ext, SW_FILE_EXT_LEN, &rec->path[(scan.found - 1) & (SW_PATH_LEN - 1)]);
+	for (int i = 1; i < SW_FILE_EXT_LEN; i++) {
+		char c = ext[i];
+
+		if (c >= 'A' && c <= 'Z')
+			ext[i] = c + 32;
+	}
+	return bpf_map_lookup_elem(&script_exts, ext) ? SW_FILE_CLASS_WEB_ROOT : SW_FILE_CLASS_NONE;
+}
+
+static __always_inline struct sw_file_record *file_record(void)
+{
+	__u32 zero = 0;
+	struct file_scratch *s = bpf_map_lookup_elem(&file_scratch, &zero);
+
+	return s ? &s->rec : NULL;
+}
+
+/* The scratch record's name and ext buffers follow it in struct file_scratch. */
+static __always_inline struct file_scratch *scratch_of(struct sw_file_record *rec)
+{
+	return container_of(rec, struct file_scratch, rec);
+}
+
+/* Classifies the record built in the scratch buffer and, when watched, fills
+ * in the process and copies it to the ring. */
+static __always_inline int send_file(struct sw_file_record *rec, const struct sw_lineage *li, __u16 action,
+				     __u32 mode, __u16 hook)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u32 class;
+
+	vis_count(SW_VIS_FILE_LINEAGE);
+	class = classify_path(rec, scratch_of(rec)->name, scratch_of(rec)->ext);
+	if (class == SW_FILE_CLASS_NONE)
+		return 0;
+	rec->hdr.type = SW_RECORD_FILE;
+	rec->hdr.version = SW_RECORD_VERSION;
+	rec->hdr.size = sizeof(*rec);
+	rec->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_process(&rec->proc, task, li, SW_MATCH_LINEAGE);
+	rec->action = action;
+	rec->class = class;
+	rec->mode = mode;
+	rec->hook = hook;
+	rec->_pad0 = 0;
+	if (bpf_ringbuf_output(&events, rec, sizeof(*rec), 0)) {
+		vis_count(SW_VIS_DROP_FILE_RINGBUF_FULL);
+		return 0;
+	}
+	vis_count(SW_VIS_FILE_SENT);
+	return 0;
+}
+
+/* A successful open: the path of the file actually opened, if for writing. */
+static __always_inline int file_opened(struct file *file, const struct sw_lineage *li, __u64 open_flags,
+				       __u16 hook)
+{
+	struct sw_file_record *rec;
+	__u32 f_mode;
+	__u16 action;
+
+	if (!file)
+		return 0;
+	f_mode = BPF_CORE_READ(file, f_mode);
+	if (!(f_mode & FMODE_WRITE))
+		return 0;
+	rec = file_record();
+	if (!rec)
+		return 0;
+	if (f_mode & FMODE_CREATED)
+		action = SW_FILE_CREATE;
+	else if (open_flags & O_TRUNC)
+		action = SW_FILE_TRUNCATE;
+	else
+		action = SW_FILE_WRITE;
+	rec->truncated = 0;
+	rec->path_len = read_path(&file->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	return send_file(rec, li, action, BPF_CORE_READ(file, f_inode, i_mode), hook);
+}
+
+/* fexit/do_filp_open: where BPF trampolines exist, one hook for every open. */
+SEC("fexit/do_filp_open")
+int BPF_PROG(fexit_do_filp_open, int dfd, struct filename *pathname, const struct open_flags *op,
+	     struct file *ret)
+{
+	struct sw_lineage *li;
+
+	if ((long)ret <= 0 && (long)ret > -4096)
+		return 0;
+	li = current_lineage();
+	if (!li)
+		return 0;
+	return file_opened(ret, li, BPF_CORE_READ(op, open_flag), SW_FILE_HOOK_FEXIT_DO_FILP_OPEN);
+}
+
+/* The syscall tracepoints: the fd returned, and the flags from the saved
+ * registers (argument `flags_arg`, 1-based; 0: creat, which truncates). */
+static __always_inline int open_exit(long ret, int flags_arg)
+{
+	struct sw_lineage *li;
+	struct pt_regs *regs;
+	__u64 flags = O_TRUNC;
+
+	if (ret < 0)
+		return 0;
+	li = current_lineage();
+	if (!li)
+		return 0;
+	regs = syscall_regs();
+	if (flags_arg == 2)
+		flags = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	else if (flags_arg == 3)
+		flags = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	else if (flags_arg == 4) { /* openat2: struct open_how * */
+		struct open_how *how = (struct open_how *)PT_REGS_PARM3_CORE_SYSCALL(regs);
+
+		flags = 0;
+		bpf_probe_read_user(&flags, sizeof(flags), &how->flags);
+	}
+	return file_opened(fd_file(bpf_get_current_task_btf(), ret), li, flags, SW_FILE_HOOK_SYSCALL_TP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat")
+int tp_exit_openat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret, 3);
+}
+
+SEC("tracepoint/syscalls/sys_exit_open")
+int tp_exit_open(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret, 2);
+}
+
+SEC("tracepoint/syscalls/sys_exit_creat")
+int tp_exit_creat(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret, 0);
+}
+
+SEC("tracepoint/syscalls/sys_exit_openat2")
+int tp_exit_openat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return open_exit(ctx->ret, 4);
+}
+
+/*
+ * rename/link/symlink/chmod name a path, not a file we can read at the exit:
+ * the path is the directory (the dirfd's file, or the working directory)
+ * resolved in the kernel, plus the caller's name when it is relative.
+ */
+static __always_inline int named_path(struct sw_file_record *rec, long dirfd, const char *name)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	char first = 0;
+	__u32 len;
+	long n;
+
+	rec->truncated = 0;
+	bpf_probe_read_user(&first, 1, name);
+	if (first == '/') {
+		n = bpf_probe_read_user_str(rec->path, SW_PATH_LEN, name);
+		if (n <= 0)
+			return -1;
+		rec->path_len = n - 1;
+		return 0;
+	}
+	if (dirfd == AT_FDCWD) {
+		len = read_path(&task->fs->pwd, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	} else {
+		struct file *dir = fd_file(task, dirfd);
+
+		if (!dir)
+			return -1;
+		len = read_path(&dir->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	}
+	if (len == 1) /* the root: "/" */
+		len = 0;
+	if (len >= SW_PATH_LEN - 1) {
+		rec->truncated |= SW_TRUNC_FILE_PATH;
+		rec->path_len = len;
+		return 0;
+	}
+	rec->path[len & (SW_PATH_LEN - 1)] = '/';
+	len++;
+	n = bpf_probe_read_user_str(&rec->path[len & (SW_PATH_LEN - 1)], SW_NAME_MAX + 1, name);
+	if (n <= 0)
+		return -1;
+	len += n - 1;
+	if (len >= SW_PATH_LEN) {
+		len = SW_PATH_LEN - 1;
+		rec->truncated |= SW_TRUNC_FILE_PATH;
+	}
+	rec->path_len = len;
+	return 0;
+}
+
+/* Shared body of rename/link/symlink/chmod exits: dirfd_arg 0 means AT_FDCWD;
+ * mode_arg 0 means no mode (chmod needs an execute bit to be watched). */
+static __always_inline int named_exit(long ret, int dirfd_arg, int name_arg, int mode_arg, __u16 action)
+{
+	struct sw_file_record *rec;
+	struct sw_lineage *li;
+	struct pt_regs *regs;
+	unsigned long args[4];
+	long dirfd = AT_FDCWD;
+	__u32 mode = 0;
+
+	if (ret != 0)
+		return 0;
+	li = current_lineage();
+	if (!li)
+		return 0;
+	regs = syscall_regs();
+	args[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	args[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	args[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	args[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	if (mode_arg) {
+		mode = args[(mode_arg - 1) & 3];
+		if (!(mode & S_IXUGO))
+			return 0;
+	}
+	if (dirfd_arg)
+		dirfd = (int)args[(dirfd_arg - 1) & 3];
+	rec = file_record();
+	if (!rec || named_path(rec, dirfd, (const char *)args[(name_arg - 1) & 3]))
+		return 0;
+	return send_file(rec, li, action, mode, SW_FILE_HOOK_SYSCALL_TP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_rename")
+int tp_exit_rename(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 0, 2, 0, SW_FILE_RENAME);
+}
+
+SEC("tracepoint/syscalls/sys_exit_renameat")
+int tp_exit_renameat(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 3, 4, 0, SW_FILE_RENAME);
+}
+
+SEC("tracepoint/syscalls/sys_exit_renameat2")
+int tp_exit_renameat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 3, 4, 0, SW_FILE_RENAME);
+}
+
+SEC("tracepoint/syscalls/sys_exit_link")
+int tp_exit_link(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 0, 2, 0, SW_FILE_LINK);
+}
+
+SEC("tracepoint/syscalls/sys_exit_linkat")
+int tp_exit_linkat(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 3, 4, 0, SW_FILE_LINK);
+}
+
+SEC("tracepoint/syscalls/sys_exit_symlink")
+int tp_exit_symlink(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 0, 2, 0, SW_FILE_LINK);
+}
+
+SEC("tracepoint/syscalls/sys_exit_symlinkat")
+int tp_exit_symlinkat(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 2, 3, 0, SW_FILE_LINK);
+}
+
+SEC("tracepoint/syscalls/sys_exit_chmod")
+int tp_exit_chmod(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 0, 1, 2, SW_FILE_CHMOD);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmodat")
+int tp_exit_fchmodat(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 1, 2, 3, SW_FILE_CHMOD);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmodat2")
+int tp_exit_fchmodat2(struct trace_event_raw_sys_exit *ctx)
+{
+	return named_exit(ctx->ret, 1, 2, 3, SW_FILE_CHMOD);
+}
+
+SEC("tracepoint/syscalls/sys_exit_fchmod")
+int tp_exit_fchmod(struct trace_event_raw_sys_exit *ctx)
+{
+	struct sw_file_record *rec;
+	struct sw_lineage *li;
+	struct pt_regs *regs;
+	struct file *file;
+	__u32 mode;
+
+	if (ctx->ret != 0)
+		return 0;
+	li = current_lineage();
+	if (!li)
+		return 0;
+	regs = syscall_regs();
+	mode = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	if (!(mode & S_IXUGO))
+		return 0;
+	file = fd_file(bpf_get_current_task_btf(), (int)PT_REGS_PARM1_CORE_SYSCALL(regs));
+	rec = file_record();
+	if (!file || !rec)
+		return 0;
+	rec->truncated = 0;
+	rec->path_len = read_path(&file->f_path, rec->path, SW_PATH_LEN, &rec->truncated, SW_TRUNC_FILE_PATH);
+	return send_file(rec, li, SW_FILE_CHMOD, mode, SW_FILE_HOOK_SYSCALL_TP);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Connect and UDP through the cgroup socket-address hooks                 */
+/* ---------------------------------------------------------------------- */
+
+/* UDP: the first datagram per process and destination, lineage only. */
+static __always_inline void emit_udp(const struct connect_addrs *a, __u32 hook)
+{
+	struct task_struct *task;
+	struct sw_connect_record *e;
+	struct sw_lineage *li = current_lineage();
+	struct sw_udp_key key = {};
+	__u8 one = 1;
+
+	if (!li)
+		return;
+	key.tgid = bpf_get_current_pid_tgid() >> 32;
+	key.family = a->family;
+	key.dport = a->dport;
+	__builtin_memcpy(key.daddr, a->daddr, sizeof(key.daddr));
+	if (bpf_map_update_elem(&udp_seen, &key, &one, BPF_NOEXIST)) {
+		vis_count(SW_VIS_UDP_REPEATS);
+		return;
+	}
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		vis_count(SW_VIS_DROP_UDP_RINGBUF_FULL);
+		return;
+	}
+	task = bpf_get_current_task_btf();
+	e->hdr.type = SW_RECORD_CONNECT;
+	e->hdr.version = SW_RECORD_VERSION;
+	e->hdr.size = sizeof(*e);
+	e->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_process(&e->proc, task, li, SW_MATCH_LINEAGE);
+	e->family = a->family;
+	e->protocol = IPPROTO_UDP;
+	e->sport = 0;
+	e->dport = a->dport;
+	__builtin_memset(e->saddr, 0, sizeof(e->saddr));
+	__builtin_memcpy(e->daddr, a->daddr, sizeof(e->daddr));
+	e->hook = hook;
+	e->_pad0 = 0;
+	bpf_ringbuf_submit(e, 0);
+	vis_count(SW_VIS_UDP_SENT);
+}
+
+/* One body for the four hooks; always returns 1: observe, never refuse. */
+static __always_inline int sock_addr(struct bpf_sock_addr *ctx, __u32 hook, bool v6)
+{
+	struct connect_addrs a = {};
+	__u32 protocol = ctx->protocol;
+
+	a.family = v6 ? AF_INET6 : AF_INET;
+	a.dport = bpf_ntohs((__u16)ctx->user_port);
+	if (v6) {
+		__u32 ip6[4];
+
+		ip6[0] = ctx->user_ip6[0];
+		ip6[1] = ctx->user_ip6[1];
+		ip6[2] = ctx->user_ip6[2];
+		ip6[3] = ctx->user_ip6[3];
+		__builtin_memcpy(a.daddr, ip6, 16);
+	} else {
+		__u32 ip4 = ctx->user_ip4;
+
+		__builtin_memcpy(a.daddr, &ip4, 4);
+	}
+	if (protocol == IPPROTO_TCP) {
+		if (cgroup_connect_tcp)
+			emit_connect(&a, hook);
+	}
+	else if (protocol == IPPROTO_UDP)
+		emit_udp(&a, hook);
+	return 1;
+}
+
+SEC("cgroup/connect4")
+int cg_connect4(struct bpf_sock_addr *ctx)
+{
+	return sock_addr(ctx, SW_HOOK_CGROUP_CONNECT4, false);
+}
+
+SEC("cgroup/connect6")
+int cg_connect6(struct bpf_sock_addr *ctx)
+{
+	return sock_addr(ctx, SW_HOOK_CGROUP_CONNECT6, true);
+}
+
+SEC("cgroup/sendmsg4")
+int cg_sendmsg4(struct bpf_sock_addr *ctx)
+{
+	return sock_addr(ctx, SW_HOOK_CGROUP_SENDMSG4, false);
+}
+
+SEC("cgroup/sendmsg6")
+int cg_sendmsg6(struct bpf_sock_addr *ctx)
+{
+	return sock_addr(ctx, SW_HOOK_CGROUP_SENDMSG6, true);
+}
+
+/* ---------------------------------------------------------------------- */
+/* DNS queries: the payload of datagrams to port 53, at the send syscalls   */
+/* ---------------------------------------------------------------------- */
+
+/* fd must be a UDP socket; addr (may be NULL) is the sendto/msg_name
+ * destination, else the connected peer. */
+static __always_inline int dns_send(long fd, const void *addr, const void *buf, __u64 len)
+{
+	struct task_struct *task;
+	struct sw_dns_record *e;
+	struct sw_lineage *li;
+	struct socket *sock;
+	struct sock *sk;
+	struct file *file;
+	__u16 family, dport;
+	__u8 daddr[16] = {};
+	__u32 copy;
+
+	li = current_lineage();
+	if (!li)
+		return 0;
+	task = bpf_get_current_task_btf();
+	file = fd_file(task, fd);
+	if (!file)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, type) != SOCK_DGRAM)
+		return 0;
+	sk = BPF_CORE_READ(sock, sk);
+	if (addr) {
+		struct sockaddr_in6 sa = {};
+
+		if (bpf_probe_read_user(&sa, sizeof(sa), addr) && bpf_probe_read_user(&sa, 16, addr))
+			return 0;
+		family = sa.sin6_family;
+		dport = bpf_ntohs(sa.sin6_port);
+		if (family == AF_INET)
+			__builtin_memcpy(daddr, &((struct sockaddr_in *)&sa)->sin_addr, 4);
+		else
+			__builtin_memcpy(daddr, &sa.sin6_addr, 16);
+	} else {
+		family = BPF_CORE_READ(sk, __sk_common.skc_family);
+		dport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+		/* Explicit sizes: BPF_CORE_READ_INTO on an array reads sizeof(*dst), one byte. */
+		if (family == AF_INET)
+			bpf_core_read(daddr, 4, &sk->__sk_common.skc_daddr);
+		else
+			bpf_core_read(daddr, 16, &sk->__sk_common.skc_v6_daddr);
+	}
+	if (dport != DNS_PORT || (family != AF_INET && family != AF_INET6))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		vis_count(SW_VIS_DROP_DNS_RINGBUF_FULL);
+		return 0;
+	}
+	e->hdr.type = SW_RECORD_DNS;
+	e->hdr.version = SW_RECORD_VERSION;
+	e->hdr.size = sizeof(*e);
+	e->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_process(&e->proc, task, li, SW_MATCH_LINEAGE);
+	e->family = family;
+	e->dport = dport;
+	e->_pad0 = 0;
+	e->_pad1 = 0;
+	e->total_len = len;
+	__builtin_memcpy(e->daddr, daddr, 16);
+	copy = len > SW_DNS_PAYLOAD_LEN ? SW_DNS_PAYLOAD_LEN : len;
+	asm volatile("" : "+r"(copy));
+	copy &= SW_DNS_PAYLOAD_LEN * 2 - 1;
+	if (copy > SW_DNS_PAYLOAD_LEN)
+		copy = SW_DNS_PAYLOAD_LEN;
+	if (copy && bpf_probe_read_user(e->payload, copy, buf))
+		copy = 0;
+	e->payload_len = copy;
+	bpf_ringbuf_submit(e, 0);
+	vis_count(SW_VIS_DNS_SENT);
+	return 0;
+}
+
+/* First iovec of a user msghdr: what a resolver puts the query in. */
+static __always_inline int dns_msghdr(long fd, struct user_msghdr *msg)
+{
+	struct user_msghdr m = {};
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&m, sizeof(m), msg) || !m.msg_iov || !m.msg_iovlen)
+		return 0;
+	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
+		return 0;
+	return dns_send(fd, m.msg_name, iov.iov_base, iov.iov_len);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendto")
+int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
+{
+	return dns_send(ctx->args[0], (const void *)ctx->args[4], (const void *)ctx->args[1], ctx->args[2]);
+}
+
+SEC("tracepoint/syscalls/sys_enter_sendmsg")
+int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	return dns_msghdr(ctx->args[0], (struct user_msghdr *)ctx->args[1]);
+}
+
+/* sendmmsg: glibc sends the A and AAAA queries together; both are read. */
+SEC("tracepoint/syscalls/sys_enter_sendmmsg")
+int tp_enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
+{
+	struct mmsghdr *msgs = (struct mmsghdr *)ctx->args[1];
+	__u32 vlen = ctx->args[2];
+
+	if (vlen == 0)
+		return 0;
+	dns_msghdr(ctx->args[0], &msgs[0].msg_hdr);
+	if (vlen > 1)
+		dns_msghdr(ctx->args[0], &msgs[1].msg_hdr);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Privilege: set*uid() and capset() of lineage members                    */
+/* ---------------------------------------------------------------------- */
+
+static __always_inline int priv_enter(__u32 how)
+{
+	struct task_struct *task;
+	struct priv_before before = {};
+	__u32 tid;
+
+	if (!current_lineage())
+		return 0;
+	task = bpf_get_current_task_btf();
+	tid = bpf_get_current_pid_tgid();
+	before.euid = BPF_CORE_READ(task, cred, euid.val);
+	before.cap_effective = BPF_CORE_READ(task, cred, cap_effective.val);
+	before.how = how;
+	if (bpf_map_update_elem(&priv_pending, &tid, &before, BPF_ANY))
+		vis_count(SW_VIS_DROP_PRIV_PENDING_FULL);
+	return 0;
+}
+
+static __always_inline int priv_exit(long ret)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	struct priv_before *before = bpf_map_lookup_elem(&priv_pending, &tid);
+	struct priv_before b;
+	struct task_struct *task;
+	struct sw_privilege_record *e;
+	struct sw_lineage *li;
+	__u32 euid;
+	__u64 caps;
+
+	if (!before)
+		return 0;
+	b = *before;
+	bpf_map_delete_elem(&priv_pending, &tid);
+	if (ret != 0)
+		return 0;
+	task = bpf_get_current_task_btf();
+	euid = BPF_CORE_READ(task, cred, euid.val);
+	caps = BPF_CORE_READ(task, cred, cap_effective.val);
+	/* Root gained, or effective capabilities that were not there before. */
+	if (!((euid == 0 && b.euid != 0) || (caps & ~b.cap_effective)))
+		return 0;
+	li = current_lineage();
+	if (!li)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		vis_count(SW_VIS_DROP_PRIV_RINGBUF_FULL);
+		return 0;
+	}
+	e->hdr.type = SW_RECORD_PRIVILEGE;
+	e->hdr.version = SW_RECORD_VERSION;
+	e->hdr.size = sizeof(*e);
+	e->hdr.boot_ns = bpf_ktime_get_boot_ns();
+	fill_process(&e->proc, task, li, SW_MATCH_LINEAGE);
+	e->how = b.how;
+	e->old_euid = b.euid;
+	e->old_cap_effective = b.cap_effective;
+	e->new_cap_effective = caps;
+	bpf_ringbuf_submit(e, 0);
+	vis_count(SW_VIS_PRIV_SENT);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_setuid")
+int tp_enter_setuid(void *ctx)
+{
+	return priv_enter(SW_PRIV_SETUID);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setuid")
+int tp_exit_setuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return priv_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_setreuid")
+int tp_enter_setreuid(void *ctx)
+{
+	return priv_enter(SW_PRIV_SETREUID);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setreuid")
+int tp_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return priv_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_setresuid")
+int tp_enter_setresuid(void *ctx)
+{
+	return priv_enter(SW_PRIV_SETRESUID);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setresuid")
+int tp_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
+{
+	return priv_exit(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_enter_capset")
+int tp_enter_capset(void *ctx)
+{
+	return priv_enter(SW_PRIV_CAPSET);
+}
+
+SEC("tracepoint/syscalls/sys_exit_capset")
+int tp_exit_capset(struct trace_event_raw_sys_exit *ctx)
+{
+	return priv_exit(ctx->ret);
 }

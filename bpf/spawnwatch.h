@@ -16,7 +16,7 @@
 #ifndef SPAWNWATCH_H
 #define SPAWNWATCH_H
 
-#define SW_RECORD_VERSION 2
+#define SW_RECORD_VERSION 3
 
 #define SW_COMM_LEN 16
 #define SW_PATH_LEN 512 /* executable paths; longer ones are truncated */
@@ -32,6 +32,10 @@ enum sw_record_type {
 	 * other changes append get numbers that do not collide. */
 	SW_RECORD_FORK = 3,
 	SW_RECORD_LISTEN = 4,
+	/* Visibility II (issue 13). */
+	SW_RECORD_FILE = 5, /* struct sw_file_record */
+	SW_RECORD_DNS = 6, /* struct sw_dns_record */
+	SW_RECORD_PRIVILEGE = 7, /* struct sw_privilege_record */
 };
 
 /* Why a process passed the in-kernel filter (sw_process.match bits). */
@@ -60,6 +64,13 @@ enum sw_hook {
 	SW_HOOK_FENTRY_TCP_CONNECT = 1,
 	SW_HOOK_KPROBE_TCP_CONNECT = 2,
 	SW_HOOK_TP_INET_SOCK_SET_STATE = 3,
+	/* cgroup socket-address hooks on the root cgroup (Visibility II): once
+	 * per connect() or unconnected sendmsg(), before the kernel acts on it;
+	 * they also see UDP. */
+	SW_HOOK_CGROUP_CONNECT4 = 5, /* 4: issue 10's listen hook */
+	SW_HOOK_CGROUP_CONNECT6 = 6,
+	SW_HOOK_CGROUP_SENDMSG4 = 7,
+	SW_HOOK_CGROUP_SENDMSG6 = 8,
 };
 
 /*
@@ -220,6 +231,169 @@ struct sw_connect_record {
 	__u32 hook;
 	__u32 _pad0;
 };
+
+/* ====================================================================== */
+/* Visibility II: files, UDP and DNS, privilege (lineage members only)     */
+/* ====================================================================== */
+
+#define SW_FILE_PREFIX_LEN 64 /* bytes of a path the prefix trie looks at */
+#define SW_FILE_NAME_LEN 32 /* base names in the "file_names" map */
+#define SW_FILE_EXT_LEN 8 /* extensions in the "script_exts" map, with the dot */
+#define SW_DNS_PAYLOAD_LEN 256 /* bytes of a DNS query copied for user space */
+
+/*
+ * Per-CPU counters of these hooks (map "vis_counters", one __u64 per CPU per
+ * index): a map of its own, so that they never renumber enum sw_counter.
+ */
+enum sw_vis_counter {
+	SW_VIS_FILE_LINEAGE = 0, /* file syscalls of lineage members that succeeded */
+	SW_VIS_FILE_SENT = 1, /* ... whose path was in a watched class */
+	SW_VIS_DROP_FILE_RINGBUF_FULL = 2,
+	SW_VIS_UDP_SENT = 3, /* first datagram per process and destination */
+	SW_VIS_UDP_REPEATS = 4, /* later datagrams to a destination already sent */
+	SW_VIS_DROP_UDP_RINGBUF_FULL = 5,
+	SW_VIS_DNS_SENT = 6, /* DNS queries from the lineage */
+	SW_VIS_DROP_DNS_RINGBUF_FULL = 7,
+	SW_VIS_PRIV_SENT = 8, /* a lineage member gained root or capabilities */
+	SW_VIS_DROP_PRIV_RINGBUF_FULL = 9,
+	SW_VIS_DROP_PRIV_PENDING_FULL = 10, /* set*uid/capset in flight, map full */
+	SW_VIS_MAX = 11,
+};
+
+/* What a file record reports (sw_file_record.action). */
+enum sw_file_action {
+	SW_FILE_CREATE = 1, /* open() created the file */
+	SW_FILE_WRITE = 2, /* an existing file opened for writing */
+	SW_FILE_TRUNCATE = 3, /* ... with O_TRUNC */
+	SW_FILE_RENAME = 4, /* rename into the path */
+	SW_FILE_LINK = 5, /* hard or symbolic link made at the path */
+	SW_FILE_CHMOD = 6, /* chmod that sets an execute bit */
+};
+
+/* Why a path is watched (value of "file_prefixes" and "file_names"). */
+enum sw_file_class {
+	SW_FILE_CLASS_NONE = 0,
+	SW_FILE_CLASS_WRITABLE = 1, /* /tmp, /var/tmp, /dev/shm, /run/user... */
+	SW_FILE_CLASS_PERSISTENCE = 2, /* cron, systemd, rc files, authorized_keys... */
+	SW_FILE_CLASS_WEB_ROOT = 3, /* a script (by extension) under a web root */
+};
+
+/* Which hook produced a file record (sw_file_record.hook). */
+enum sw_file_hook {
+	SW_FILE_HOOK_FEXIT_DO_FILP_OPEN = 1,
+	SW_FILE_HOOK_SYSCALL_TP = 2, /* tracepoint/syscalls/sys_exit_* */
+};
+
+/* sw_file_record.truncated bits. */
+enum sw_file_truncated {
+	SW_TRUNC_FILE_PATH = 1 << 0,
+};
+
+/*
+ * File record (sizeof(hdr) + sizeof(proc) + 16 + SW_PATH_LEN), sent when a
+ * lineage member writes to a path in a watched class.
+ *
+ * +---------------------------------------------------------------+
+ * | struct sw_record_header                                       | 0
+ * | struct sw_process                                             | 16
+ * | action u16    | class u16     | path_len u16  | truncated u16 | B+0
+ * | mode u32 (chmod: new mode; else i_mode) | hook u16 | _pad0 u16| B+8
+ * | path[512]   resolved path (opens: from the file opened)       | B+16
+ * +---------------------------------------------------------------+
+ *
+ * B is the end of struct sw_process (104 with the 88-byte process).
+ */
+struct sw_file_record {
+	struct sw_record_header hdr;
+	struct sw_process proc;
+	__u16 action;
+	__u16 class;
+	__u16 path_len;
+	__u16 truncated;
+	__u32 mode;
+	__u16 hook;
+	__u16 _pad0;
+	char path[SW_PATH_LEN];
+};
+
+/*
+ * DNS query record: the first SW_DNS_PAYLOAD_LEN bytes of a datagram a
+ * lineage member sent to UDP port 53; user space parses the question.
+ *
+ * +---------------------------------------------------------------+
+ * | struct sw_record_header                                       | 0
+ * | struct sw_process                                             | 16
+ * | family u16    | dport u16     | payload_len u16 | _pad0 u16   | B+0
+ * | total_len u32 (the datagram's length) | _pad1 u32             | B+8
+ * | daddr[16]                                                     | B+16
+ * | payload[256]                                                  | B+32
+ * +---------------------------------------------------------------+
+ */
+struct sw_dns_record {
+	struct sw_record_header hdr;
+	struct sw_process proc;
+	__u16 family;
+	__u16 dport;
+	__u16 payload_len;
+	__u16 _pad0;
+	__u32 total_len;
+	__u32 _pad1;
+	__u8 daddr[16];
+	__u8 payload[SW_DNS_PAYLOAD_LEN];
+};
+
+/* What changed the credentials (sw_privilege_record.how). */
+enum sw_privilege_how {
+	SW_PRIV_SETUID = 1,
+	SW_PRIV_SETREUID = 2,
+	SW_PRIV_SETRESUID = 3,
+	SW_PRIV_CAPSET = 4,
+};
+
+/*
+ * Privilege record: a lineage member whose effective uid became 0, or whose
+ * effective capabilities grew, through a set*uid() or capset() call. (A
+ * setuid-root exec shows in the exec record itself: euid 0, uid not 0.)
+ *
+ * +---------------------------------------------------------------+
+ * | struct sw_record_header                                       | 0
+ * | struct sw_process  (uid/euid: after the change)               | 16
+ * | how u32                       | old_euid u32                  | B+0
+ * | old_cap_effective u64                                         | B+8
+ * | new_cap_effective u64                                         | B+16
+ * +---------------------------------------------------------------+
+ */
+struct sw_privilege_record {
+	struct sw_record_header hdr;
+	struct sw_process proc;
+	__u32 how;
+	__u32 old_euid;
+	__u64 old_cap_effective;
+	__u64 new_cap_effective;
+};
+
+/* Key of "file_prefixes": an LPM trie over the first bytes of a path. */
+struct sw_path_key {
+	__u32 prefixlen; /* in bits */
+	__u8 path[SW_FILE_PREFIX_LEN];
+};
+
+/* Key of "udp_seen": one datagram per process and destination goes up. */
+struct sw_udp_key {
+	__u32 tgid;
+	__u16 family;
+	__u16 dport;
+	__u8 daddr[16];
+};
+
+#define SW_PROC_END (sizeof(struct sw_record_header) + sizeof(struct sw_process))
+_Static_assert(sizeof(struct sw_file_record) == SW_PROC_END + 16 + SW_PATH_LEN, "sw_file_record");
+_Static_assert(__builtin_offsetof(struct sw_file_record, path) == SW_PROC_END + 16, "file path");
+_Static_assert(sizeof(struct sw_dns_record) == SW_PROC_END + 32 + SW_DNS_PAYLOAD_LEN, "sw_dns_record");
+_Static_assert(__builtin_offsetof(struct sw_dns_record, payload) == SW_PROC_END + 32, "dns payload");
+_Static_assert(sizeof(struct sw_privilege_record) == SW_PROC_END + 24, "sw_privilege_record");
+_Static_assert(sizeof(struct sw_path_key) == 68, "sw_path_key");
+_Static_assert(sizeof(struct sw_udp_key) == 24, "sw_udp_key");
 
 /* Key of the web-server name LPM trie ("web_comms"). An exact name is stored
  * with its terminating NUL inside the prefix, a prefix without it. */

@@ -6,6 +6,16 @@ java_home=${SPAWNWATCH_JAVA_HOME:-${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64
 if [ ! -x "$java_home/bin/java" ] || ! "$java_home/bin/java" -version 2>&1 | grep -qE 'version "(2[5-9]|[3-9][0-9])'; then
     java_home=/usr/lib/jvm/temurin-25-jdk-amd64
 fi
+# `spawnwatch fleet ...` is the fleet job (Kafka Streams), a jar of its own
+# beside this one: no BPF, no native access, its own heap.
+if [ "${1:-}" = fleet ]; then
+    shift
+    if [ ! -r "$here/spawnwatch-fleet.jar" ]; then
+        echo "spawnwatch: fleet: $here/spawnwatch-fleet.jar is missing (make builds it)" >&2
+        exit 2
+    fi
+    exec "$java_home/bin/java" -XX:+UseSerialGC $SPAWNWATCH_FLEET_JAVA_OPTS -jar "$here/spawnwatch-fleet.jar" "$@"
+fi
 # The AOT cache that `make` trains (java/aot-train.sh), when there is one: the
 # JVM ignores it if it does not match this JDK, jar and options, and starts
 # as without it (-XX:AOTMode=auto, the default). Without a cache, -Xshare:auto

@@ -7,6 +7,10 @@ import java.util.logging.SimpleFormatter;
 
 /** One line per log record on stderr: time, level, message (and a stack trace only for bugs). */
 final class Logging {
+    /** Held: java.util.logging keeps loggers weakly, and a collected one forgets its level. */
+    private static final Logger KAFKA = Logger.getLogger("org.apache.kafka");
+    private static final Logger KAFKA_NETWORK = Logger.getLogger("org.apache.kafka.clients.NetworkClient");
+
     private Logging() {}
 
     static void configure() {
@@ -28,5 +32,10 @@ final class Logging {
         handler.setLevel(l);
         root.setLevel(l);
         root.addHandler(handler);
+        // The Kafka output's client logs through SLF4J into this log: its warnings (a "properties:" key it does
+        // not know...) but not its reconnect attempts while a broker is down, which the sink reports itself,
+        // once, with what to check.
+        KAFKA.setLevel(Level.WARNING);
+        KAFKA_NETWORK.setLevel(Level.SEVERE);
     }
 }

@@ -35,7 +35,8 @@ public final class Main {
     /** Verbs that talk to a running sensor over its socket. */
     private static final List<Supplier<Object>> CLIENT_VERBS = List.of(
             StatusCommand::new, StatsCommand::new, RulesCommand::new, WebServersCommand::new, UsersCommand::new,
-            ExceptionsCommand::new, AlertsCommand::new, EventsCommand::new, ShutdownCommand::new);
+            ExceptionsCommand::new, AlertsCommand::new, EventsCommand::new, IncidentsCommand::new,
+            IncidentCommand::new, ShutdownCommand::new);
 
     private Main() {}
 

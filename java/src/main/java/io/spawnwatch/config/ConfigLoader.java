@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.kernel.WatchedPaths;
 import io.spawnwatch.kernel.WebServerNames;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,14 +73,38 @@ public final class ConfigLoader {
         return config;
     }
 
+    private static void checkFiles(List<String> problems, SensorConfig.Files f) {
+        checkEach(problems, "files.writable_dirs", f.writableDirs(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.persistence_paths", f.persistencePaths(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.persistence_names", f.persistenceNames(), WatchedPaths::validateName);
+        checkEach(problems, "files.web_roots", f.webRoots(), WatchedPaths::validatePrefix);
+        checkEach(problems, "files.script_extensions", f.scriptExtensions(), WatchedPaths::validateExtension);
+    }
+
+    private static void checkEach(List<String> problems, String key, List<String> values,
+            java.util.function.Function<String, String> check) {
+        if (values == null) {
+            problems.add(key + ": expected a list");
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            String why = check.apply(values.get(i));
+            if (why != null) {
+                problems.add(key + "[" + i + "]: " + why);
+            }
+        }
+    }
+
     /** Every problem with a bound configuration, each naming its key. */
     public static List<String> validate(SensorConfig c) {
         List<String> problems = new ArrayList<>();
         if (c.webServers() == null || c.kernel() == null || c.enrichment() == null || c.control() == null
-                || c.rules() == null || c.detection() == null || c.output() == null) {
-            problems.add("webservers, kernel, enrichment, control, rules, detection and output must be maps");
+                || c.rules() == null || c.detection() == null || c.output() == null || c.files() == null
+                || c.incidents() == null) {
+            problems.add("webservers, kernel, enrichment, control, rules, detection, output, files and incidents must be maps");
             return problems;
         }
+        checkFiles(problems, c.files());
         List<String> names = c.webServers().names();
         if (names == null) {
             problems.add("webservers.names: expected a list of process names");
@@ -144,10 +169,12 @@ public final class ConfigLoader {
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
+        problems.addAll(io.spawnwatch.output.ConfiguredOutputs.problems(c.outputs()));
         Long group = c.control().socketGroup();
         if (group != null && (group < 0 || group > 0xffff_fffeL)) {
             problems.add("control.socket_group: expected a group id from 0 to 4294967294, got " + group);
         }
+        problems.addAll(c.incidents().problems());
         return problems;
     }
 
@@ -234,6 +261,13 @@ public final class ConfigLoader {
         }
         if (e instanceof UnrecognizedPropertyException u) {
             return "unknown key " + path(u) + where + ": known keys are " + u.getKnownPropertyIds();
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
+            // outputs: entries pick their kind with "type"; Jackson lists the known ones in its message.
+            java.util.regex.Matcher known = java.util.regex.Pattern.compile("known type ids = \\[([^\\]]*)\\]")
+                    .matcher(String.valueOf(t.getOriginalMessage()));
+            return "key " + path(t) + ".type" + where + ": expected one of " + (known.find() ? known.group(1) : "?")
+                    + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'");
         }
         if (e instanceof InvalidFormatException f) {
             return "key " + path(f) + where + ": expected " + f.getTargetType().getSimpleName() + ", got '"

@@ -1,6 +1,7 @@
 package io.spawnwatch.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.spawnwatch.incident.IncidentConfig;
 import io.spawnwatch.rules.model.DetectionConfig;
 import java.util.List;
 
@@ -15,7 +16,23 @@ public record SensorConfig(
         @JsonProperty("control") Control control,
         @JsonProperty("rules") Rules rules,
         @JsonProperty("detection") DetectionConfig detection,
-        @JsonProperty("output") Output output) {
+        @JsonProperty("output") Output output,
+        @JsonProperty("outputs") List<OutputConfig> outputs,
+        @JsonProperty("files") Files files,
+        @JsonProperty("incidents") IncidentConfig incidents) {
+
+    /**
+     * Which paths a write by the web lineage is reported for (the kernel
+     * filters on them): prefixes of writable directories, persistence
+     * locations (files or directories) and web roots (scripts only, by
+     * extension), and base names of persistence files anywhere.
+     */
+    public record Files(
+            @JsonProperty("writable_dirs") List<String> writableDirs,
+            @JsonProperty("persistence_paths") List<String> persistencePaths,
+            @JsonProperty("persistence_names") List<String> persistenceNames,
+            @JsonProperty("web_roots") List<String> webRoots,
+            @JsonProperty("script_extensions") List<String> scriptExtensions) {}
 
     /** What the kernel filter follows. */
     public record WebServers(
@@ -55,16 +72,31 @@ public record SensorConfig(
 
     /** A copy with other detection settings (tests on loopback change the ranges). */
     public SensorConfig withDetection(DetectionConfig d) {
-        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output);
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, d, output, outputs, files, incidents);
     }
 
     /** A copy with other control settings. */
     public SensorConfig withControl(Control c) {
-        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output);
+        return new SensorConfig(webServers, kernel, enrichment, c, rules, detection, output, outputs, files, incidents);
+    }
+
+    /** A copy with other outputs. */
+    public SensorConfig withOutputs(List<OutputConfig> o) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, output, o, files, incidents);
+    }
+
+    /** A copy with other watched paths. */
+    public SensorConfig withFiles(Files f) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, output, outputs, f, incidents);
     }
 
     /** A copy with other rule files. */
     public SensorConfig withRules(Rules r) {
-        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output);
+        return new SensorConfig(webServers, kernel, enrichment, control, r, detection, output, outputs, files, incidents);
+    }
+
+    /** A copy with other incident settings. */
+    public SensorConfig withIncidents(IncidentConfig i) {
+        return new SensorConfig(webServers, kernel, enrichment, control, rules, detection, output, outputs, files, i);
     }
 }

@@ -3,6 +3,7 @@ package io.spawnwatch.control;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spawnwatch.control.SensorControl.UserRef;
+import io.spawnwatch.time.Durations;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,6 +70,27 @@ final class Commands {
         });
         handlers.put("users.add", a -> sensor.addWebUser(userRef(a)));
         handlers.put("users.remove", a -> sensor.removeWebUser(userRef(a)));
+        handlers.put("incidents.list", a -> {
+            String since = a.optionalString("since");
+            a.done();
+            java.time.Duration d = null;
+            if (since != null) {
+                try {
+                    d = Durations.parse(since);
+                } catch (IllegalArgumentException e) {
+                    throw a.invalid("args.since: " + e.getMessage());
+                }
+            }
+            return Map.of("incidents", sensor.incidents(d));
+        });
+        handlers.put("incidents.show", a -> {
+            long id = a.optionalLong("id", -1, 1, Long.MAX_VALUE);
+            a.done();
+            if (id < 0) {
+                throw a.invalid("args.id is required: the incident's number, as `spawnwatch incidents` shows it");
+            }
+            return sensor.incident(id);
+        });
         handlers.put("exceptions.list", a -> {
             a.done();
             return Map.of("exceptions", sensor.exceptions());

@@ -1,5 +1,8 @@
 package io.spawnwatch.control;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spawnwatch.incident.IncidentSummary;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -70,6 +73,15 @@ public interface SensorControl {
 
     /** Removes and persists; {@code NotFound} when no exception has this id. */
     AlertException removeException(String id);
+
+    /**
+     * Incidents whose last document is at most {@code since} old (null: all),
+     * oldest first; {@code Rejected} when incidents are off.
+     */
+    List<IncidentSummary> incidents(Duration since);
+
+    /** One incident with its documents; {@code NotFound} when no incident has this id. */
+    IncidentDetail incident(long id);
 
     /**
      * Begins an orderly stop and returns without waiting for it. The server has
@@ -158,6 +170,12 @@ public interface SensorControl {
      * every field in {@code match} equal to its value (ECS dotted names).
      */
     record ExceptionSpec(String rule, Map<String, String> match, String comment) {}
+
+    /**
+     * @param incident its summary, as {@link #incidents} lists it
+     * @param documents its ECS documents, in the order the sensor stored them
+     */
+    record IncidentDetail(IncidentSummary incident, List<JsonNode> documents) {}
 
     /** A stored exception; {@code createdAt} is ISO-8601. */
     record AlertException(String id, String rule, Map<String, String> match, String comment, String createdAt) {}

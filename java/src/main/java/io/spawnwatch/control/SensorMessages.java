@@ -33,6 +33,10 @@ public final class SensorMessages {
         return "no exception with id " + id + "; `spawnwatch exceptions list` shows them";
     }
 
+    public static String noIncident(long id) {
+        return "no incident with id " + id + "; `spawnwatch incidents` lists them";
+    }
+
     /** A reload or exception change refused for {@code errors} errors (listed in the error's details). */
     public static String refused(String what, int errors) {
         return what + ": " + errors + " error(s); the running rules are unchanged";

@@ -6,8 +6,10 @@ import io.spawnwatch.control.ControlServer;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.error.ConfigException;
 import io.spawnwatch.error.SpawnwatchException;
+import io.spawnwatch.incident.IncidentSink;
 import java.io.IOException;
 import io.spawnwatch.output.Sink;
+import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -58,11 +60,23 @@ public final class Daemon implements AutoCloseable {
     public static Daemon start(Options options) throws SpawnwatchException {
         SensorConfig config = options.config();
         SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
-        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), options.sinks(),
+        // The incident store is one more sink: it wants every event of a lineage and every alert.
+        List<Sink> sinks = new ArrayList<>(options.sinks());
+        IncidentSink incidents = null;
+        if (config.incidents().enabled()) {
+            try {
+                incidents = IncidentSink.open(config.incidents());
+            } catch (IOException e) {
+                options.sinks().forEach(Sink::close);
+                throw new ConfigException("incidents.path: " + e.getMessage(), e);
+            }
+            sinks.add(incidents);
+        }
+        Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), sinks,
                 Path.of("/proc"), Path.of("/etc/passwd"), hub));
         Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
         Daemon[] self = new Daemon[1];
-        DaemonControl control = new DaemonControl(sensor, config, options.configPath(), hub, () -> {
+        DaemonControl control = new DaemonControl(sensor, incidents, config, options.configPath(), hub, () -> {
             if (self[0] != null) {
                 self[0].requestStop();
             }

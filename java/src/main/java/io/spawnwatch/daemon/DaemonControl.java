@@ -8,6 +8,10 @@ import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.error.BpfException;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.incident.IncidentSink;
+import io.spawnwatch.incident.IncidentStore;
+import io.spawnwatch.incident.IncidentSummary;
+import io.spawnwatch.output.SinkStats;
 import io.spawnwatch.kernel.HookStatus;
 import io.spawnwatch.enrich.SlowReads;
 import io.spawnwatch.event.DecodeStats;
@@ -25,6 +29,7 @@ import io.spawnwatch.rules.RuleStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +45,7 @@ final class DaemonControl implements SensorControl {
     static final String VERSION = "0.1.0";
 
     private final Sensor sensor;
+    private final IncidentSink incidents;
     private final SensorConfig config;
     private final Path configPath;
     private final SubscriberHub hub;
@@ -51,8 +57,10 @@ final class DaemonControl implements SensorControl {
     private final Set<String> configNames;
     private final Set<Long> configUids;
 
-    DaemonControl(Sensor sensor, SensorConfig config, Path configPath, SubscriberHub hub, Runnable stop) {
+    DaemonControl(Sensor sensor, IncidentSink incidents, SensorConfig config, Path configPath, SubscriberHub hub,
+            Runnable stop) {
         this.sensor = sensor;
+        this.incidents = incidents;
         this.config = config;
         this.configPath = configPath;
         this.hub = hub;
@@ -139,6 +147,9 @@ final class DaemonControl implements SensorControl {
         for (SubscriberHub.SubscriberStats s : hub.subscribers()) {
             sinks.put("subscriber-" + s.id() + "-" + s.kind(), ordered("delivered", s.delivered(), "dropped",
                     s.dropped(), "queued", (long) s.queued()));
+        }
+        if (incidents != null && sinks.containsKey(incidents.name())) {
+            sinks.get(incidents.name()).putAll(incidents.counters()); // what each of its bounds cost
         }
         sinks.put("subscribers", ordered("dropped_total", hub.droppedTotal(), "alerts_published",
                 hub.alertsPublished()));
@@ -294,6 +305,48 @@ final class DaemonControl implements SensorControl {
         } catch (ConfigException e) {
             throw new SensorException.Rejected(e.getMessage());
         }
+    }
+
+    @Override
+    public List<IncidentSummary> incidents(Duration since) {
+        IncidentStore store = incidentStore();
+        long sinceNs = since == null ? 0 : (System.currentTimeMillis() - since.toMillis()) * 1_000_000L;
+        try {
+            return store.list(sinceNs);
+        } catch (IOException e) {
+            throw new SensorException.Failed(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public IncidentDetail incident(long id) {
+        IncidentStore.Detail detail;
+        try {
+            detail = incidentStore().show(id);
+        } catch (IOException e) {
+            throw new SensorException.Failed(e.getMessage(), e);
+        }
+        if (detail == null) {
+            throw new SensorException.NotFound(SensorMessages.noIncident(id));
+        }
+        List<com.fasterxml.jackson.databind.JsonNode> docs = new ArrayList<>(detail.documents().size());
+        for (String line : detail.documents()) {
+            try {
+                docs.add(io.spawnwatch.control.Protocol.JSON.readTree(line));
+            } catch (IOException e) {
+                throw new SensorException.Failed("incident " + id + ": a stored document is not JSON: "
+                        + e.getMessage(), e);
+            }
+        }
+        return new IncidentDetail(detail.summary(), docs);
+    }
+
+    private IncidentStore incidentStore() {
+        if (incidents == null) {
+            throw new SensorException.Rejected("incidents are off in this sensor's configuration"
+                    + " (incidents.enabled: false)");
+        }
+        return incidents.store();
     }
 
     @Override

@@ -19,6 +19,7 @@ import io.spawnwatch.kernel.KernelCounters;
 import io.spawnwatch.kernel.KernelProbes;
 import io.spawnwatch.kernel.LineageSeeder;
 import io.spawnwatch.kernel.ServerCommandLines;
+import io.spawnwatch.output.ConfiguredOutputs;
 import io.spawnwatch.output.Sink;
 import io.spawnwatch.output.SinkStats;
 import io.spawnwatch.pipeline.EventPipeline;
@@ -106,10 +107,14 @@ public final class Sensor implements AutoCloseable {
      * On failure the sinks are closed too.
      */
     public static Sensor start(Options options) throws SpawnwatchException {
+        List<Sink> sinks = new java.util.ArrayList<>(options.sinks());
         try {
-            return open(options);
+            // The configuration's outputs: (Kafka, rotating files) beside the caller's stdout or file.
+            sinks.addAll(ConfiguredOutputs.open(options.config().outputs(), ConfiguredOutputs.hostKey()));
+            return open(new Options(options.config(), options.configPath(), sinks, options.proc(),
+                    options.passwd(), options.hub()));
         } catch (SpawnwatchException | RuntimeException e) {
-            options.sinks().forEach(Sink::close);
+            sinks.forEach(Sink::close);
             throw e;
         }
     }
@@ -181,6 +186,9 @@ public final class Sensor implements AutoCloseable {
         for (long uid : uids) {
             filter.addUid(uid);
         }
+        SensorConfig.Files f = config.files();
+        filter.watchFiles(f.writableDirs(), f.persistencePaths(), f.persistenceNames(), f.webRoots(),
+                f.scriptExtensions());
         return uids;
     }
 

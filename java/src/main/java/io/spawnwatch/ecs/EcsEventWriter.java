@@ -218,14 +218,29 @@ public final class EcsEventWriter {
         m.append(rule.title()).append(": ");
         CharSequence chain = ev.text(Field.LINEAGE_CHAIN);
         m.append(chain != null ? chain : ev.record().comm(text));
-        if (ev.type() == EventType.EXEC) {
-            m.append(" ran '");
-            CharSequence cl = ev.text(Field.COMMAND_LINE);
-            appendOneLine(m, cl == null ? "" : cl, MESSAGE_COMMAND_CHARS);
-            m.append('\'');
-        } else {
-            m.append(" connected to ").append(ev.text(Field.DESTINATION_IP)).append(" port ")
-                    .append(ev.connect().destinationPort());
+        switch (ev.type()) {
+            case EXEC -> {
+                m.append(" ran '");
+                CharSequence cl = ev.text(Field.COMMAND_LINE);
+                appendOneLine(m, cl == null ? "" : cl, MESSAGE_COMMAND_CHARS);
+                m.append('\'');
+            }
+            case FILE -> {
+                m.append(" wrote ");
+                appendOneLine(m, String.valueOf(ev.text(Field.TARGET_FILENAME)), MESSAGE_COMMAND_CHARS);
+                m.append(" (").append(ev.text(Field.FILE_ACTION)).append(')');
+            }
+            case PRIVILEGE -> m.append(" called ").append(ev.text(Field.PRIVILEGE_CALL));
+            default -> {
+                CharSequence name = ev.text(Field.DESTINATION_HOSTNAME);
+                if (name != null) {
+                    m.append(" asked DNS for ");
+                    appendOneLine(m, name, MESSAGE_COMMAND_CHARS);
+                } else {
+                    m.append(" connected to ").append(ev.text(Field.DESTINATION_IP)).append(" port ")
+                            .append(ev.text(Field.DESTINATION_PORT));
+                }
+            }
         }
         m.append(" as ").append(ev.text(Field.USER)).append(" (pid ").append(ev.record().pid()).append(") on ")
                 .append(host.name());
@@ -249,6 +264,22 @@ public final class EcsEventWriter {
 
     /** event.category/type/action/module/dataset (inside an open "event" object). */
     public void writeEventClassification(JsonGenerator g, EnrichedEvent ev) throws IOException {
+        switch (ev.type()) {
+            case FILE -> {
+                FileEventFields.writeClassification(g, ev.file());
+                return;
+            }
+            case PRIVILEGE -> {
+                PrivilegeEventFields.writeClassification(g, ev.privilege());
+                return;
+            }
+            default -> {
+                if (ev.isDnsQuery()) {
+                    DnsEventFields.writeClassification(g);
+                    return;
+                }
+            }
+        }
         boolean exec = ev.type() == EventType.EXEC;
         g.writeArrayFieldStart("category");
         g.writeString(exec ? "process" : "network");
@@ -293,8 +324,12 @@ public final class EcsEventWriter {
             g.writeStringField("id", container.toString());
             g.writeEndObject();
         }
-        if (ev.type() == EventType.CONNECT) {
+        if (ev.isDnsQuery()) {
+            DnsEventFields.write(g, ev);
+        } else if (ev.type() == EventType.CONNECT) {
             writeNetwork(g, ev);
+        } else if (ev.type() == EventType.FILE) {
+            FileEventFields.write(g, ev);
         }
     }
 
@@ -430,18 +465,22 @@ public final class EcsEventWriter {
 
     private void writeNetwork(JsonGenerator g, EnrichedEvent ev) throws IOException {
         var c = ev.connect();
-        g.writeObjectFieldStart("source");
-        g.writeStringField("ip", ev.text(Field.SOURCE_IP).toString());
-        if (c.sourcePort() != 0) {
-            g.writeNumberField("port", c.sourcePort());
+        // The cgroup hooks fire before the kernel picks the source: then there is none.
+        CharSequence source = ev.text(Field.SOURCE_IP);
+        if (source != null || c.sourcePort() != 0) {
+            g.writeObjectFieldStart("source");
+            writeText(g, "ip", source);
+            if (c.sourcePort() != 0) {
+                g.writeNumberField("port", c.sourcePort());
+            }
+            g.writeEndObject();
         }
-        g.writeEndObject();
         g.writeObjectFieldStart("destination");
         g.writeStringField("ip", ev.text(Field.DESTINATION_IP).toString());
         g.writeNumberField("port", c.destinationPort());
         g.writeEndObject();
         g.writeObjectFieldStart("network");
-        g.writeStringField("transport", "tcp");
+        g.writeStringField("transport", ev.transport());
         g.writeStringField("type", c.family() == ConnectRecordDescriptor.AF_INET ? "ipv4" : "ipv6");
         g.writeStringField("direction", "egress");
         g.writeEndObject();
@@ -501,6 +540,12 @@ public final class EcsEventWriter {
                 }
                 g.writeEndArray();
             }
+        } else if (ev.type() == EventType.FILE) {
+            FileEventFields.writeOwn(g, ev.file());
+        } else if (ev.type() == EventType.PRIVILEGE) {
+            PrivilegeEventFields.writeOwn(g, ev.privilege());
+        } else if (ev.isDnsQuery()) {
+            DnsEventFields.writeOwn(g, ev);
         } else {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
@@ -512,6 +557,10 @@ public final class EcsEventWriter {
             case ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT -> "fentry/tcp_connect";
             case ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT -> "kprobe/tcp_connect";
             case ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE -> "tracepoint/sock/inet_sock_set_state";
+            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT4 -> "cgroup/connect4";
+            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT6 -> "cgroup/connect6";
+            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG4 -> "cgroup/sendmsg4";
+            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG6 -> "cgroup/sendmsg6";
             default -> "unknown(" + hook + ")";
         };
     }

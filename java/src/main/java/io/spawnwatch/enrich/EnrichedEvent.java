@@ -1,10 +1,14 @@
 package io.spawnwatch.enrich;
 
 import io.spawnwatch.event.ConnectRecord;
+import io.spawnwatch.event.DnsQuestion;
+import io.spawnwatch.event.DnsRecord;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.FileRecord;
+import io.spawnwatch.event.PrivilegeRecord;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.RecordDecoder;
 import io.spawnwatch.event.SegmentText;
@@ -30,6 +34,7 @@ import java.lang.foreign.MemorySegment;
  */
 public final class EnrichedEvent implements EventView {
     private static final int MAX_CHAIN = 16;
+    private static final int IPPROTO_UDP = 17;
 
     static {
         if (Field.values().length > Long.SIZE) {
@@ -47,6 +52,14 @@ public final class EnrichedEvent implements EventView {
     private final RecordDecoder decoder = new RecordDecoder();
     private final ExecRecord exec = decoder.exec();
     private final ConnectRecord connect = decoder.connect();
+    private final FileRecord file = decoder.file();
+    private final DnsRecord dns = decoder.dns();
+    private final PrivilegeRecord privilege = decoder.privilege();
+    private final DnsQuestion question = new DnsQuestion();
+    /** A CONNECT event from a DNS query record (else from a connect record). */
+    private boolean dnsQuery;
+    /** Whether the DNS query's payload parsed as a question. */
+    private boolean questionParsed;
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
     private boolean pending;
@@ -99,6 +112,8 @@ public final class EnrichedEvent implements EventView {
         }
         type = t;
         record = decoder.record();
+        dnsQuery = decoder.dnsQuery();
+        questionParsed = dnsQuery && dns.question(question);
         return true;
     }
 
@@ -135,6 +150,36 @@ public final class EnrichedEvent implements EventView {
 
     public ConnectRecord connect() {
         return connect;
+    }
+
+    public FileRecord file() {
+        return file;
+    }
+
+    public DnsRecord dns() {
+        return dns;
+    }
+
+    public PrivilegeRecord privilege() {
+        return privilege;
+    }
+
+    /** Whether this CONNECT event is a DNS query (read {@link #dns()}, not {@link #connect()}). */
+    public boolean isDnsQuery() {
+        return type == EventType.CONNECT && dnsQuery;
+    }
+
+    /** The DNS query's question, or null when the payload did not parse as one. */
+    public DnsQuestion dnsQuestion() {
+        return isDnsQuery() && questionParsed ? question : null;
+    }
+
+    /** "udp" or "tcp" for a CONNECT event, else null. */
+    public String transport() {
+        if (type != EventType.CONNECT) {
+            return null;
+        }
+        return dnsQuery || connect.protocol() == IPPROTO_UDP ? "udp" : "tcp";
     }
 
     @Override
@@ -182,12 +227,19 @@ public final class EnrichedEvent implements EventView {
                     : fromTable(record.lineageRoot(), Field.IMAGE, out);
             case LINEAGE_CHAIN -> record.lineageRoot() == 0 ? null : chain();
             case DESTINATION_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], true) : null;
-            case SOURCE_IP -> type == EventType.CONNECT ? formatAddress(formatted[field.ordinal()], false) : null;
-            case PROTOCOL -> type == EventType.CONNECT ? "tcp" : null;
+            case SOURCE_IP -> address(Field.SOURCE_IP, address) != 0
+                    ? formatAddress(formatted[field.ordinal()], false) : null;
+            case PROTOCOL -> transport();
             case INITIATED -> type == EventType.CONNECT ? "true" : null;
+            case DESTINATION_HOSTNAME -> dnsQuestion() != null ? question.name() : null;
+            case DNS_QUERY_TYPE -> dnsQuestion() != null ? DnsQuestion.typeName(question.type()) : null;
+            case TARGET_FILENAME -> type == EventType.FILE ? file.path(out) : null;
+            case FILE_ACTION -> type == EventType.FILE ? FileRecord.actionName(file.action()) : null;
+            case FILE_CLASS -> type == EventType.FILE ? FileRecord.className(file.pathClass()) : null;
+            case PRIVILEGE_CALL -> type == EventType.PRIVILEGE ? PrivilegeRecord.howName(privilege.how()) : null;
             case PROCESS_ID, USER_ID, REAL_USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
-                    LINEAGE_ROOT_START,
-                    LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT -> numberText(field);
+                    LINEAGE_ROOT_START, LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT, PREVIOUS_EFFECTIVE_USER_ID,
+                    FILE_MODE -> numberText(field);
         };
     }
 
@@ -234,8 +286,12 @@ public final class EnrichedEvent implements EventView {
             case LINEAGE_ROOT_START -> record.lineageRoot() == 0 || record.rootStartBootNanos() == 0 ? ABSENT
                     : record.rootStartBootNanos();
             case LINEAGE_DEPTH -> record.lineageDepth();
-            case DESTINATION_PORT -> type == EventType.CONNECT ? connect.destinationPort() : ABSENT;
-            case SOURCE_PORT -> type == EventType.CONNECT && connect.sourcePort() != 0 ? connect.sourcePort() : ABSENT;
+            case DESTINATION_PORT -> type != EventType.CONNECT ? ABSENT
+                    : dnsQuery ? dns.destinationPort() : connect.destinationPort();
+            case SOURCE_PORT -> type == EventType.CONNECT && !dnsQuery && connect.sourcePort() != 0
+                    ? connect.sourcePort() : ABSENT;
+            case FILE_MODE -> type == EventType.FILE ? file.mode() & 07777 : ABSENT;
+            case PREVIOUS_EFFECTIVE_USER_ID -> type == EventType.PRIVILEGE ? privilege.oldEuid() : ABSENT;
             default -> ABSENT;
         };
     }
@@ -245,11 +301,24 @@ public final class EnrichedEvent implements EventView {
         if (type != EventType.CONNECT) {
             return 0;
         }
+        if (dnsQuery) {
+            return field == Field.DESTINATION_IP ? dns.destinationAddress(out) : 0;
+        }
         return switch (field) {
             case DESTINATION_IP -> connect.destinationAddress(out);
-            case SOURCE_IP -> connect.sourceAddress(out);
+            // Unspecified (all zero) when the hook fires before the kernel picks it (cgroup/connect*).
+            case SOURCE_IP -> unspecified(out, connect.sourceAddress(out)) ? 0 : connect.sourceAddress(out);
             default -> 0;
         };
+    }
+
+    private static boolean unspecified(byte[] address, int len) {
+        for (int i = 0; i < len; i++) {
+            if (address[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private CharSequence numberText(Field field) {
@@ -347,7 +416,7 @@ public final class EnrichedEvent implements EventView {
     }
 
     private CharSequence formatAddress(StringBuilder sb, boolean destinationSide) {
-        int len = destinationSide ? connect.destinationAddress(address) : connect.sourceAddress(address);
+        int len = destinationSide ? address(Field.DESTINATION_IP, address) : address(Field.SOURCE_IP, address);
         sb.setLength(0);
         if (len == 4) {
             for (int i = 0; i < 4; i++) {

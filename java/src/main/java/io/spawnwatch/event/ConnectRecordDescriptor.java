@@ -31,6 +31,15 @@ public final class ConnectRecordDescriptor {
     public static final int HOOK_FENTRY_TCP_CONNECT = 1;
     public static final int HOOK_KPROBE_TCP_CONNECT = 2;
     public static final int HOOK_TP_INET_SOCK_SET_STATE = 3;
+    /** cgroup socket-address hooks on the root cgroup (TCP connects, UDP connects and sends). */
+    public static final int HOOK_CGROUP_CONNECT4 = 5;
+    public static final int HOOK_CGROUP_CONNECT6 = 6;
+    public static final int HOOK_CGROUP_SENDMSG4 = 7;
+    public static final int HOOK_CGROUP_SENDMSG6 = 8;
+
+    /** protocol values. */
+    public static final int IPPROTO_TCP = 6;
+    public static final int IPPROTO_UDP = 17;
 
     private ConnectRecordDescriptor() {}
 }

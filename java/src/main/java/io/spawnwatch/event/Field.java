@@ -72,7 +72,27 @@ public enum Field {
     /** "tcp". */
     PROTOCOL(Kind.TEXT, "network.transport"),
     /** "true" for outbound connections (Sigma Initiated); every connect event is (ECS: network.direction egress). */
-    INITIATED(Kind.TEXT, null);
+    INITIATED(Kind.TEXT, null),
+    /** The name in a DNS query (Sigma DestinationHostname, ECS dns.question.name). */
+    DESTINATION_HOSTNAME(Kind.TEXT, "dns.question.name"),
+    /** The DNS query type, "A", "TXT"... (ECS dns.question.type). */
+    DNS_QUERY_TYPE(Kind.TEXT, "dns.question.type"),
+
+    // --- files (file events) ---
+    /** The path written, as the kernel resolved it (Sigma TargetFilename, ECS file.path). */
+    TARGET_FILENAME(Kind.TEXT, "file.path"),
+    /** creation, write, truncate, rename, link, chmod (written as ECS event.action, which other events use too). */
+    FILE_ACTION(Kind.TEXT, null),
+    /** Why the kernel watched the path: writable, persistence, web_root. */
+    FILE_CLASS(Kind.TEXT, null),
+    /** chmod: the mode asked for; else the file's mode (octal in text). */
+    FILE_MODE(Kind.NUMBER, null),
+
+    // --- privilege (privilege events) ---
+    /** setuid, setreuid, setresuid, capset (written as ECS event.action). */
+    PRIVILEGE_CALL(Kind.TEXT, null),
+    /** The effective uid before the call. */
+    PREVIOUS_EFFECTIVE_USER_ID(Kind.NUMBER, null);
 
     /** How a field's value can be read from an {@link EventView}. */
     public enum Kind {

@@ -12,7 +12,12 @@ import java.lang.foreign.ValueLayout;
 public final class RecordDecoder {
     private final ExecRecord exec = new ExecRecord();
     private final ConnectRecord connect = new ConnectRecord();
+    private final FileRecord file = new FileRecord();
+    private final DnsRecord dns = new DnsRecord();
+    private final PrivilegeRecord privilege = new PrivilegeRecord();
     private ProcessRecord record = exec;
+    /** The last CONNECT came from a DNS query record (read {@link #dns()}). */
+    private boolean dnsQuery;
 
     // Written by the reader thread only; read by others for stats (plain longs published with a release store).
     private final java.util.concurrent.atomic.AtomicLongArray counts = new java.util.concurrent.atomic.AtomicLongArray(5);
@@ -52,6 +57,18 @@ public final class RecordDecoder {
                 expected = ConnectRecordDescriptor.LENGTH;
                 eventType = EventType.CONNECT;
             }
+            case RecordDescriptor.TYPE_FILE -> {
+                expected = FileRecordDescriptor.LENGTH;
+                eventType = EventType.FILE;
+            }
+            case RecordDescriptor.TYPE_DNS -> { // a network_connection event with a host name
+                expected = DnsRecordDescriptor.LENGTH;
+                eventType = EventType.CONNECT;
+            }
+            case RecordDescriptor.TYPE_PRIVILEGE -> {
+                expected = PrivilegeRecordDescriptor.LENGTH;
+                eventType = EventType.PRIVILEGE;
+            }
             default -> {
                 bump(UNKNOWN_TYPE);
                 return null;
@@ -62,7 +79,14 @@ public final class RecordDecoder {
             bump(BAD_SIZE);
             return null;
         }
-        record = eventType == EventType.EXEC ? exec.wrap(data, offset) : connect.wrap(data, offset);
+        dnsQuery = type == RecordDescriptor.TYPE_DNS;
+        record = switch (type) {
+            case RecordDescriptor.TYPE_EXEC -> exec.wrap(data, offset);
+            case RecordDescriptor.TYPE_FILE -> file.wrap(data, offset);
+            case RecordDescriptor.TYPE_DNS -> dns.wrap(data, offset);
+            case RecordDescriptor.TYPE_PRIVILEGE -> privilege.wrap(data, offset);
+            default -> connect.wrap(data, offset);
+        };
         bump(DECODED);
         if (eventType == EventType.EXEC && readFailed(exec)) {
             bump(READ_FAILED);
@@ -90,6 +114,23 @@ public final class RecordDecoder {
 
     public ConnectRecord connect() {
         return connect;
+    }
+
+    public FileRecord file() {
+        return file;
+    }
+
+    public DnsRecord dns() {
+        return dns;
+    }
+
+    public PrivilegeRecord privilege() {
+        return privilege;
+    }
+
+    /** Whether the last CONNECT event decoded is a DNS query ({@link #dns()}), not a connect ({@link #connect()}). */
+    public boolean dnsQuery() {
+        return dnsQuery;
     }
 
     public DecodeStats stats() {

@@ -18,13 +18,17 @@ package io.spawnwatch.event;
  * </pre>
  */
 public final class RecordDescriptor {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     public static final int TYPE_EXEC = 1;
     public static final int TYPE_CONNECT = 2;
     /** Reserved for the lineage's fork records (issue 10); no record of this type is sent yet. */
     public static final int TYPE_FORK = 3;
     /** Reserved for the lineage's listen records (issue 10); no record of this type is sent yet. */
     public static final int TYPE_LISTEN = 4;
+    /** Visibility II records (issue 13). */
+    public static final int TYPE_FILE = 5;
+    public static final int TYPE_DNS = 6;
+    public static final int TYPE_PRIVILEGE = 7;
 
     public static final int TYPE_OFFSET = 0;
     public static final int VERSION_OFFSET = 2;

@@ -1,6 +1,7 @@
 package io.spawnwatch.kernel;
 
 import io.spawnwatch.error.BpfException;
+import io.spawnwatch.event.FileRecordDescriptor;
 import io.spawnwatch.libbpf.BpfMap;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -27,12 +28,18 @@ public final class FilterMaps {
     private final BpfMap candidateComms;
     private final BpfMap webUids;
     private final BpfMap lineage;
+    private final BpfMap filePrefixes;
+    private final BpfMap fileNames;
+    private final BpfMap scriptExtensions;
 
     public FilterMaps(KernelProbes probes) throws BpfException {
         this.webComms = probes.map("web_comms");
         this.candidateComms = probes.map("candidate_comms");
         this.webUids = probes.map("web_uids");
         this.lineage = probes.map("lineage");
+        this.filePrefixes = probes.map("file_prefixes");
+        this.fileNames = probes.map("file_names");
+        this.scriptExtensions = probes.map("script_exts");
     }
 
     /**
@@ -144,6 +151,83 @@ public final class FilterMaps {
         }
     }
 
+
+    /**
+     * Watches writes under a path prefix for the lineage, as a class
+     * (FileRecordDescriptor.CLASS_*); the longest prefix wins. A web root
+     * (CLASS_WEB_ROOT) counts only for script extensions.
+     *
+     * @throws IllegalArgumentException when the prefix is not absolute or too long
+     */
+    public synchronized void addFilePrefix(String prefix, int pathClass) throws BpfException {
+        String problem = WatchedPaths.validatePrefix(prefix);
+        if (problem != null) {
+            throw new IllegalArgumentException("watched path " + problem);
+        }
+        byte[] bytes = prefix.getBytes(StandardCharsets.UTF_8);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment key = arena.allocate(4 + FileRecordDescriptor.PREFIX_LENGTH);
+            key.set(ValueLayout.JAVA_INT, 0, bytes.length * 8);
+            MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 4, bytes.length);
+            filePrefixes.update(key, arena.allocateFrom(ValueLayout.JAVA_INT, pathClass), BpfMap.ANY);
+        }
+    }
+
+    /** Watches a base name wherever it is (authorized_keys, .bashrc), as a class. */
+    public synchronized void addFileName(String name, int pathClass) throws BpfException {
+        String problem = WatchedPaths.validateName(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("watched file name " + problem);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            fileNames.update(fixed(arena, name, FileRecordDescriptor.NAME_LENGTH),
+                    arena.allocateFrom(ValueLayout.JAVA_INT, pathClass), BpfMap.ANY);
+        }
+    }
+
+    /** Makes files with this extension (".php") count under a web root. */
+    public synchronized void addScriptExtension(String extension) throws BpfException {
+        String problem = WatchedPaths.validateExtension(extension);
+        if (problem != null) {
+            throw new IllegalArgumentException("script extension " + problem);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            scriptExtensions.update(fixed(arena, extension, FileRecordDescriptor.EXTENSION_LENGTH),
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
+        }
+    }
+
+    /**
+     * Fills the file filter (the configuration's files section): directories
+     * get their trailing '/'; persistence paths are taken as written (files
+     * or directories).
+     */
+    public void watchFiles(List<String> writableDirs, List<String> persistencePaths, List<String> persistenceNames,
+            List<String> webRoots, List<String> scriptExtensions) throws BpfException {
+        for (String dir : writableDirs) {
+            addFilePrefix(WatchedPaths.directory(dir), FileRecordDescriptor.CLASS_WRITABLE);
+        }
+        for (String path : persistencePaths) {
+            addFilePrefix(path, FileRecordDescriptor.CLASS_PERSISTENCE);
+        }
+        for (String root : webRoots) {
+            addFilePrefix(WatchedPaths.directory(root), FileRecordDescriptor.CLASS_WEB_ROOT);
+        }
+        for (String name : persistenceNames) {
+            addFileName(name, FileRecordDescriptor.CLASS_PERSISTENCE);
+        }
+        for (String ext : scriptExtensions) {
+            addScriptExtension(ext);
+        }
+    }
+
+    /** A NUL-padded fixed-size key. */
+    private static MemorySegment fixed(Arena arena, String text, int size) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        MemorySegment key = arena.allocate(size);
+        MemorySegment.copy(bytes, 0, key, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        return key;
+    }
 
     static MemorySegment commKey(Arena arena, String name) {
         byte[] bare = WebServerNames.bare(name).getBytes(StandardCharsets.UTF_8);

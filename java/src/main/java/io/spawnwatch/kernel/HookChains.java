@@ -38,17 +38,43 @@ public final class HookChains {
     public record Choice(Chain chain, Candidate winner, List<HookStatus> losers) {}
 
     /**
-     * TCP connect: fentry (cheapest, needs BPF trampolines), kprobe (needs CONFIG_KPROBES), then the stable
-     * tracepoint (a transition to SYN_SENT; fires on every state change, so it costs the most).
+     * The cgroup socket-address hooks on the root of the cgroup v2 hierarchy: once per connect() (before the
+     * kernel picks the source address), no kprobes needed; cg_connect6 attaches with cg_connect4, and both
+     * serve UDP too (VisibilityHooks).
+     */
+    public static final Candidate CGROUP_CONNECT = new Candidate("cg_connect4", "cgroup/connect4",
+            "no cgroup v2 hierarchy mounted");
+
+    /**
+     * TCP connect: fentry (cheapest, needs BPF trampolines), the cgroup connect hooks (one run per connect()),
+     * kprobe (needs CONFIG_KPROBES), then the stable tracepoint (a transition to SYN_SENT; fires on every state
+     * change, so it costs the most).
      */
     public static final Chain CONNECT = new Chain("connect", List.of(
             new Candidate("fentry_tcp_connect", "fentry/tcp_connect", "no BPF trampolines on this kernel"),
+            CGROUP_CONNECT,
             new Candidate("kprobe_tcp_connect", "kprobe/tcp_connect", "no kprobe support (CONFIG_KPROBES)"),
             new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state",
                     "tracefs not mounted or no such tracepoint")));
 
+    /**
+     * File opens of the web lineage: fexit/do_filp_open (one hook for every open, needs BPF trampolines), else
+     * the syscall exit tracepoints (sys_exit_openat here; VisibilityHooks adds open, creat and openat2).
+     */
+    public static final Chain FILE = new Chain("file", List.of(
+            new Candidate("fexit_do_filp_open", "fexit/do_filp_open", "no BPF trampolines on this kernel"),
+            new Candidate("tp_exit_openat", "tracepoint/syscalls/sys_exit_openat",
+                    "tracefs not mounted or no such tracepoint")));
+
+    /**
+     * A JVM system property that makes the connect chain pass over the cgroup hooks, so that
+     * benchmarks/scripts/visibility_cost.sh can measure the hook after them on the same build (not a
+     * configuration key: nothing but a measurement needs it).
+     */
+    public static final String SKIP_CGROUP_CONNECT = "spawnwatch.bench.skipCgroupConnect";
+
     /** Every chain, in the order they are probed and attached. */
-    public static final List<Chain> ALL = List.of(CONNECT);
+    public static final List<Chain> ALL = List.of(CONNECT, FILE);
 
     private HookChains() {}
 
@@ -59,6 +85,11 @@ public final class HookChains {
     static Choice choose(byte[] probesElf, Chain chain) throws BpfException {
         List<HookStatus> losers = new ArrayList<>();
         for (Candidate c : chain.candidates()) {
+            if (c.equals(CGROUP_CONNECT) && Boolean.getBoolean(SKIP_CGROUP_CONNECT)) {
+                losers.add(HookStatus.failed(chain.probe(), c.program(), c.hook(),
+                        "skipped: -D" + SKIP_CGROUP_CONNECT + "=true"));
+                continue;
+            }
             String failure = probe(probesElf, c);
             if (failure == null) {
                 return new Choice(chain, c, List.copyOf(losers));
@@ -81,12 +112,22 @@ public final class HookChains {
             } catch (BpfException e) {
                 return "load failed: " + KernelProbes.reason(e, candidate.likelyCause());
             }
-            try (BpfLink link = probes.program(candidate.probeProgram()).attach()) {
+            try (BpfLink link = attach(probes, candidate.probeProgram(), candidate)) {
                 return null;
             } catch (BpfException e) {
                 return "attach failed: " + KernelProbes.reason(e, candidate.likelyCause());
             }
         }
+    }
+
+    /** Attaches a candidate's program: cgroup programs to the cgroup v2 root, the others where their SEC() says. */
+    static BpfLink attach(BpfObject object, String program, Candidate candidate) throws BpfException {
+        if (candidate.hook().startsWith("cgroup/")) {
+            List<BpfLink> links = new ArrayList<>();
+            VisibilityHooks.attachCgroup(object, List.of(program), links);
+            return links.getFirst();
+        }
+        return object.program(program).attach();
     }
 
     /** In the main object: only each chain's winner stays on; the others are never loaded. */

@@ -50,10 +50,12 @@ public final class KernelCounters {
     }
 
     private final BpfMap counters;
+    private final BpfMap visCounters;
     private final int cpus;
 
     public KernelCounters(KernelProbes probes) throws BpfException {
         this.counters = probes.map("counters");
+        this.visCounters = probes.map(KernelCounter.VIS_MAP);
         this.cpus = BpfObject.possibleCpus();
     }
 
@@ -65,9 +67,9 @@ public final class KernelCounters {
             MemorySegment key = arena.allocate(ValueLayout.JAVA_INT);
             MemorySegment values = arena.allocate(8L * cpus);
             for (int i = 0; i < all.length; i++) {
-                key.set(ValueLayout.JAVA_INT, 0, i);
+                key.set(ValueLayout.JAVA_INT, 0, all[i].index());
                 long sum = 0;
-                if (counters.lookup(key, values)) {
+                if ((all[i].visibility() ? visCounters : counters).lookup(key, values)) {
                     for (int cpu = 0; cpu < cpus; cpu++) {
                         sum += values.getAtIndex(ValueLayout.JAVA_LONG, cpu);
                     }

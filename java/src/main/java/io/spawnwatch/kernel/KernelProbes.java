@@ -77,9 +77,18 @@ public final class KernelProbes implements AutoCloseable {
             choices.add(choice);
         }
 
+        HookChains.Candidate connectWinner = choices.get(HookChains.ALL.indexOf(HookChains.CONNECT)).winner();
+        HookChains.Candidate fileWinner = choices.get(HookChains.ALL.indexOf(HookChains.FILE)).winner();
         BpfObject object = openConfigured(elf, options);
         try {
             HookChains.switchOffLosers(object, choices);
+            // The cgroup connect hooks also carry UDP: they stay loaded unless they could not attach here,
+            // and report TCP only when they won the connect chain.
+            boolean cgroupLost = !connectWinner.equals(HookChains.CGROUP_CONNECT)
+                    && choices.getFirst().losers().stream().anyMatch(h -> h.program().equals(
+                            HookChains.CGROUP_CONNECT.program()) && !h.reason().startsWith("skipped"));
+            object.program(HookChains.CGROUP_CONNECT.program()).setAutoload(!cgroupLost);
+            setCgroupConnectTcp(object.map(".rodata.vis"), connectWinner.equals(HookChains.CGROUP_CONNECT));
             object.load();
         } catch (BpfException | RuntimeException e) {
             object.close();
@@ -97,12 +106,17 @@ public final class KernelProbes implements AutoCloseable {
             for (HookChains.Choice choice : choices) {
                 hooks.addAll(choice.losers());
                 HookChains.Candidate w = choice.winner();
-                links.add(object.program(w.program()).attach()); // its twin attached a moment ago
+                links.add(HookChains.attach(object, w.program(), w)); // its twin attached a moment ago
+                if (w.equals(HookChains.CGROUP_CONNECT)) {
+                    VisibilityHooks.attachCgroup(object, List.of(VisibilityHooks.CGROUP_CONNECT6), links);
+                }
                 hooks.add(HookStatus.attached(choice.chain().probe(), w.program(), w.hook()));
                 if (choice.chain() == HookChains.CONNECT) {
                     connectHook = w.hook();
                 }
             }
+            VisibilityHooks.attach(object, hooks, links, !fileWinner.equals(HookChains.FILE.candidates().getFirst()),
+                    connectWinner.equals(HookChains.CGROUP_CONNECT));
             KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook,
                     System.nanoTime() - start);
             for (HookStatus h : hooks) {
@@ -138,6 +152,16 @@ public final class KernelProbes implements AutoCloseable {
                     + " bytes, expected 4 (sensor_tgid only): object and loader disagree", 0);
         }
         data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, tgid);
+    }
+
+    /** .rodata.vis holds {@code const volatile __u32 cgroup_connect_tcp}. */
+    private static void setCgroupConnectTcp(BpfMap rodata, boolean tcp) throws BpfException {
+        MemorySegment data = rodata.initialValue();
+        if (data.byteSize() != 4) {
+            throw new BpfException("spawnwatch: .rodata.vis of the BPF object is " + data.byteSize()
+                    + " bytes, expected 4 (cgroup_connect_tcp only): object and loader disagree", 0);
+        }
+        data.set(ValueLayout.JAVA_INT_UNALIGNED, 0, tcp ? 1 : 0);
     }
 
     private static byte[] readObject(String resource) throws BpfException {

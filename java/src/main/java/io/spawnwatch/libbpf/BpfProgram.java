@@ -42,4 +42,17 @@ public final class BpfProgram {
         }
         return new BpfLink(name, result.pointer());
     }
+
+    /**
+     * Attaches a cgroup program (cgroup/connect4...) to the cgroup whose
+     * directory fd is given (a BPF link: detached when closed).
+     */
+    public BpfLink attachCgroup(int cgroupFd) throws BpfException {
+        ErrnoCalls.Result result = ErrnoCalls.attachCgroup(program, cgroupFd);
+        if (result.failed()) {
+            throw new BpfException("libbpf: attach program " + name + " (" + sectionName() + ") to a cgroup: "
+                    + Errno.describe(result.errno()), result.errno());
+        }
+        return new BpfLink(name, result.pointer());
+    }
 }

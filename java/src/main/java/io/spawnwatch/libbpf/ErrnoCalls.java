@@ -32,7 +32,24 @@ final class ErrnoCalls {
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS),
             CAPTURE_ERRNO);
 
+    /** Not in the generated allowlist: looked up by name in the same library. */
+    private static final MethodHandle PROGRAM_ATTACH_CGROUP = LINKER.downcallHandle(
+            java.lang.foreign.SymbolLookup.libraryLookup("libbpf.so.1", java.lang.foreign.Arena.global())
+                    .findOrThrow("bpf_program__attach_cgroup"),
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            CAPTURE_ERRNO);
+
     private ErrnoCalls() {}
+
+    static Result attachCgroup(MemorySegment program, int cgroupFd) {
+        MemorySegment state = LibC.callState();
+        try {
+            MemorySegment link = (MemorySegment) PROGRAM_ATTACH_CGROUP.invokeExact(state, program, cgroupFd);
+            return new Result(link, LibC.errno(state));
+        } catch (Throwable t) {
+            throw LibC.unexpected(t);
+        }
+    }
 
     /** A pointer result together with the errno captured right after the call. */
     record Result(MemorySegment pointer, int errno) {

@@ -51,6 +51,7 @@ public final class EventPipeline implements RecordHandler {
     private final DocumentRenderer renderer;
     private final Sink[] sinks;
     private final boolean sinksWantEvents;
+    private final boolean sinksWantCandidates;
     private final SubscriberHub hub;
     private final RuleMatches matches = new RuleMatches();
     private final AtomicLongArray counts = new AtomicLongArray(7);
@@ -65,6 +66,7 @@ public final class EventPipeline implements RecordHandler {
         this.renderer = renderer;
         this.sinks = sinks.toArray(Sink[]::new);
         this.sinksWantEvents = sinks.stream().anyMatch(s -> s.wants(DocumentKind.EVENT));
+        this.sinksWantCandidates = sinks.stream().anyMatch(s -> s.wants(DocumentKind.FLEET_CANDIDATE));
         this.hub = hub;
     }
 
@@ -92,17 +94,23 @@ public final class EventPipeline implements RecordHandler {
             }
         }
         boolean followed = hub != null && hub.hasEventSubscribers();
-        if (matches.size() == 0 && !sinksWantEvents && !followed) {
+        // The seed rule's candidate before rarity, for the fleet job: the event's own document, as another kind.
+        boolean candidate = sinksWantCandidates && matches.fleetCandidate();
+        if (matches.size() == 0 && !sinksWantEvents && !followed && !candidate) {
             countPending();
             return;
         }
         renderer.reset(event);
-        if (sinksWantEvents || followed) {
+        if (sinksWantEvents || followed || candidate) {
             Document d = render(-1);
             if (d != null) {
                 offer(d);
                 if (followed) {
                     hub.publishEvent(d.line());
+                }
+                if (candidate) {
+                    offer(new Document(DocumentKind.FLEET_CANDIDATE, d.line(), d.rootPid(), d.rootStartBootNs(),
+                            d.timestampNanos()));
                 }
             }
         }

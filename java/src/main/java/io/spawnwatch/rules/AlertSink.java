@@ -17,4 +17,12 @@ public interface AlertSink {
      *     suppressed since its previous alert (0 for the first)
      */
     void alert(RuleMetadata rule, EventView event, long repeatsSuppressed);
+
+    /**
+     * A rule with a rarity baseline matched this event (its selection, and no exception, excluded it), before
+     * the baseline decides whether it is rare here: the candidates the fleet job counts over every host (the
+     * seed rule's fleet-wide rarity, see the fleet module). Called before {@link #alert} for the same rule and
+     * event. Nothing by default.
+     */
+    default void rarityCandidate(RuleMetadata rule, EventView event) {}
 }

@@ -143,6 +143,9 @@ public final class RuleEngine implements AutoCloseable {
             c.suppressedByException.incrementAndGet();
             return;
         }
+        if (rule.rarity != null) {
+            sink.rarityCandidate(rule.metadata, event);
+        }
         long now = event.timestampNanos();
         long repeats;
         boolean quietByBaseline = false;

@@ -9,7 +9,14 @@ import io.spawnwatch.event.EventView;
  * that raises nothing allocates nothing. Grows (rarely) to the number of rules that fired at once.
  */
 public final class RuleMatches implements AlertSink {
+    /**
+     * The seed rule (Unusual Process Spawned from Web Server Parent): its rarity is a fleet-wide question, so the
+     * events that pass its selection, before the host's own rarity, are the fleet job's candidates.
+     */
+    public static final String FLEET_RULE_ID = "318e95ea-2c21-4272-b1a1-bf07308e812b";
+
     private RuleMetadata[] rules = new RuleMetadata[8];
+    private boolean fleetCandidate;
     private long[] repeats = new long[8];
     private int size;
 
@@ -17,6 +24,20 @@ public final class RuleMatches implements AlertSink {
     public void clear() {
         java.util.Arrays.fill(rules, 0, size, null);
         size = 0;
+        fleetCandidate = false;
+    }
+
+    /** Notes that the event passed the seed rule's selection (the engine's side; see {@link #fleetCandidate}). */
+    @Override
+    public void rarityCandidate(RuleMetadata rule, EventView event) {
+        if (FLEET_RULE_ID.equals(rule.id())) {
+            fleetCandidate = true;
+        }
+    }
+
+    /** Whether the event passed {@link #FLEET_RULE_ID}'s selection and exceptions, whatever its rarity here. */
+    public boolean fleetCandidate() {
+        return fleetCandidate;
     }
 
     /** Appends one surviving alert (the engine's side). */

@@ -24,15 +24,17 @@
  *
  * <h2>Pipeline of one event</h2>
  * The rules of the event's type (process_creation for exec, network_connection
- * for connect) run their compiled detection. Nothing is allocated unless a
+ * for TCP connects, UDP datagrams and DNS queries, file_event for file writes,
+ * privilege_change for set*uid/capset gains) run their compiled detection. Nothing is allocated unless a
  * detection matches. A match then goes through, in order: the operator
  * exceptions (counted per exception and per rule), the rule's rarity or
  * new-terms baseline, and repeat suppression; what survives reaches the
  * {@link io.spawnwatch.rules.AlertSink}.
  *
  * <h2>Sigma support</h2>
- * Supported: logsource product linux, categories process_creation and
- * network_connection; search identifiers as maps (AND) or lists of maps (OR);
+ * Supported: logsource product linux, categories process_creation,
+ * network_connection, file_event and privilege_change (ours: Sigma has no
+ * category for a credential change by a call); search identifiers as maps (AND) or lists of maps (OR);
  * value lists (OR); case-insensitive matching (ASCII letters fold; values
  * may hold any Unicode, compared as the UTF-8 bytes the kernel sends, so a
  * non-ASCII letter matches in its own case and {@code ?} or a regex {@code .}
@@ -48,8 +50,8 @@
  * and near; timeframe; N of for N &gt; 1; rule collections (action), correlation
  * and filter documents; utf16/utf16le/utf16be/wide, fieldref and time-part
  * modifiers; unknown modifiers and contradictory combinations; unknown fields
- * and fields our events never carry (DestinationHostname, hashes, Windows
- * fields, network fields in process_creation rules).
+ * and fields our events never carry (SourceHostname, hashes, Windows
+ * fields, a category's fields in another category's rules).
  *
  * <p>Semantics worth knowing: {@code re} is a Java regex searched anywhere in
  * the value (case-sensitive unless {@code i}); base64 and base64offset values
@@ -70,6 +72,31 @@
  * Elastic's queries; {@code |all} needs each value in some argument),
  * process.real_user.id and process.real_user.name (UserId and User are the
  * effective user, as ECS defines user.id).
+ *
+ * <p>Network events ({@code network_connection}): Protocol is {@code tcp} or
+ * {@code udp}; a UDP event is the first datagram a lineage process sends to a
+ * destination (connect or sendto); a DNS query sent by the lineage carries
+ * DestinationHostname (ECS dns.question.name: the name asked, labels joined
+ * with dots, bytes outside printable ASCII as \DDD) and DnsQueryType (A,
+ * AAAA, TXT...), with DestinationIp/Port the resolver's. SourceIp and
+ * SourcePort are absent when the hook fires before the kernel picks them
+ * (cgroup/connect4 and connect6).
+ *
+ * <p>File events ({@code file_event}, lineage only): TargetFilename (ECS
+ * file.path, resolved in the kernel: for opens from the file opened, for
+ * rename/link/chmod the directory resolved plus the caller's name), FileAction
+ * ({@code creation}, {@code write}, {@code truncate}, {@code rename},
+ * {@code link}, {@code chmod}), FileClass ({@code writable},
+ * {@code persistence}, {@code web_root}: the configuration's files section
+ * decides), FileMode (chmod: the mode asked for, which the kernel reports only
+ * with an execute bit; else the file's mode), plus the process fields.
+ *
+ * <p>Privilege events ({@code privilege_change}, lineage only): PrivilegeCall
+ * ({@code setuid}, {@code setreuid}, {@code setresuid}, {@code capset}),
+ * PreviousEffectiveUserId, and EffectiveUserId after the call. The kernel
+ * sends one only when the effective uid became 0 or the effective
+ * capabilities grew. A setuid-root exec shows in process_creation instead
+ * (EffectiveUserId 0, UserId not 0).
  *
  * <h2>Rule extension</h2>
  * A rule file's top-level {@code spawnwatch:} key; see

@@ -257,9 +257,9 @@ class ControlServerTest {
     void shouldAnswerAnUnknownCommandWithTheListOfCommands() throws Exception {
         assertEquals("{\"v\":1,\"id\":3,\"error\":{\"code\":\"unknown_command\",\"message\":\"unknown command"
                         + " cmd=reboot; the commands are: alerts, cancel, events, exceptions.add, exceptions.list,"
-                        + " exceptions.remove, rules.disable, rules.enable, rules.list, rules.reload, rules.show,"
-                        + " shutdown, stats, status, users.add, users.list, users.remove, webservers.add,"
-                        + " webservers.list, webservers.remove\"}}",
+                        + " exceptions.remove, incidents.list, incidents.show, rules.disable, rules.enable, rules.list,"
+                        + " rules.reload, rules.show, shutdown, stats, status, users.add, users.list, users.remove,"
+                        + " webservers.add, webservers.list, webservers.remove\"}}",
                 client.call("{\"v\":1,\"id\":3,\"cmd\":\"reboot\"}"));
     }
 

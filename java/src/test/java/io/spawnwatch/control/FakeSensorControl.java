@@ -1,5 +1,8 @@
 package io.spawnwatch.control;
 
+import io.spawnwatch.incident.IncidentSummary;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -185,6 +188,33 @@ public final class FakeSensorControl implements SensorControl {
         AlertException e = new AlertException(id, spec.rule(), spec.match(), spec.comment(), "2026-11-27T10:00:00Z");
         exceptions.put(id, e);
         return e;
+    }
+
+    private final Map<Long, IncidentDetail> incidents = new LinkedHashMap<>();
+
+    /** An incident for {@code incidents.list} and {@code incidents.show} to answer with. */
+    public synchronized void addIncident(IncidentDetail detail) {
+        incidents.put(detail.incident().id(), detail);
+    }
+
+    @Override
+    public synchronized List<IncidentSummary> incidents(Duration since) {
+        List<IncidentSummary> out = new ArrayList<>();
+        for (IncidentDetail d : incidents.values()) {
+            if (since == null || !Instant.parse(d.incident().last()).isBefore(Instant.now().minus(since))) {
+                out.add(d.incident());
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized IncidentDetail incident(long id) {
+        IncidentDetail d = incidents.get(id);
+        if (d == null) {
+            throw new SensorException.NotFound(SensorMessages.noIncident(id));
+        }
+        return d;
     }
 
     @Override

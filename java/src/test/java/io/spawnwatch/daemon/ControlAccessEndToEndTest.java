@@ -32,8 +32,9 @@ class ControlAccessEndToEndTest {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         Path socket = dir.resolve("run/sw.sock");
         SensorConfig d = ConfigLoader.defaults();
-        SensorConfig config = d.withDetection(d.detection().withStatePath(null)).withControl(
-                new SensorConfig.Control(socket.toString(), List.of(), List.of(), NOGROUP));
+        SensorConfig config = d.withDetection(d.detection().withStatePath(null))
+                .withIncidents(d.incidents().withPath(null)).withControl(
+                        new SensorConfig.Control(socket.toString(), List.of(), List.of(), NOGROUP));
         try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, List.of(), null))) {
             assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
             String client = "import socket,sys\n"

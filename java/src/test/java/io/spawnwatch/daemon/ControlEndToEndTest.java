@@ -51,6 +51,7 @@ class ControlEndToEndTest {
         Files.createDirectory(dir.resolve("rules.d"));
         SensorConfig d = ConfigLoader.defaults();
         SensorConfig config = d.withDetection(d.detection().withStatePath(null))
+                .withIncidents(d.incidents().withPath(null))
                 .withRules(new SensorConfig.Rules(true, List.of(dir.resolve("rules.d").toString()),
                         dir.resolve("exceptions.yml").toString()));
         daemon = Daemon.start(new Daemon.Options(config, null, List.of(new LineSink(line -> {
@@ -72,7 +73,7 @@ class ControlEndToEndTest {
         Run r = cli("status", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode s = JSON.readTree(r.out());
-        assertEquals(7, s.path("rules_loaded").asInt());
+        assertEquals(15, s.path("rules_loaded").asInt());
         assertEquals(0, s.path("drops").path("kernel").asLong());
         boolean connect = false;
         for (JsonNode h : s.path("hooks")) {
@@ -132,7 +133,7 @@ class ControlEndToEndTest {
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().contains("broken.yml"), r.err());
         assertTrue(r.err().contains("nosuchmodifier"), r.err());
-        assertEquals(7, JSON.readTree(cli("status", "--json").out()).path("rules_loaded").asInt());
+        assertEquals(15, JSON.readTree(cli("status", "--json").out()).path("rules_loaded").asInt());
 
         Files.delete(dir.resolve("rules.d/broken.yml"));
         assertEquals(0, cli("rules", "reload").code());
@@ -201,7 +202,7 @@ class ControlEndToEndTest {
             send(ch, "{\"v\":1,\"id\":4,\"cmd\":\"status\"}\n");
             JsonNode ok = JSON.readTree(in.readLine());
             assertEquals(4, ok.path("id").asInt());
-            assertEquals(7, ok.path("result").path("rules_loaded").asInt());
+            assertEquals(15, ok.path("result").path("rules_loaded").asInt());
         }
     }
 

@@ -34,6 +34,15 @@ final class RealWebServers implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     RealWebServers() throws IOException, InterruptedException {
+        this("", false);
+    }
+
+    /**
+     * @param extraPool lines added to php-fpm's [www] pool (php_admin_value[...] = ...), where
+     *     {dir} stands for the servers' directory
+     * @param accessLog whether nginx writes an access log, to {@code dir/access.log}
+     */
+    RealWebServers(String extraPool, boolean accessLog) throws IOException, InterruptedException {
         for (Path p : new Path[] {NGINX, PHP_FPM}) {
             if (!Files.isExecutable(p)) {
                 throw new AssertionError(p + " is missing: install nginx-light and php8.2-fpm (.ci/setup-host does)");
@@ -46,6 +55,9 @@ final class RealWebServers implements AutoCloseable {
         Files.writeString(www.resolve("index.html"), "<h1>static</h1>\n");
         Files.writeString(www.resolve("hello.php"), "<?php echo 'hello ' . (1 + 2) . \"\\n\";\n");
         Files.writeString(www.resolve("shell.php"), "<?php system($_GET['c']);\n");
+        // A page that runs a program the way applications do (no shell): benign work that spawns.
+        Files.writeString(www.resolve("date.php"), "<?php $p = proc_open(['/usr/bin/date', '+%s'],"
+                + " [1 => ['pipe', 'w']], $pipes); echo stream_get_contents($pipes[1]); proc_close($p);\n");
         Files.writeString(dir.resolve("php-fpm.conf"), """
                 [global]
                 pid = %1$s/php-fpm.pid
@@ -58,7 +70,8 @@ final class RealWebServers implements AutoCloseable {
                 listen.mode = 0666
                 pm = static
                 pm.max_children = 2
-                """.formatted(dir));
+                %2$s
+                """.formatted(dir, extraPool.replace("{dir}", dir.toString())));
         Files.writeString(dir.resolve("nginx.conf"), """
                 daemon off;
                 master_process on;
@@ -68,7 +81,7 @@ final class RealWebServers implements AutoCloseable {
                 error_log %1$s/nginx-error.log;
                 events { worker_connections 64; }
                 http {
-                    access_log off;
+                    access_log %3$s;
                     client_body_temp_path %1$s/body;
                     fastcgi_temp_path %1$s/fastcgi;
                     proxy_temp_path %1$s/proxy;
@@ -84,7 +97,7 @@ final class RealWebServers implements AutoCloseable {
                         }
                     }
                 }
-                """.formatted(dir, port));
+                """.formatted(dir, port, accessLog ? dir + "/access.log" : "off"));
         fpm = new ProcessBuilder(PHP_FPM.toString(), "-F", "-y", dir.resolve("php-fpm.conf").toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("php-fpm.out").toFile()).start();
         nginx = new ProcessBuilder(NGINX.toString(), "-c", dir.resolve("nginx.conf").toString(), "-p",
@@ -107,6 +120,9 @@ final class RealWebServers implements AutoCloseable {
     String shell(String command) throws IOException, InterruptedException {
         return get("/shell.php?c=" + URLEncoder.encode(command, StandardCharsets.UTF_8));
     }
+
+    /** The two servers' pids, to check against after they have stopped. */
+    record Pids(long nginx, long fpm) {}
 
     long nginxPid() {
         return nginx.pid();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.kernel.KernelTestSupport;
+import io.spawnwatch.output.Sink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class SensorHarness implements AutoCloseable {
     private final List<JsonNode> seen = new ArrayList<>();
     private final Sensor sensor;
 
-    private SensorHarness(SensorConfig config) throws Exception {
+    private SensorHarness(SensorConfig config, List<Sink> more) throws Exception {
         LineSink sink = new LineSink(line -> {
             try {
                 documents.add(JSON.readTree(line));
@@ -34,7 +35,9 @@ final class SensorHarness implements AutoCloseable {
                 throw new java.io.UncheckedIOException("not JSON: " + new String(line, StandardCharsets.UTF_8), e);
             }
         });
-        this.sensor = Sensor.start(new Sensor.Options(config, null, List.of(sink), Path.of("/proc"),
+        List<Sink> sinks = new ArrayList<>(List.of(sink));
+        sinks.addAll(more);
+        this.sensor = Sensor.start(new Sensor.Options(config, null, sinks, Path.of("/proc"),
                 Path.of("/etc/passwd"), null));
         sensor.logReady();
     }
@@ -46,8 +49,13 @@ final class SensorHarness implements AutoCloseable {
     }
 
     static SensorHarness start(SensorConfig config) throws Exception {
+        return start(config, List.of());
+    }
+
+    /** With more sinks beside the one the test reads (the sensor closes them when it stops). */
+    static SensorHarness start(SensorConfig config, List<Sink> more) throws Exception {
         KernelTestSupport.requireKernel();
-        return new SensorHarness(config);
+        return new SensorHarness(config, more);
     }
 
     Sensor sensor() {

@@ -123,7 +123,7 @@ class WebShellAlertsTest {
                 && event.test(d), WAIT, "alert " + ruleId);
     }
 
-    /** Accepts and drains connections on a daemon thread until the listener closes (callback servers). */
+    /** Accepts and reads each connection until the listener closes: the attacker's end of a callback. */
     static void acceptForever(ServerSocket listener) {
         Thread t = new Thread(() -> {
             while (!listener.isClosed()) {

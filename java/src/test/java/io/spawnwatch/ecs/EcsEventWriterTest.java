@@ -314,4 +314,51 @@ class EcsEventWriterTest {
         assertEquals("2001:db8::7", d.at("/destination/ip").asText());
         assertEquals("ipv6", d.at("/network/type").asText());
     }
+
+    @Test
+    void shouldWriteAFileEventWithItsPathParts() throws Exception {
+        wrap(TestRecords.file(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1,
+                io.spawnwatch.event.FileRecordDescriptor.ACTION_CHMOD,
+                io.spawnwatch.event.FileRecordDescriptor.CLASS_WRITABLE, 0755, "/tmp/.cache/x.sh"));
+        JsonNode d = document();
+        assertEquals("file", d.at("/event/category/0").asText());
+        assertEquals("change", d.at("/event/type/0").asText());
+        assertEquals("chmod", d.at("/event/action").asText());
+        assertEquals("spawnwatch.file", d.at("/event/dataset").asText());
+        assertEquals("/tmp/.cache/x.sh", d.at("/file/path").asText());
+        assertEquals("x.sh", d.at("/file/name").asText());
+        assertEquals("sh", d.at("/file/extension").asText());
+        assertEquals("/tmp/.cache", d.at("/file/directory").asText());
+        assertEquals("0755", d.at("/file/mode").asText());
+        assertEquals("writable", d.at("/spawnwatch/file/class").asText());
+        assertEquals("/usr/sbin/php-fpm8.2", d.at("/process/executable").asText());
+        assertTrue(d.at("/destination").isMissingNode());
+    }
+
+    @Test
+    void shouldWriteADnsQueryAsANetworkEventWithItsQuestion() throws Exception {
+        byte[] query = {0x12, 0x34, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 3, 'a', 'p', 'i', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e',
+            3, 'c', 'o', 'm', 0, 0, 28, 0, 1};
+        wrap(TestRecords.dns(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "10.0.0.2", query));
+        JsonNode d = document();
+        assertEquals("network", d.at("/event/category/0").asText());
+        assertEquals("protocol", d.at("/event/type/0").asText());
+        assertEquals("dns_query", d.at("/event/action").asText());
+        assertEquals("10.0.0.2", d.at("/destination/ip").asText());
+        assertEquals(53, d.at("/destination/port").asInt());
+        assertEquals("udp", d.at("/network/transport").asText());
+        assertEquals("dns", d.at("/network/protocol").asText());
+        assertEquals("query", d.at("/dns/type").asText());
+        assertEquals("api.example.com", d.at("/dns/question/name").asText());
+        assertEquals("AAAA", d.at("/dns/question/type").asText());
+        assertTrue(d.at("/source").isMissingNode());
+        assertEquals("api.example.com", event.text(io.spawnwatch.event.Field.DESTINATION_HOSTNAME).toString());
+
+        query[2] = (byte) 0x81; // a response, not a query
+        wrap(TestRecords.dns(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "10.0.0.2", query));
+        d = document();
+        assertTrue(d.at("/dns").isMissingNode());
+        assertEquals("payload is not a DNS query", d.at("/spawnwatch/dns").asText());
+        assertEquals(null, event.text(io.spawnwatch.event.Field.DESTINATION_HOSTNAME));
+    }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -145,14 +146,93 @@ class RecordLayoutTest {
     }
 
     @Test
+    void shouldMatchTheVisibilityRecordLayouts() {
+        size("sw_file_record", FileRecordDescriptor.LENGTH);
+        offset("sw_file_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        offset("sw_file_record.action", FileRecordDescriptor.ACTION_OFFSET);
+        offset("sw_file_record.class", FileRecordDescriptor.CLASS_OFFSET);
+        offset("sw_file_record.path_len", FileRecordDescriptor.PATH_LEN_OFFSET);
+        offset("sw_file_record.truncated", FileRecordDescriptor.TRUNCATED_OFFSET);
+        offset("sw_file_record.mode", FileRecordDescriptor.MODE_OFFSET);
+        offset("sw_file_record.hook", FileRecordDescriptor.HOOK_OFFSET);
+        offset("sw_file_record.path", FileRecordDescriptor.PATH_OFFSET);
+        assertEquals(C.get("sw_file_record.path")[1], FileRecordDescriptor.PATH_CAPACITY);
+
+        size("sw_dns_record", DnsRecordDescriptor.LENGTH);
+        offset("sw_dns_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        offset("sw_dns_record.family", DnsRecordDescriptor.FAMILY_OFFSET);
+        offset("sw_dns_record.dport", DnsRecordDescriptor.DPORT_OFFSET);
+        offset("sw_dns_record.payload_len", DnsRecordDescriptor.PAYLOAD_LEN_OFFSET);
+        offset("sw_dns_record.total_len", DnsRecordDescriptor.TOTAL_LEN_OFFSET);
+        offset("sw_dns_record.daddr", DnsRecordDescriptor.DADDR_OFFSET);
+        offset("sw_dns_record.payload", DnsRecordDescriptor.PAYLOAD_OFFSET);
+        assertEquals(C.get("sw_dns_record.payload")[1], DnsRecordDescriptor.PAYLOAD_CAPACITY);
+
+        size("sw_privilege_record", PrivilegeRecordDescriptor.LENGTH);
+        offset("sw_privilege_record.proc", RecordDescriptor.PROCESS_OFFSET);
+        offset("sw_privilege_record.how", PrivilegeRecordDescriptor.HOW_OFFSET);
+        offset("sw_privilege_record.old_euid", PrivilegeRecordDescriptor.OLD_EUID_OFFSET);
+        offset("sw_privilege_record.old_cap_effective", PrivilegeRecordDescriptor.OLD_CAP_EFFECTIVE_OFFSET);
+        offset("sw_privilege_record.new_cap_effective", PrivilegeRecordDescriptor.NEW_CAP_EFFECTIVE_OFFSET);
+        assertEquals(C.get("sw_path_key.path")[1], FileRecordDescriptor.PREFIX_LENGTH);
+    }
+
+    @Test
+    void shouldMatchTheVisibilityConstants() {
+        constant("SW_RECORD_FILE", RecordDescriptor.TYPE_FILE);
+        constant("SW_RECORD_DNS", RecordDescriptor.TYPE_DNS);
+        constant("SW_RECORD_PRIVILEGE", RecordDescriptor.TYPE_PRIVILEGE);
+        constant("SW_HOOK_CGROUP_CONNECT4", ConnectRecordDescriptor.HOOK_CGROUP_CONNECT4);
+        constant("SW_HOOK_CGROUP_CONNECT6", ConnectRecordDescriptor.HOOK_CGROUP_CONNECT6);
+        constant("SW_HOOK_CGROUP_SENDMSG4", ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG4);
+        constant("SW_HOOK_CGROUP_SENDMSG6", ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG6);
+        constant("SW_FILE_CREATE", FileRecordDescriptor.ACTION_CREATE);
+        constant("SW_FILE_WRITE", FileRecordDescriptor.ACTION_WRITE);
+        constant("SW_FILE_TRUNCATE", FileRecordDescriptor.ACTION_TRUNCATE);
+        constant("SW_FILE_RENAME", FileRecordDescriptor.ACTION_RENAME);
+        constant("SW_FILE_LINK", FileRecordDescriptor.ACTION_LINK);
+        constant("SW_FILE_CHMOD", FileRecordDescriptor.ACTION_CHMOD);
+        constant("SW_FILE_CLASS_WRITABLE", FileRecordDescriptor.CLASS_WRITABLE);
+        constant("SW_FILE_CLASS_PERSISTENCE", FileRecordDescriptor.CLASS_PERSISTENCE);
+        constant("SW_FILE_CLASS_WEB_ROOT", FileRecordDescriptor.CLASS_WEB_ROOT);
+        constant("SW_FILE_HOOK_FEXIT_DO_FILP_OPEN", FileRecordDescriptor.HOOK_FEXIT_DO_FILP_OPEN);
+        constant("SW_FILE_HOOK_SYSCALL_TP", FileRecordDescriptor.HOOK_SYSCALL_TP);
+        constant("SW_TRUNC_FILE_PATH", FileRecordDescriptor.TRUNC_PATH);
+        constant("SW_PRIV_SETUID", PrivilegeRecordDescriptor.HOW_SETUID);
+        constant("SW_PRIV_SETREUID", PrivilegeRecordDescriptor.HOW_SETREUID);
+        constant("SW_PRIV_SETRESUID", PrivilegeRecordDescriptor.HOW_SETRESUID);
+        constant("SW_PRIV_CAPSET", PrivilegeRecordDescriptor.HOW_CAPSET);
+        constant("SW_FILE_PREFIX_LEN", FileRecordDescriptor.PREFIX_LENGTH);
+        constant("SW_FILE_NAME_LEN", FileRecordDescriptor.NAME_LENGTH);
+        constant("SW_FILE_EXT_LEN", FileRecordDescriptor.EXTENSION_LENGTH);
+        constant("SW_DNS_PAYLOAD_LEN", DnsRecordDescriptor.PAYLOAD_CAPACITY);
+        String[] vis = {"SW_VIS_FILE_LINEAGE", "SW_VIS_FILE_SENT", "SW_VIS_DROP_FILE_RINGBUF_FULL",
+            "SW_VIS_UDP_SENT", "SW_VIS_UDP_REPEATS", "SW_VIS_DROP_UDP_RINGBUF_FULL", "SW_VIS_DNS_SENT",
+            "SW_VIS_DROP_DNS_RINGBUF_FULL", "SW_VIS_PRIV_SENT", "SW_VIS_DROP_PRIV_RINGBUF_FULL",
+            "SW_VIS_DROP_PRIV_PENDING_FULL"};
+        List<KernelCounter> ours = java.util.Arrays.stream(KernelCounter.values()).filter(KernelCounter::visibility)
+                .toList();
+        constant("SW_VIS_MAX", ours.size());
+        for (int i = 0; i < vis.length; i++) {
+            constant(vis[i], ours.get(i).index());
+            assertEquals(i, ours.get(i).index());
+            assertEquals(vis[i].replaceFirst("^SW_VIS_", "").replace("PRIV", "PRIVILEGE").toLowerCase(),
+                    ours.get(i).label());
+        }
+    }
+
+    @Test
     void shouldNameTheKernelCountersInEnumOrder() {
         String[] c = {"SW_CNT_EXEC_SEEN", "SW_CNT_EXEC_SENT", "SW_CNT_CONNECT_SEEN", "SW_CNT_CONNECT_SENT",
             "SW_CNT_LINEAGE_ADDED", "SW_CNT_LINEAGE_ADD_FAILED", "SW_DROP_EXEC_RINGBUF_FULL",
             "SW_DROP_CONNECT_RINGBUF_FULL"};
-        constant("SW_CNT_MAX", KernelCounter.values().length);
+        List<KernelCounter> main = java.util.Arrays.stream(KernelCounter.values()).filter(k -> !k.visibility())
+                .toList();
+        constant("SW_CNT_MAX", main.size());
         for (int i = 0; i < c.length; i++) {
             constant(c[i], i);
-            assertEquals(c[i].replaceFirst("^SW_(CNT_)?", "").toLowerCase(), KernelCounter.values()[i].label());
+            assertEquals(i, main.get(i).index());
+            assertEquals(c[i].replaceFirst("^SW_(CNT_)?", "").toLowerCase(), main.get(i).label());
         }
     }
 }

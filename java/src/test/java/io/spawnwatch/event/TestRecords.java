@@ -51,6 +51,41 @@ public final class TestRecords {
         return s;
     }
 
+    /** A file record: a lineage member wrote path (action and class as FileRecordDescriptor names them). */
+    public static MemorySegment file(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
+            int lineageDepth, int action, int pathClass, int mode, String path) {
+        MemorySegment s = MemorySegment.ofArray(new byte[FileRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_FILE, FileRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
+        byte[] p = path.getBytes(StandardCharsets.UTF_8);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, FileRecordDescriptor.ACTION_OFFSET, (short) action);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, FileRecordDescriptor.CLASS_OFFSET, (short) pathClass);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, FileRecordDescriptor.PATH_LEN_OFFSET, (short) p.length);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, FileRecordDescriptor.MODE_OFFSET, mode);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, FileRecordDescriptor.HOOK_OFFSET,
+                (short) FileRecordDescriptor.HOOK_SYSCALL_TP);
+        MemorySegment.copy(p, 0, s, ValueLayout.JAVA_BYTE, FileRecordDescriptor.PATH_OFFSET, p.length);
+        return s;
+    }
+
+    /** A DNS query record: the datagram a lineage member sent to destination:53. */
+    public static MemorySegment dns(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
+            int lineageDepth, String destination, byte[] payload) {
+        MemorySegment s = MemorySegment.ofArray(new byte[DnsRecordDescriptor.LENGTH]);
+        header(s, RecordDescriptor.TYPE_DNS, DnsRecordDescriptor.LENGTH);
+        process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
+        byte[] dst = address(destination);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, DnsRecordDescriptor.FAMILY_OFFSET,
+                (short) (dst.length == 4 ? ConnectRecordDescriptor.AF_INET : ConnectRecordDescriptor.AF_INET6));
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, DnsRecordDescriptor.DPORT_OFFSET, (short) 53);
+        int copied = Math.min(payload.length, DnsRecordDescriptor.PAYLOAD_CAPACITY);
+        s.set(ValueLayout.JAVA_SHORT_UNALIGNED, DnsRecordDescriptor.PAYLOAD_LEN_OFFSET, (short) copied);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, DnsRecordDescriptor.TOTAL_LEN_OFFSET, payload.length);
+        MemorySegment.copy(dst, 0, s, ValueLayout.JAVA_BYTE, DnsRecordDescriptor.DADDR_OFFSET, dst.length);
+        MemorySegment.copy(payload, 0, s, ValueLayout.JAVA_BYTE, DnsRecordDescriptor.PAYLOAD_OFFSET, copied);
+        return s;
+    }
+
     private static byte[] address(String literal) {
         try {
             return java.net.InetAddress.getByName(literal).getAddress(); // literals only: no look-up

@@ -67,8 +67,8 @@ class HookChainsTest {
         byte[] elf = Files.readAllBytes(BPF.resolve("probes.bpf.o"));
         // On this kernel kprobe programs load but cannot attach (no CONFIG_KPROBES): the bug this replaces
         // loaded such a winner into the real object and lost the fallbacks after it.
-        HookChains.Chain chain = new HookChains.Chain("connect", List.of(HookChains.CONNECT.candidates().get(1),
-                HookChains.CONNECT.candidates().get(2)));
+        HookChains.Chain chain = new HookChains.Chain("connect", List.of(HookChains.CONNECT.candidates().get(2),
+                HookChains.CONNECT.candidates().get(3)));
         HookChains.Choice choice = HookChains.choose(elf, chain);
         assertEquals("tracepoint/sock/inet_sock_set_state", choice.winner().hook());
         assertEquals(1, choice.losers().size());
@@ -76,7 +76,7 @@ class HookChainsTest {
                 choice.losers().get(0).reason());
 
         HookChains.Choice none = HookChains.choose(elf, new HookChains.Chain("connect",
-                List.of(HookChains.CONNECT.candidates().get(1))));
+                List.of(HookChains.CONNECT.candidates().get(2))));
         assertNull(none.winner());
     }
 }

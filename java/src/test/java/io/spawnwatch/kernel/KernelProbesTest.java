@@ -35,7 +35,10 @@ class KernelProbesTest {
         }
     }
 
-    /** This machine (design.md): no trampolines, no kprobes; the tracepoint is picked by probing, loaded once. */
+    /**
+     * This machine (design.md): no trampolines, a cgroup v2 hierarchy; the cgroup connect hook is picked by
+     * probing, and the object loaded once without the candidates after it.
+     */
     @Test
     void shouldProbeTheConnectChainAndLoadOnlyTheWinner() throws Exception {
         KernelTestSupport.requireKernel();
@@ -45,15 +48,22 @@ class KernelProbesTest {
             assertEquals(List.of(
                     "fentry/tcp_connect: load failed: EPERM (Operation not permitted), no BPF trampolines on this"
                             + " kernel",
-                    "kprobe/tcp_connect: attach failed: ENOENT (No such file or directory), no kprobe support"
-                            + " (CONFIG_KPROBES)",
-                    "tracepoint/sock/inet_sock_set_state: attached"), connect);
+                    "cgroup/connect4: attached"), connect);
+            List<String> file = probes.hooks().stream().filter(h -> h.probe().equals("file"))
+                    .map(h -> h.hook() + ": " + (h.attached() ? "attached" : h.reason())).toList();
+            assertEquals(List.of(
+                    "fexit/do_filp_open: load failed: EPERM (Operation not permitted), no BPF trampolines on this"
+                            + " kernel",
+                    "tracepoint/syscalls/sys_exit_openat: attached"), file);
             // The losers were switched off before the one load: the kernel has no program of theirs.
             Process p = new ProcessBuilder("bpftool", "prog", "show").redirectErrorStream(true).start();
             String progs = new String(p.getInputStream().readAllBytes());
             p.waitFor();
-            assertTrue(progs.contains("tp_inet_sock_se"), progs); // names are cut at 15 bytes
+            assertTrue(progs.contains("cg_connect4"), progs);
+            assertTrue(progs.contains("tp_exit_openat"), progs);
+            assertFalse(progs.contains("tp_inet_sock_se"), progs); // names are cut at 15 bytes
             assertFalse(progs.contains("kprobe_tcp_conn"), progs);
+            assertFalse(progs.contains("fexit_do_filp_"), progs);
             assertFalse(progs.contains("probe_"), "no probe twin left loaded: " + progs);
         }
     }

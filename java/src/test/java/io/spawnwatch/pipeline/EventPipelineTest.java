@@ -181,6 +181,38 @@ class EventPipelineTest {
     }
 
     @Test
+    void shouldOfferEverySeedRuleCandidateBeforeRarityAndNothingElseAsAFleetCandidate() throws Exception {
+        Kept fleet = new Kept(Set.of(DocumentKind.FLEET_CANDIDATE));
+        EventPipeline p = pipeline(fleet);
+        // The shell under php-fpm passes the seed rule's selection; the same shell 6 times: the host's own
+        // rarity goes quiet from the 5th, the fleet still gets every one. convert (not a shell or tool) and
+        // the php-fpm processes themselves are no candidates.
+        MemorySegment[] records = new MemorySegment[10];
+        records[0] = MASTER;
+        records[1] = WORKER;
+        for (int i = 0; i < 6; i++) {
+            records[2 + i] = TestRecords.exec(300 + i, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                    "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id");
+        }
+        records[8] = CONVERT;
+        records[9] = CONNECT;
+        feed(p, ring(records), records);
+        assertEquals(6, fleet.documents.size(), "every shell, the silenced ones included");
+        for (int i = 0; i < 6; i++) {
+            Document d = fleet.documents.get(i);
+            JsonNode j = JSON.readTree(d.line());
+            assertEquals(DocumentKind.FLEET_CANDIDATE, d.kind());
+            assertEquals("event", j.at("/event/kind").asText(), "the event's own document");
+            assertEquals(300 + i, j.at("/process/pid").asInt());
+            assertEquals("/usr/bin/dash", j.at("/process/executable").asText());
+            assertEquals("/var/www/html", j.at("/process/working_directory").asText());
+            assertEquals("/usr/sbin/php-fpm8.2", j.at("/process/parent/executable").asText());
+            assertEquals(100, d.rootPid());
+        }
+        assertEquals(10, p.stats().events(), "every record was an event");
+    }
+
+    @Test
     void shouldDropAnUnrecognisedCandidateWithoutRecordingItAndFollowARecognisedOne() throws Exception {
         Kept sink = new Kept(Set.of(DocumentKind.ALERT, DocumentKind.EVENT));
         EventPipeline p = pipeline(sink);

@@ -16,6 +16,14 @@ class BuiltinRulesLoadTest {
         RuleSetCompiler.Result r = RuleSetCompiler.compile(sources, DetectionConfig.defaults());
         assertEquals(List.of(), r.errors().stream().map(RuleError::format).toList());
         assertEquals(List.of(
+                "Execute Permission Set in a Writable Directory by the Web Lineage",
+                "Fileless Execution in the Web Lineage",
+                "Web Server Lineage Gains Root or Capabilities by a Call",
+                "Web Server Lineage Gains Root by Exec",
+                "Payload Written to a Writable Directory by the Web Lineage",
+                "Persistence File Written by the Web Lineage",
+                "UDP or DNS-Tunnel Callback from the Web Lineage",
+                "New Script in a Web Root Written by the Web Server",
                 "Suspicious Child Execution via Web Server",
                 "Suspicious Web Server Child Process",
                 "Suspicious Command Execution via Web Server",

@@ -35,8 +35,8 @@ class RuleCheckTest {
                 dir.resolve("exceptions.yml") + ":3: field Image|re: invalid regular expression '(': Unclosed group",
                 dir.resolve("missing.yml") + ": cannot read: " + dir.resolve("missing.yml"),
                 dup + ":1: duplicate rule id 00000000-0000-4000-8000-000000000001 (already defined by " + good + ":1)",
-                bad + ":8: field DestinationHostname is never present: the sensor sees the address passed to connect(),"
-                        + " not a DNS name; match DestinationIp (with |cidr) instead"),
+                bad + ":8: field DestinationHostname is never present in process_creation events (it belongs to"
+                        + " network_connection)"),
                 errors);
     }
 }

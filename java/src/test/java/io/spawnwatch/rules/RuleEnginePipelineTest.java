@@ -147,7 +147,7 @@ class RuleEnginePipelineTest {
     @Test
     void shouldLoadTheGoodRulesAtStartAndReportTheRefusedOnes() {
         try (RuleEngine engine = RuleEngine.open(config(), List.of(TWO.get(0),
-                rule(B, "bad", "DestinationHostname: x")), null)) {
+                rule(B, "bad", "DestinationHostname: x")), null)) { // a process_creation rule
             assertEquals(List.of("shell"), engine.rules().stream().map(RuleMetadata::title).toList());
             assertEquals(1, engine.loadErrors().size());
             assertTrue(engine.loadErrors().getFirst().format().startsWith("bad.yml:8: field DestinationHostname"));
@@ -162,7 +162,7 @@ class RuleEnginePipelineTest {
                     .filter(r -> r.title().equals("Unusual Network Connection from Web Server")).findFirst()
                     .orElseThrow();
             assertEquals(0, net.evaluated());
-            assertEquals(7, engine.rules().size());
+            assertEquals(15, engine.rules().size());
         }
     }
 }

@@ -33,6 +33,25 @@ public final class TestEvent implements EventView {
         return new TestEvent(EventType.CONNECT).set(Field.INITIATED, "true").set(Field.PROTOCOL, "tcp");
     }
 
+    public static TestEvent file() {
+        return new TestEvent(EventType.FILE);
+    }
+
+    public static TestEvent privilege() {
+        return new TestEvent(EventType.PRIVILEGE);
+    }
+
+    /**
+     * A write by a php-fpm worker (lineage depth 1, www-data) as the kernel
+     * reports it: the path, the action and the class it was watched for.
+     */
+    public static TestEvent phpFpmWrite(String path, String action, String pathClass) {
+        return file().set(Field.PROCESS_NAME, "php-fpm8.2").set(Field.IMAGE, "/usr/sbin/php-fpm8.2")
+                .set(Field.USER, "www-data").set(Field.USER_ID, 33).set(Field.EFFECTIVE_USER_ID, 33)
+                .set(Field.LINEAGE_DEPTH, 1).set(Field.LINEAGE_ROOT_NAME, "php-fpm8.2")
+                .set(Field.TARGET_FILENAME, path).set(Field.FILE_ACTION, action).set(Field.FILE_CLASS, pathClass);
+    }
+
     /**
      * A php-fpm worker's child as the sensor reports it on Debian 12: user
      * www-data, parent php-fpm8.2, working directory the script's, lineage
@@ -41,6 +60,7 @@ public final class TestEvent implements EventView {
     public static TestEvent phpFpmChild(String image, String comm, String commandLine) {
         return exec().set(Field.IMAGE, image).set(Field.PROCESS_NAME, comm).argv(argvOf(commandLine))
                 .set(Field.CURRENT_DIRECTORY, "/var/www/html").set(Field.USER, "www-data").set(Field.USER_ID, 33)
+                .set(Field.REAL_USER, "www-data").set(Field.REAL_USER_ID, 33)
                 .set(Field.PARENT_IMAGE, "/usr/sbin/php-fpm8.2").set(Field.PARENT_NAME, "php-fpm8.2")
                 .set(Field.PARENT_COMMAND_LINE, "php-fpm: pool www").parentArgv("php-fpm: pool www")
                 .set(Field.PARENT_CURRENT_DIRECTORY, "/var/www/html")

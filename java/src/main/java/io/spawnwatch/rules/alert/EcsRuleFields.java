@@ -93,8 +93,7 @@ public final class EcsRuleFields {
         }
         g.writeStringField("version", rule.version());
         g.writeStringField("ruleset", RULESET);
-        g.writeStringField("category", rule.eventType() == io.spawnwatch.event.EventType.EXEC
-                ? "process_creation" : "network_connection");
+        g.writeStringField("category", io.spawnwatch.rules.sigma.SigmaRuleParser.category(rule.eventType()));
         if (rule.author() != null) {
             g.writeArrayFieldStart("author");
             for (String a : rule.author().split("\\s*,\\s*")) {

@@ -10,10 +10,10 @@ import java.util.Set;
 
 /**
  * The field names a rule may use, mapped onto {@link Field}: the names Sigma
- * uses for linux process_creation and network_connection, our lineage fields,
- * and the ECS names from {@link Field#ecsName()} (so an exception can say
- * {@code process.executable}, and a rule can test {@code process.args}, for
- * which Sigma has no name).
+ * uses for linux process_creation, network_connection and file_event, our
+ * lineage, file and privilege fields, and the ECS names from
+ * {@link Field#ecsName()} (so an exception can say {@code process.executable},
+ * and a rule can test {@code process.args}, for which Sigma has no name).
  * Names Sigma knows but our events can never carry are refused with the reason,
  * rather than compiled into a selection that silently never matches.
  */
@@ -22,7 +22,11 @@ public final class FieldCatalog {
     private static final Map<String, String> NEVER_PRESENT = new LinkedHashMap<>();
     private static final Set<Field> NETWORK_ONLY = EnumSet.of(
             Field.DESTINATION_IP, Field.DESTINATION_PORT, Field.SOURCE_IP, Field.SOURCE_PORT,
-            Field.PROTOCOL, Field.INITIATED);
+            Field.PROTOCOL, Field.INITIATED, Field.DESTINATION_HOSTNAME, Field.DNS_QUERY_TYPE);
+    private static final Set<Field> FILE_ONLY = EnumSet.of(
+            Field.TARGET_FILENAME, Field.FILE_ACTION, Field.FILE_CLASS, Field.FILE_MODE);
+    private static final Set<Field> PRIVILEGE_ONLY = EnumSet.of(
+            Field.PRIVILEGE_CALL, Field.PREVIOUS_EFFECTIVE_USER_ID);
 
     static {
         sigma("Image", Field.IMAGE);
@@ -52,6 +56,14 @@ public final class FieldCatalog {
         sigma("SourcePort", Field.SOURCE_PORT);
         sigma("Protocol", Field.PROTOCOL);
         sigma("Initiated", Field.INITIATED);
+        sigma("DestinationHostname", Field.DESTINATION_HOSTNAME);
+        sigma("DnsQueryType", Field.DNS_QUERY_TYPE);
+        sigma("TargetFilename", Field.TARGET_FILENAME);
+        sigma("FileAction", Field.FILE_ACTION);
+        sigma("FileClass", Field.FILE_CLASS);
+        sigma("FileMode", Field.FILE_MODE);
+        sigma("PrivilegeCall", Field.PRIVILEGE_CALL);
+        sigma("PreviousEffectiveUserId", Field.PREVIOUS_EFFECTIVE_USER_ID);
         // Every field also under its ECS name, from the one table (Field); the ones Sigma has no
         // name for (process.args, process.parent.args, process.real_user.*) only so.
         for (Field f : Field.values()) {
@@ -60,10 +72,8 @@ public final class FieldCatalog {
             }
         }
 
-        String dns = "is never present: the sensor sees the address passed to connect(), not a DNS name;"
-                + " match DestinationIp (with |cidr) instead";
-        NEVER_PRESENT.put("DestinationHostname", dns);
-        NEVER_PRESENT.put("SourceHostname", dns);
+        NEVER_PRESENT.put("SourceHostname", "is never present: the sensor sees addresses, and names only in the"
+                + " DNS queries the lineage sends (DestinationHostname); match SourceIp (with |cidr) instead");
         NEVER_PRESENT.put("DestinationIsIpv6", "is not provided; use DestinationIp|cidr: '::/0'");
         NEVER_PRESENT.put("SourceIsIpv6", "is not provided; use SourceIp|cidr: '::/0'");
         for (String h : new String[] {"Hashes", "md5", "sha1", "sha256", "Imphash"}) {
@@ -99,9 +109,13 @@ public final class FieldCatalog {
             throw new YamlException(line, "unknown field '" + name + "'; known fields: "
                     + String.join(", ", sigmaNames()));
         }
-        if (type == EventType.EXEC && NETWORK_ONLY.contains(f)) {
-            throw new YamlException(line, "field " + name
-                    + " is never present in process_creation events (it belongs to network_connection)");
+        EventType owner = NETWORK_ONLY.contains(f) ? EventType.CONNECT
+                : FILE_ONLY.contains(f) ? EventType.FILE
+                : PRIVILEGE_ONLY.contains(f) ? EventType.PRIVILEGE : null;
+        if (type != null && owner != null && owner != type) {
+            throw new YamlException(line, "field " + name + " is never present in "
+                    + SigmaRuleParser.category(type) + " events (it belongs to " + SigmaRuleParser.category(owner)
+                    + ")");
         }
         return f;
     }

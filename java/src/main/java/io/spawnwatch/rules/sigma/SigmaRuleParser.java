@@ -112,7 +112,7 @@ public final class SigmaRuleParser {
         if (ls.containsKey("service")) {
             throw new YamlException(line(ls, "service"), "unsupported logsource service '"
                     + YamlTree.text(ls.get("service").getValueNode(), "logsource.service")
-                    + "': events come from the sensor, use category process_creation or network_connection");
+                    + "': events come from the sensor, use category process_creation, network_connection, file_event or privilege_change");
         }
         String product = ls.containsKey("product") ? YamlTree.text(ls.get("product").getValueNode(), "product") : null;
         if (!"linux".equals(product)) {
@@ -121,14 +121,28 @@ public final class SigmaRuleParser {
         }
         String category = ls.containsKey("category")
                 ? YamlTree.text(ls.get("category").getValueNode(), "category") : null;
-        if ("process_creation".equals(category)) {
-            return EventType.EXEC;
-        }
-        if ("network_connection".equals(category)) {
-            return EventType.CONNECT;
+        for (EventType t : EventType.values()) {
+            if (category(t).equals(category)) {
+                return t;
+            }
         }
         throw new YamlException(ls.containsKey("category") ? line(ls, "category") : YamlTree.line(node),
-                "unsupported logsource category '" + category + "': only process_creation and network_connection");
+                "unsupported logsource category '" + category
+                        + "': only process_creation, network_connection, file_event and privilege_change");
+    }
+
+    /**
+     * The Sigma logsource category of an event type: process_creation,
+     * network_connection, file_event (Sigma's own names), privilege_change
+     * (ours: Sigma has no category for a set*uid() or capset() call).
+     */
+    public static String category(EventType type) {
+        return switch (type) {
+            case EXEC -> "process_creation";
+            case CONNECT -> "network_connection";
+            case FILE -> "file_event";
+            case PRIVILEGE -> "privilege_change";
+        };
     }
 
     private Matcher detection(Map<String, NodeTuple> top, Node root, EventType type) {

@@ -22,11 +22,25 @@ class RefusedFeaturesTest {
     }
 
     @Test
-    void shouldRefuseDestinationHostnameBecauseItIsNeverPresent() {
-        assertEquals("test.yml:8: field DestinationHostname is never present: the sensor sees the address passed to"
-                + " connect(), not a DNS name; match DestinationIp (with |cidr) instead",
-                error(rule("network_connection", "    sel:\n        DestinationHostname|endswith: .ngrok.io\n"
+    void shouldRefuseHostnamesWhereNoEventCarriesThem() {
+        assertEquals("test.yml:8: field DestinationHostname is never present in process_creation events"
+                + " (it belongs to network_connection)", selection("        DestinationHostname|endswith: .io\n"));
+        assertEquals("test.yml:8: field SourceHostname is never present: the sensor sees addresses, and names only in"
+                + " the DNS queries the lineage sends (DestinationHostname); match SourceIp (with |cidr) instead",
+                error(rule("network_connection", "    sel:\n        SourceHostname|endswith: .ngrok.io\n"
                         + "    condition: sel\n")));
+    }
+
+    @Test
+    void shouldRefuseFileAndPrivilegeFieldsOutsideTheirCategories() {
+        assertEquals("test.yml:8: field TargetFilename is never present in process_creation events"
+                + " (it belongs to file_event)", selection("        TargetFilename|startswith: /tmp/\n"));
+        assertEquals("test.yml:8: field PrivilegeCall is never present in network_connection events"
+                + " (it belongs to privilege_change)", error(rule("network_connection",
+                        "    sel:\n        PrivilegeCall: setuid\n    condition: sel\n")));
+        assertEquals("test.yml:8: field DestinationPort is never present in file_event events"
+                + " (it belongs to network_connection)", error(rule("file_event",
+                        "    sel:\n        DestinationPort: 53\n    condition: sel\n")));
     }
 
     @Test
@@ -103,8 +117,9 @@ class RefusedFeaturesTest {
 
     @Test
     void shouldRefuseOtherLogsourcesAndTimeframes() {
-        assertEquals("test.yml:5: unsupported logsource category 'file_event': only process_creation and"
-                + " network_connection", error(rule("file_event", "    sel:\n        Image: x\n    condition: sel\n")));
+        assertEquals("test.yml:5: unsupported logsource category 'dns_query': only process_creation,"
+                + " network_connection, file_event and privilege_change",
+                error(rule("dns_query", "    sel:\n        Image: x\n    condition: sel\n")));
         assertEquals("test.yml:2: unsupported logsource product 'windows': only linux", error(
                 "title: t\nlogsource:\n  product: windows\n  category: process_creation\n"
                         + "id: 00000000-0000-4000-8000-000000000001\ndetection:\n  sel:\n    Image: x\n"

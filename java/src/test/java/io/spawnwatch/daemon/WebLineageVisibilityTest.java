@@ -273,8 +273,8 @@ class WebLineageVisibilityTest {
         web.shell(suid + " -c 'import os; os.seteuid(33); os.seteuid(0)'");
         JsonNode exec = await(d -> "exec".equals(text(d, "event.action")) && suid.toString().equals(
                 text(d, "process.executable")), "the setuid exec");
-        assertEquals("33", text(exec, "user.id"));
-        assertEquals("0", text(exec, "user.effective.id"));
+        assertEquals("33", text(exec, "process.real_user.id"));
+        assertEquals("0", text(exec, "user.id")); // ECS: user.id is the effective user
         await(alert(ROOT_BY_EXEC, "process.executable", suid.toString()), "root-by-exec alert");
 
         JsonNode call = await(d -> "setresuid".equals(text(d, "event.action")), "seteuid(0) after seteuid(33)");

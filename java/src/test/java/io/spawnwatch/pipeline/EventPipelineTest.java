@@ -115,7 +115,7 @@ class EventPipelineTest {
         return new EventPipeline(event, new ServerRecognition(new io.spawnwatch.recognition.ServerRecognizer(
                 io.spawnwatch.config.ConfigLoader.defaults().webServers(), (pid, start) -> { },
                 new io.spawnwatch.recognition.Roots(8))),
-                new ProcessStage(table), engine, new DocumentRenderer(new EcsEventWriter("web1")), List.of(sink),
+                new ProcessStage(table), engine, new DocumentRenderer(io.spawnwatch.ecs.TestIdentities.writer("web1")), List.of(sink),
                 hub);
     }
 

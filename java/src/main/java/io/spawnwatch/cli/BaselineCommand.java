@@ -63,7 +63,7 @@ final class BaselineCommand {
             try {
                 sensorConfig = config == null ? ConfigLoader.defaults() : ConfigLoader.load(config);
             } catch (ConfigException e) {
-                err.println("spawnwatch: " + e.getMessage());
+                e.problems().forEach(p -> err.println("spawnwatch: " + p));
                 return ExitCodes.USAGE;
             }
             if (state != null) {
@@ -82,7 +82,7 @@ final class BaselineCommand {
                 }
                 engine.flush();
             } catch (ConfigException e) {
-                err.println("spawnwatch: " + e.getMessage());
+                e.problems().forEach(p -> err.println("spawnwatch: " + p));
                 return 1;
             } catch (IOException e) {
                 err.println("spawnwatch: " + e.getMessage());

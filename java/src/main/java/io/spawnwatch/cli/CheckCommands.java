@@ -38,32 +38,34 @@ final class CheckCommands {
         @Override
         public Integer call() {
             try {
-                SensorConfig config = ConfigLoader.load(file);
-                List<String> unknown = unknownDisabledRules(config);
-                if (!unknown.isEmpty()) {
-                    for (String id : unknown) {
-                        spec.commandLine().getErr().println("config " + file + ": detection.disabled_rules: no rule"
-                                + " has id '" + id + "' (the built-in rules and rules.paths were read); the rule"
-                                + " meant to be turned off would stay on");
-                    }
-                    return 1;
-                }
+                SensorConfig config = ConfigLoader.load(file, ConfigCheck::unknownDisabledRules);
                 spec.commandLine().getOut().println(file + ": ok (" + config.webServers().names().size()
                         + " web-server names, ring " + config.kernel().ringBufferBytes() + " bytes)");
                 return 0;
             } catch (ConfigException e) {
-                spec.commandLine().getErr().println(e.getMessage());
-                return 1;
-            } catch (java.io.IOException e) {
-                spec.commandLine().getErr().println("config " + file + ": rules: cannot read " + e.getMessage());
+                e.problems().forEach(spec.commandLine().getErr()::println);
                 return 1;
             }
         }
 
-        private static List<String> unknownDisabledRules(SensorConfig config) throws java.io.IOException {
-            java.util.Set<String> ids = RuleCheck.ruleIds(config.detection(), config.rules().builtin(),
-                    config.rules().paths().stream().map(Path::of).toList());
-            return config.detection().disabledRules().stream().filter(id -> !ids.contains(id)).toList();
+        /** The running sensor only warns of these; a check refuses them: the rule meant to be off would be on. */
+        private static List<String> unknownDisabledRules(SensorConfig config) {
+            java.util.Set<String> ids;
+            try {
+                ids = RuleCheck.ruleIds(config.detection(), config.rules().builtin(),
+                        config.rules().paths().stream().map(Path::of).toList());
+            } catch (java.io.IOException e) {
+                return List.of("rules.paths: cannot read the rules: " + io.spawnwatch.files.IoErrors.describe(e));
+            }
+            List<String> disabled = config.detection().disabledRules();
+            List<String> problems = new java.util.ArrayList<>();
+            for (int i = 0; i < disabled.size(); i++) {
+                if (!ids.contains(disabled.get(i))) {
+                    problems.add("detection.disabled_rules[" + i + "]: no rule has id '" + disabled.get(i) + "' (the"
+                            + " built-in rules and rules.paths were read); the rule meant to be turned off would stay on");
+                }
+            }
+            return problems;
         }
     }
 
@@ -89,7 +91,7 @@ final class CheckCommands {
             try {
                 detection = config == null ? DetectionConfig.defaults() : ConfigLoader.load(config).detection();
             } catch (ConfigException e) {
-                spec.commandLine().getErr().println(e.getMessage());
+                e.problems().forEach(spec.commandLine().getErr()::println);
                 return 2;
             }
             List<RuleError> errors = RuleCheck.check(detection, files.toArray(Path[]::new));

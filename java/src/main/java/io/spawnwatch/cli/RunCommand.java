@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
         try {
             cfg = ConfigLoader.load(config);
         } catch (ConfigException e) {
-            spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
+            e.problems().forEach(p -> spec.commandLine().getErr().println("spawnwatch: " + p));
             return 2;
         }
         Set<DocumentKind> kinds = events ? EnumSet.of(DocumentKind.ALERT, DocumentKind.EVENT)
@@ -100,7 +100,9 @@ public final class RunCommand implements Callable<Integer> {
         Throwable failure = daemon.failure();
         daemon.close();
         if (failure != null) {
-            spec.commandLine().getErr().println("spawnwatch: the ring reader stopped: " + failure);
+            // The log has the stack trace (Sensor); the user gets what failed, without a Java class name.
+            spec.commandLine().getErr().println("spawnwatch: the ring reader stopped: " + (failure.getMessage() == null
+                    ? "an internal error" : failure.getMessage()) + " (the log above has the details)");
             return 1;
         }
         return 0;

@@ -12,13 +12,13 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.files.IoErrors;
 import io.spawnwatch.files.TextFiles;
 import io.spawnwatch.kernel.WatchedPaths;
 import io.spawnwatch.kernel.WebServerNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -53,34 +53,76 @@ public final class ConfigLoader {
     /**
      * Defaults with {@code file} merged over them; null means defaults only.
      *
-     * @throws ConfigException one line: "config FILE: KEY (line N): what was expected"
+     * @throws ConfigException every problem of the file, one line each: "FILE:LINE: KEY: what was expected"
+     *     (a YAML syntax error: "FILE:LINE:COLUMN: YAML syntax: ..."; the file cannot be read: "FILE: ...")
      */
     public static SensorConfig load(Path file) throws ConfigException {
-        ObjectNode tree = readDefaults();
-        String source = "embedded defaults";
-        Map<String, Integer> lines = Map.of();
+        return load(file, c -> List.of());
+    }
+
+    /**
+     * {@link #load(Path)} with more checks of the bound configuration (`config check` looks up the ids of
+     * detection.disabled_rules in the rules), reported with the others.
+     *
+     * @param moreChecks problems of a configuration that binds, each "KEY: what is wrong"
+     */
+    public static SensorConfig load(Path file, java.util.function.Function<SensorConfig, List<String>> moreChecks)
+            throws ConfigException {
+        ObjectNode defaults = readDefaults();
+        ObjectNode tree = defaults.deepCopy();
+        ConfigYaml yaml = new ConfigYaml();
+        ConfigProblems problems = new ConfigProblems(file == null ? "embedded defaults" : file.toString(),
+                yaml.lines());
         if (file != null) {
-            source = file.toString();
-            ConfigYaml yaml = new ConfigYaml();
             try {
-                merge(tree, readFile(file, yaml), "", yaml.lines());
-            } catch (ConfigException e) {
-                throw e.getMessage().startsWith("config ") ? e : new ConfigException("config " + file + ": "
-                        + e.getMessage());
+                merge(tree, readFile(file, yaml), "", yaml.lines(), problems);
+            } catch (ConfigYaml.YamlError e) {
+                problems.at(e.line, e.column, e.getMessage());
+                problems.throwIfAny(); // nothing after a syntax error is worth reading
             }
-            lines = yaml.lines();
         }
-        SensorConfig config;
-        try {
-            config = YAML.treeToValue(tree, SensorConfig.class);
-        } catch (JsonProcessingException e) {
-            throw new ConfigException("config " + source + ": " + describe(e, lines));
+        SensorConfig config = bind(tree, defaults, problems);
+        if (config != null) {
+            validate(config).forEach(problems::validation);
+            if (problems.isEmpty()) {
+                moreChecks.apply(config).forEach(problems::validation);
+            }
         }
-        List<String> problems = validate(config);
-        if (!problems.isEmpty()) {
-            throw new ConfigException("config " + source + ": " + String.join("; ", problems));
-        }
+        problems.throwIfAny();
         return config;
+    }
+
+    /**
+     * Binds the merged tree. Jackson stops at the first value it cannot bind; each one is reported and its
+     * key reset to the default (or removed where there is none), and binding goes on, so that one run
+     * names every such value.
+     *
+     * @return the configuration, or null when a problem could not be got past
+     */
+    private static SensorConfig bind(ObjectNode tree, ObjectNode defaults, ConfigProblems problems) {
+        java.util.Set<String> reset = new java.util.HashSet<>();
+        for (int attempt = 0; attempt <= ConfigProblems.MAX_SHOWN; attempt++) {
+            try {
+                return YAML.treeToValue(tree, SensorConfig.class);
+            } catch (JsonProcessingException e) {
+                String[] problem = describe(e);
+                problems.bind(problem[0], problem[1]);
+                String key = container(problem[0]);
+                if (key.isEmpty() || !reset.add(key) || !ConfigTree.reset(tree, defaults, key)) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The key whose value is reset after a binding problem: a list's item resets the whole list. */
+    private static String container(String key) {
+        String k = key.endsWith(".type") ? key.substring(0, key.length() - ".type".length()) : key;
+        while (k.endsWith("]")) {
+            k = k.substring(0, k.lastIndexOf('['));
+        }
+        return k;
     }
 
     private static void checkNames(List<String> problems, String key, List<String> names) {
@@ -182,7 +224,10 @@ public final class ConfigLoader {
                 if (p == null || !p.startsWith("/")) {
                     problems.add("rules.paths[" + i + "]: expected an absolute path, got '" + p + "'");
                 } else if (!Files.exists(Path.of(p))) {
-                    problems.add("rules.paths[" + i + "]: " + p + ": no such file or directory");
+                    problems.add("rules.paths[" + i + "]: " + p + ": no such file or directory; expected a rule"
+                            + " file or a directory of them");
+                } else if (!Files.isReadable(Path.of(p))) {
+                    problems.add("rules.paths[" + i + "]: " + p + ": permission denied");
                 }
             }
         }
@@ -193,7 +238,13 @@ public final class ConfigLoader {
             } else if (Files.exists(Path.of(exceptions)) && !Files.isRegularFile(Path.of(exceptions))) {
                 problems.add("rules.exceptions: " + exceptions + " is a directory or another non-regular file;"
                         + " expected the path of a YAML file (spawnwatch exceptions add creates it)");
+            } else {
+                checkCreatable(problems, "rules.exceptions", exceptions);
             }
+        }
+        checkCreatable(problems, "detection.state_path", c.detection().statePath());
+        if (c.incidents().enabled()) {
+            checkCreatable(problems, "incidents.path", c.incidents().path());
         }
         checkIds(problems, "control.allowed_uids", c.control().allowedUids());
         checkIds(problems, "control.allowed_gids", c.control().allowedGids());
@@ -204,6 +255,22 @@ public final class ConfigLoader {
         }
         problems.addAll(c.incidents().problems());
         return problems;
+    }
+
+    /**
+     * A file the sensor creates, with its missing directories: an absolute path (checked where the key
+     * is bound) whose nearest existing ancestor is a writable directory, and not a directory itself.
+     */
+    private static void checkCreatable(List<String> problems, String key, String file) {
+        if (file == null || !file.startsWith("/")) {
+            return;
+        }
+        Path p = Path.of(file);
+        String why = Files.isDirectory(p) ? p + " is a directory; expected the path of a file"
+                : IoErrors.whyNotCreatableWithDirectories(p);
+        if (why != null) {
+            problems.add(key + ": " + why);
+        }
     }
 
     private static void checkIds(List<String> problems, String key, List<Long> ids) {
@@ -231,23 +298,28 @@ public final class ConfigLoader {
     }
 
     /** The file's settings: a regular UTF-8 file of at most 4 MiB, one YAML document. */
-    private static JsonNode readFile(Path file, ConfigYaml yaml) throws ConfigException {
+    private static JsonNode readFile(Path file, ConfigYaml yaml) throws ConfigException, ConfigYaml.YamlError {
         String text;
         try {
             text = TextFiles.readUtf8(file, TextFiles.MAX_BYTES);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config " + file + ": no such file");
         } catch (TextFiles.Unreadable e) {
-            throw new ConfigException("config " + file + ": " + e.getMessage());
+            // "line 2, column 32: not UTF-8 ..." as FILE:2:32: like every other place in a file.
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile("^line (\\d+), column (\\d+): ")
+                    .matcher(e.getMessage());
+            throw new ConfigException(file + (at.find() ? ":" + at.group(1) + ":" + at.group(2) + ": "
+                    + e.getMessage().substring(at.end()) : ": " + e.getMessage()));
         } catch (IOException e) {
-            throw new ConfigException("config " + file + ": cannot read: " + e);
+            throw new ConfigException(file + ": cannot read the configuration: " + IoErrors.describe(e));
         }
         return yaml.parse(text);
     }
 
-    /** Maps replace key by key; any other value (lists too) replaces the default whole. */
-    private static void merge(ObjectNode target, JsonNode overlay, String path, Map<String, Integer> lines)
-            throws ConfigException {
+    /**
+     * Maps replace key by key; any other value (lists too) replaces the default whole. An unknown key or a
+     * value where a map belongs is reported and left out.
+     */
+    private static void merge(ObjectNode target, JsonNode overlay, String path, Map<String, Integer> lines,
+            ConfigProblems problems) {
         Iterator<Map.Entry<String, JsonNode>> fields = overlay.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
@@ -258,24 +330,20 @@ public final class ConfigLoader {
                 continue;
             }
             if (current == null) {
-                throw new ConfigException("unknown key " + key + line(lines, key) + ": known keys here are "
-                        + fieldNames(target));
+                problems.key(key, "unknown key; known keys " + (path.isEmpty() ? "at the top level" : "in " + path)
+                        + " are " + String.join(", ", fieldNames(target)));
+                continue;
             }
             if (current.isObject()) {
                 if (!e.getValue().isObject()) {
-                    throw new ConfigException("key " + key + line(lines, key) + ": expected a map, got "
-                            + e.getValue().getNodeType());
+                    problems.bind(key, "expected a map (indented key: value lines), got " + shown(e.getValue()));
+                    continue;
                 }
-                merge((ObjectNode) current, e.getValue(), key, lines);
+                merge((ObjectNode) current, e.getValue(), key, lines, problems);
             } else {
                 target.set(e.getKey(), e.getValue());
             }
         }
-    }
-
-    private static String line(Map<String, Integer> lines, String key) {
-        Integer line = lines.get(key);
-        return line == null ? "" : " (line " + line + ")";
     }
 
     private static List<String> fieldNames(ObjectNode node) {
@@ -284,47 +352,60 @@ public final class ConfigLoader {
         return names;
     }
 
-    private static String describe(JsonProcessingException e, Map<String, Integer> lines) {
+    /** {key, what was expected} for a value Jackson could not bind, in the words a user writes. */
+    private static String[] describe(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException u) {
-            String key = path(u);
-            return "unknown key " + key + line(lines, key) + ": known keys are " + u.getKnownPropertyIds();
+            List<String> known = u.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            return new String[] {path(u), "unknown key; known keys here are " + String.join(", ", known)};
         }
         if (e instanceof com.fasterxml.jackson.databind.exc.InvalidTypeIdException t) {
             // outputs: entries pick their kind with "type"; Jackson lists the known ones in its message.
             java.util.regex.Matcher known = java.util.regex.Pattern.compile("known type ids = \\[([^\\]]*)\\]")
                     .matcher(String.valueOf(t.getOriginalMessage()));
-            String key = path(t) + ".type";
-            return "key " + key + line(lines, key) + ": expected one of " + (known.find() ? known.group(1) : "?")
-                    + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'");
+            return new String[] {path(t) + ".type", "expected one of " + (known.find() ? known.group(1) : "?")
+                    + (t.getTypeId() == null ? ", missing" : ", got '" + t.getTypeId() + "'")};
         }
         if (e instanceof InvalidFormatException f) {
-            String key = path(f);
-            return "key " + key + line(lines, key) + ": expected " + expected(f.getTargetType()) + ", got '"
-                    + f.getValue() + "'";
-        }
-        if (e instanceof MismatchedInputException m) {
-            String key = path(m);
-            return "key " + key + line(lines, key) + ": expected " + (m.getTargetType() == null ? "another type"
-                    : expected(m.getTargetType()));
-        }
-        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v && v.getCause() != null) {
-            String key = path(v);
-            return "key " + key + line(lines, key) + ": " + v.getCause().getMessage();
+            return new String[] {path(f), "expected " + expected(f.getTargetType()) + ", got '" + f.getValue() + "'"};
         }
         if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
                 && m.getCause() instanceof InputCoercionException c) {
             // A number too large for its field (Jackson's own message names neither key nor line).
-            String key = path(m);
-            return "key " + key + line(lines, key) + ": " + valueText(c.getProcessor()) + " is out of range: expected "
-                    + expected(c.getTargetType()) + " from " + range(c.getTargetType());
+            return new String[] {path(m), valueText(c.getProcessor()) + " is out of range: expected "
+                    + expected(c.getTargetType()) + " from " + range(c.getTargetType())};
+        }
+        if (e instanceof MismatchedInputException m) {
+            return new String[] {path(m), "expected " + (m.getTargetType() == null ? "another kind of value"
+                    : expected(m.getTargetType()))};
+        }
+        if (e instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v && v.getCause() != null) {
+            // A record's constructor refuses a value: "state_path: expected an absolute path, got 'x'".
+            String why = v.getCause().getMessage();
+            java.util.regex.Matcher field = java.util.regex.Pattern.compile("^([a-z_]+): ").matcher(String.valueOf(why));
+            if (field.find()) {
+                return new String[] {path(v) + "." + field.group(1), why.substring(field.end())};
+            }
+            return new String[] {path(v), why == null ? "not a valid value here" : why};
         }
         if (e instanceof InputCoercionException c && c.getProcessor() != null) {
             // A number too large for its field: Jackson's message names neither key nor line.
-            String key = path(c.getProcessor().getParsingContext());
-            return "key " + key + line(lines, key) + ": " + valueText(c.getProcessor()) + " is out of range: expected "
-                    + expected(c.getTargetType()) + " from " + range(c.getTargetType());
+            return new String[] {path(c.getProcessor().getParsingContext()), valueText(c.getProcessor())
+                    + " is out of range: expected " + expected(c.getTargetType()) + " from " + range(c.getTargetType())};
         }
-        return e.getOriginalMessage();
+        String key = e instanceof com.fasterxml.jackson.databind.JsonMappingException m ? path(m) : "";
+        return new String[] {key, "not a valid value here (default.yml shows this key's form)"};
+    }
+
+    /** A node as the user wrote it, shortened: "5", "'text'", "a list". */
+    private static String shown(JsonNode node) {
+        if (node.isArray()) {
+            return "a list";
+        }
+        if (node.isNull()) {
+            return "nothing";
+        }
+        String text = node.isTextual() ? "'" + node.asText() + "'" : node.toString();
+        return text.length() > 60 ? text.substring(0, 57) + "..." : text;
     }
 
     private static String valueText(com.fasterxml.jackson.core.JsonParser p) {
@@ -338,14 +419,31 @@ public final class ConfigLoader {
         }
     }
 
-    private static String expected(Class<?> type) {
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
-            return "an integer";
+    /** What a user writes for a value of this type; never a Java type name. */
+    static String expected(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+                || type == short.class || type == Short.class || type == java.math.BigInteger.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
+            return "a number";
         }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
-        return type == null ? "another type" : type.getSimpleName();
+        if (type == java.time.Duration.class) {
+            return "a duration such as 10m or 1h30m";
+        }
+        if (type == String.class) {
+            return "a single value (quote it: 'text')";
+        }
+        if (type != null && java.util.Collection.class.isAssignableFrom(type)) {
+            return "a list ([a, b], or one '- item' a line)";
+        }
+        if (type != null && (Map.class.isAssignableFrom(type) || type.isRecord() || type.isInterface())) {
+            return "a map (indented key: value lines)";
+        }
+        return "another kind of value";
     }
 
     private static String range(Class<?> type) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
-import io.spawnwatch.error.ConfigException;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,10 +28,22 @@ import java.util.Map;
  */
 final class ConfigYaml {
     private static final YAMLFactory YAML = new YAMLFactory();
-    /** The last "in 'reader', line N" of a parser message: the problem's own line. */
-    private static final java.util.regex.Pattern PROBLEM_LINE =
-            java.util.regex.Pattern.compile("(?s).*\\n[^\\n]*\\n in '[^']*', line (\\d+)");
     private final Map<String, Integer> lines = new HashMap<>();
+
+    /**
+     * A file that is not the YAML a configuration must be: where (1-based line and column; column 0 when
+     * only the line is known) and what is wrong, on one line, without the file's name.
+     */
+    static final class YamlError extends Exception {
+        final int line;
+        final int column;
+
+        YamlError(int line, int column, String message) {
+            super(message, null, false, false);
+            this.line = line;
+            this.column = column;
+        }
+    }
 
     /** Line (1-based) of each key path, e.g. "kernel.ring_buffer_bytes" or "webservers.names[2]". */
     Map<String, Integer> lines() {
@@ -41,9 +52,10 @@ final class ConfigYaml {
 
     /**
      * @return the top-level map; empty for an empty file
-     * @throws ConfigException with the line, without the "config FILE: " prefix
+     * @throws YamlError a syntax error, a second document, a duplicate key, an anchor or alias, or a
+     *     top level that is not a map
      */
-    ObjectNode parse(String text) throws ConfigException {
+    ObjectNode parse(String text) throws YamlError {
         JsonNode root = null;
         try (YAMLParser p = (YAMLParser) YAML.createParser(text)) {
             JsonToken t = p.nextToken();
@@ -53,30 +65,26 @@ final class ConfigYaml {
             root = read(p, t, "");
             JsonToken next = p.nextToken();
             if (next != null) {
-                throw new ConfigException("line " + p.currentTokenLocation().getLineNr() + ": a second YAML document"
-                        + " ('---'); a configuration is one document: merge it into the first or remove it");
+                throw new YamlError(p.currentTokenLocation().getLineNr(), 0, "a second YAML document ('---'); a"
+                        + " configuration is one document: merge it into the first or remove it");
             }
         } catch (StreamReadException e) {
-            int line = e.getLocation() == null ? 0 : Math.max(e.getLocation().getLineNr(), 0);
-            java.util.regex.Matcher at = PROBLEM_LINE.matcher(String.valueOf(e.getOriginalMessage()));
-            if (at.find()) {
-                line = Integer.parseInt(at.group(1)); // where the problem is, not where its context began
-            }
-            throw new ConfigException("line " + line + ": YAML syntax: " + problem(e.getOriginalMessage()));
+            throw syntaxError(e);
         } catch (IOException e) {
-            throw new ConfigException("YAML: " + firstLine(e.getMessage()));
+            throw new YamlError(0, 0, "YAML: " + firstLine(e.getMessage()));
         }
         if (!(root instanceof ObjectNode o)) {
-            throw new ConfigException("expected a map of settings at the top level");
+            throw new YamlError(1, 0, "expected a map of settings at the top level (key: value lines)");
         }
         return o;
     }
 
-    private JsonNode read(YAMLParser p, JsonToken t, String path) throws IOException, ConfigException {
+    private JsonNode read(YAMLParser p, JsonToken t, String path) throws IOException, YamlError {
         int line = p.currentTokenLocation().getLineNr();
         if (p.isCurrentAlias() || p.getObjectId() != null) {
-            throw new ConfigException("line " + line + ": " + (path.isEmpty() ? "" : path + ": ") + "YAML anchors and"
-                    + " aliases (&name, *name) are not supported in a configuration; write the value itself");
+            throw new YamlError(line, p.currentTokenLocation().getColumnNr(), (path.isEmpty() ? "" : path + ": ")
+                    + "YAML anchors and aliases (&name, *name) are not supported in a configuration; write the value"
+                    + " itself");
         }
         JsonNodeFactory f = JsonNodeFactory.instance;
         switch (t) {
@@ -89,8 +97,8 @@ final class ConfigYaml {
                     String keyPath = path.isEmpty() ? key : path + "." + key;
                     Integer earlier = first.putIfAbsent(key, keyLine);
                     if (earlier != null) {
-                        throw new ConfigException("line " + keyLine + ": duplicate key " + keyPath + " (first at line "
-                                + earlier + "); YAML keeps only one: merge them");
+                        throw new YamlError(keyLine, p.currentTokenLocation().getColumnNr(), "duplicate key " + keyPath
+                                + " (first at line " + earlier + "); YAML keeps only one: merge them");
                     }
                     lines.put(keyPath, keyLine);
                     out.set(key, read(p, p.nextToken(), keyPath));
@@ -127,6 +135,39 @@ final class ConfigYaml {
                 return f.textNode(p.getText());
             }
         }
+    }
+
+    /**
+     * Where the parser found the problem and what it is, from SnakeYAML's {@code MarkedYAMLException} (its
+     * problem mark and problem text: "mapping values are not allowed here"), not from Jackson's message,
+     * which is the parser's multi-line dump with the context where it began.
+     */
+    private static YamlError syntaxError(StreamReadException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof org.yaml.snakeyaml.error.MarkedYAMLException m && m.getProblemMark() != null) {
+                String problem = m.getProblem() == null ? problem(m.getMessage()) : m.getProblem().strip();
+                return new YamlError(m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1,
+                        "YAML syntax: " + oneLine(problem) + hint(problem));
+            }
+        }
+        var at = e.getLocation();
+        return new YamlError(at == null ? 0 : Math.max(at.getLineNr(), 0), at == null ? 0 : Math.max(at.getColumnNr(), 0),
+                "YAML syntax: " + problem(e.getOriginalMessage()));
+    }
+
+    /** What the parser's words usually mean in a hand-written configuration. */
+    private static String hint(String problem) {
+        if (problem.startsWith("expected <block end>")) {
+            return " (this line's indentation does not match the lines above it)";
+        }
+        if (problem.startsWith("mapping values are not allowed here")) {
+            return " (a ': ' inside a value: quote the value, or check the indentation)";
+        }
+        return "";
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*\\n\\s*", " ");
     }
 
     /**

@@ -181,9 +181,10 @@ final class Connection implements Runnable, LineFramer.Sink {
         } catch (RuntimeException e) {
             server.countError();
             LOG.log(System.Logger.Level.WARNING, "control: " + name + ": cmd=" + cmd + " failed in the sensor", e);
+            // The stack trace is in the sensor's log; the client gets no Java class name.
             stream.write(Protocol.error(id, ErrorCode.SENSOR_ERROR, "cmd=" + cmd + " failed in the sensor: "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
-                    List.of()));
+                    + (e.getMessage() == null ? "an internal error" : e.getMessage()) + " (the sensor's log has the"
+                    + " details)", List.of()));
         }
     }
 

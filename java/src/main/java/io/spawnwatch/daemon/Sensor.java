@@ -147,7 +147,9 @@ public final class Sensor implements AutoCloseable {
             if (e.getCause() instanceof SpawnwatchException s) {
                 throw s;
             }
-            throw new ConfigException("rules: the rule engine failed to open: " + e.getCause(), e.getCause());
+            LOG.log(System.Logger.Level.ERROR, "rules: the rule engine failed to open", e.getCause());
+            throw new ConfigException("rules: the rule engine failed to open: " + e.getCause().getMessage()
+                    + " (the log has the details)", e.getCause());
         } catch (InterruptedException e) {
             probes.close();
             Thread.currentThread().interrupt();

@@ -1,5 +1,6 @@
 package io.spawnwatch.output;
 
+import io.spawnwatch.files.IoErrors;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ public final class FileSink extends QueuedSink {
             channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (IOException e) {
-            throw new IOException("output " + path + ": cannot open for appending: " + e, e);
+            String why = e instanceof java.nio.file.NoSuchFileException ? IoErrors.whyNotCreatable(path) : null;
+            throw new IOException("output " + path + ": cannot open for appending: "
+                    + (why != null ? why : IoErrors.describe(e)), e);
         }
         try {
             if (group != null) {
@@ -56,7 +59,8 @@ public final class FileSink extends QueuedSink {
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("output " + path + ": cannot set its owner group and mode (" + (group != null
-                    ? "gid " + group + ", 0640" : "0600") + "): " + e.getMessage(), e);
+                    ? "gid " + group + ", 0640" : "0600") + "): " + (e instanceof IOException io ? IoErrors.describe(io)
+                    : e.getMessage()), e);
         }
     }
 

@@ -33,7 +33,7 @@ class CheckCommandsHardeningTest {
     void shouldRefuseDevZeroBeforeReadingIt() {
         Run config = run("config", "check", "/dev/zero");
         assertEquals(1, config.code());
-        assertEquals("config /dev/zero: not a regular file (a device, socket or pipe); expected a YAML file\n",
+        assertEquals("/dev/zero: not a regular file (a device, socket or pipe); expected a YAML file\n",
                 config.err());
         Run rules = run("rules", "check", "/dev/zero");
         assertEquals(1, rules.code());
@@ -77,7 +77,7 @@ class CheckCommandsHardeningTest {
                 """);
         Run r = run("config", "check", file.toString());
         assertEquals(1, r.code());
-        assertEquals("config " + file + ": detection.disabled_rules: no rule has id"
+        assertEquals(file + ":2: detection.disabled_rules[1]: no rule has id"
                 + " 'c903906e-993c-4f94-895a-ad73f7c2c7ef' (the built-in rules and rules.paths were read); the rule"
                 + " meant to be turned off would stay on\n", r.err());
     }

@@ -40,7 +40,7 @@ class CheckCommandsTest {
         Path file = Files.writeString(dir.resolve("bad.yml"), "control:\n  socket: relative.sock\n");
         Run r = run("config", "check", file.toString());
         assertEquals(1, r.code());
-        assertEquals("config " + file + ": control.socket: expected an absolute path, got relative.sock\n", r.err());
+        assertEquals(file + ":2: control.socket: expected an absolute path, got relative.sock\n", r.err());
     }
 
     @Test

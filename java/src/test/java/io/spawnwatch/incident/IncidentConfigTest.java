@@ -43,11 +43,12 @@ class IncidentConfigTest {
         Path file = Files.writeString(tmp.resolve("c.yml"),
                 "incidents:\n  max_incidents: 0\n  path: relative.db\n  recent_bytes: -1\n");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(file));
-        assertEquals("config " + file + ": incidents.max_incidents: expected 1 to 1000000, got 0; "
-                + "incidents.recent_bytes: expected 0 to 4294967296, got -1; "
-                + "incidents.path: expected an absolute path, got relative.db", e.getMessage());
+        assertEquals(java.util.List.of(file + ":2: incidents.max_incidents: expected 1 to 1000000, got 0",
+                file + ":3: incidents.path: expected an absolute path, got relative.db",
+                file + ":4: incidents.recent_bytes: expected 0 to 4294967296, got -1"), e.problems());
         Path typo = Files.writeString(tmp.resolve("t.yml"), "incidents:\n  quiet_gap: soon\n");
         ConfigException t = assertThrows(ConfigException.class, () -> ConfigLoader.load(typo));
-        assertEquals("config " + typo + ": key incidents.quiet_gap (line 2): expected Duration, got 'soon'", t.getMessage());
+        assertEquals(typo + ":2: incidents.quiet_gap: expected a duration such as 10m or 1h30m, got 'soon'",
+                t.getMessage());
     }
 }

@@ -90,27 +90,27 @@ class ConfiguredOutputsTest {
 
     @Test
     void shouldNameTheKeyOfEachMistake() {
-        assertEquals("config DIR/spawnwatch.yml: outputs[0].bootstrap_servers: expected host:port, got 'k1'",
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].bootstrap_servers: expected host:port, got 'k1'",
                 error("outputs:\n  - {type: kafka, bootstrap_servers: [k1]}\n"));
-        assertEquals("config DIR/spawnwatch.yml: outputs[0].compression: expected one of none, gzip, lz4, got 'zstd'",
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].compression: expected one of none, gzip, lz4, got 'zstd'",
                 error("outputs:\n  - {type: kafka, bootstrap_servers: ['k:1'], compression: zstd}\n"));
-        assertEquals("config DIR/spawnwatch.yml: outputs[1].documents: expected alerts, events or fleet_candidates,"
+        assertEquals("DIR/spawnwatch.yml:3: outputs[1].documents: expected alerts, events or fleet_candidates,"
                 + " got 'alert'", error("outputs:\n  - {type: rotating_file, path: DIR/a}\n"
                 + "  - {type: rotating_file, path: DIR/b, documents: [alert]}\n"));
-        assertEquals("config DIR/spawnwatch.yml: outputs[0].sasl.password_file: cannot read DIR/none",
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].sasl.password_file: cannot read DIR/none",
                 error("outputs:\n  - {type: kafka, bootstrap_servers: ['k:1'], sasl: {mechanism: PLAIN,"
                         + " username: u, password_file: DIR/none}}\n"));
-        assertEquals("config DIR/spawnwatch.yml: outputs[0].path: directory /no/such does not exist",
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].path: directory /no/such does not exist",
                 error("outputs:\n  - {type: rotating_file, path: /no/such/a.ndjson}\n"));
-        assertEquals("config DIR/spawnwatch.yml: outputs[0].max_bytes: expected at least 4096, got 10",
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].max_bytes: expected at least 4096, got 10",
                 error("outputs:\n  - {type: rotating_file, path: DIR/a, max_bytes: 10}\n"));
     }
 
     @Test
     void shouldRefuseAnUnknownTypeOrKey() {
-        assertEquals("config DIR/spawnwatch.yml: key outputs[0].type (line 2): expected one of kafka, rotating_file,"
+        assertEquals("DIR/spawnwatch.yml:2: outputs[0].type: expected one of kafka, rotating_file,"
                 + " got 'syslog'", error("outputs:\n  - {type: syslog}\n"));
         String key = error("outputs:\n  - {type: kafka, bootstrap_server: ['k:1']}\n");
-        assertEquals(true, key.startsWith("config DIR/spawnwatch.yml: unknown key outputs[0].bootstrap_server"), key);
+        assertEquals(true, key.startsWith("DIR/spawnwatch.yml:2: outputs[0].bootstrap_server: unknown key; known keys here are"), key);
     }
 }

@@ -71,7 +71,17 @@ class FileSinkTest {
         Path file = dir.resolve("missing/dir/out.ndjson");
         IOException e = assertThrows(IOException.class, () -> new FileSink(file, Set.of(DocumentKind.ALERT), 4,
                 null));
-        assertEquals("output " + file + ": cannot open for appending: java.nio.file.NoSuchFileException: " + file,
-                e.getMessage());
+        assertEquals("output " + file + ": cannot open for appending: directory " + file.getParent()
+                + " does not exist", e.getMessage());
+        IOException isDir = assertThrows(IOException.class, () -> new FileSink(dir, Set.of(DocumentKind.ALERT), 4,
+                null));
+        assertEquals("output " + dir + ": cannot open for appending: is a directory", isDir.getMessage());
+        Path underFile = dir.resolve("plain");
+        IOException notDir = assertThrows(IOException.class, () -> {
+            Files.writeString(underFile, "x");
+            new FileSink(underFile.resolve("out.ndjson"), Set.of(DocumentKind.ALERT), 4, null);
+        });
+        assertEquals("output " + underFile.resolve("out.ndjson") + ": cannot open for appending: " + underFile
+                + " is not a directory", notDir.getMessage());
     }
 }

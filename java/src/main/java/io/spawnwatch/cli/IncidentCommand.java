@@ -88,8 +88,8 @@ final class IncidentCommand {
                     Files.deleteIfExists(tmp);
                 }
             } catch (IOException | RuntimeException e) {
-                err().println("spawnwatch: --html " + html + ": cannot write the page: " + (e instanceof IOException io
-                        ? io.spawnwatch.files.IoErrors.describe(io) : e.getMessage()));
+                err().println("spawnwatch: --html " + html + ": cannot write the page: " + (e instanceof IOException ioe
+                        ? io.spawnwatch.files.IoErrors.describe(ioe) : e.getMessage()));
                 err().flush();
                 return ExitCodes.USAGE;
             }

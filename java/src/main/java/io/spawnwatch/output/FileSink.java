@@ -46,7 +46,7 @@ public final class FileSink extends QueuedSink {
             channel = FileChannel.open(path, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND), PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } catch (IOException e) {
-            String why = e instanceof java.nio.file.NoSuchFileException ? IoErrors.whyNotCreatable(path) : null;
+            String why = IoErrors.whyNotCreatable(path); // the directory, when that is what is wrong
             throw new IOException("output " + path + ": cannot open for appending: "
                     + (why != null ? why : IoErrors.describe(e)), e);
         }

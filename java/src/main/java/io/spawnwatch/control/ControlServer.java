@@ -149,19 +149,65 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
-     * Listens on {@code options.socket()} and starts accepting.
-     *
-     * @throws IOException when the socket cannot be created, e.g. another sensor
-     *     listens on it, or the path exists and is not a socket; the message says what to do
+     * A socket bound and listening but not yet served. The daemon claims it before the BPF programs load
+     * (a second of work and a kernel change), so that a second sensor on the same socket stops at once;
+     * a client that connects meanwhile waits in the listen backlog until {@link #start(Claim, SensorControl,
+     * SubscriberHub)}. Closing a claim that was not started removes the socket file.
      */
-    public static ControlServer start(Options options, SensorControl sensor, SubscriberHub hub) throws IOException {
-        UnixListener listener = UnixListener.open(options.socket(), options.directoryMode(), options.socketMode(),
-                options.socketGroup());
-        ControlServer server = new ControlServer(options, listener, sensor, hub);
+    public static final class Claim implements AutoCloseable {
+        private final Options options;
+        private final UnixListener listener;
+        private boolean started;
+
+        private Claim(Options options, UnixListener listener) {
+            this.options = options;
+            this.listener = listener;
+        }
+
+        /** The socket's absolute path. */
+        public Path socket() {
+            return listener.path();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!started) {
+                listener.close();
+            }
+        }
+    }
+
+    /**
+     * Binds and listens on {@code options.socket()}, without serving it yet.
+     *
+     * @throws IOException when the socket cannot be created, e.g. another sensor listens on it, or the path
+     *     exists and is not a socket; the message is one line that starts with "control: " and says what to do
+     */
+    public static Claim claim(Options options) throws IOException {
+        return new Claim(options, UnixListener.open(options.socket(), options.directoryMode(), options.socketMode(),
+                options.socketGroup()));
+    }
+
+    /** Starts serving a claimed socket. */
+    public static ControlServer start(Claim claim, SensorControl sensor, SubscriberHub hub) {
+        synchronized (claim) {
+            claim.started = true;
+        }
+        Options options = claim.options;
+        ControlServer server = new ControlServer(options, claim.listener, sensor, hub);
         server.acceptor.start();
         LOG.log(System.Logger.Level.INFO, "control: listening on socket={0} (mode {1}, allowed: root {2})",
-                listener.path(), Integer.toOctalString(options.socketMode()), options.access());
+                claim.listener.path(), Integer.toOctalString(options.socketMode()), options.access());
         return server;
+    }
+
+    /**
+     * Listens on {@code options.socket()} and starts accepting.
+     *
+     * @throws IOException as {@link #claim(Options)}
+     */
+    public static ControlServer start(Options options, SensorControl sensor, SubscriberHub hub) throws IOException {
+        return start(claim(options), sensor, hub);
     }
 
     /** The socket's absolute path. */

@@ -5,8 +5,10 @@ import io.spawnwatch.control.AccessPolicy;
 import io.spawnwatch.control.ControlServer;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.error.ConfigException;
+import io.spawnwatch.error.HostSetupException;
 import io.spawnwatch.error.SpawnwatchException;
 import io.spawnwatch.incident.IncidentSink;
+import io.spawnwatch.kernel.HostChecks;
 import java.io.IOException;
 import io.spawnwatch.output.Sink;
 import java.util.ArrayList;
@@ -58,7 +60,51 @@ public final class Daemon implements AutoCloseable {
         }, 1, 1, TimeUnit.SECONDS);
     }
 
+    /**
+     * Starts the sensor and its control socket. The cheap preconditions come first, before the BPF programs
+     * load: privileges, BTF and tracefs (HostChecks), then the control socket is claimed (a second sensor on
+     * the same socket stops here, with one line), then the incident store opens.
+     *
+     * @throws SpawnwatchException one line that says what is wrong; the sinks are closed
+     */
     public static Daemon start(Options options) throws SpawnwatchException {
+        SensorConfig config = options.config();
+        ControlServer.Claim claim;
+        try {
+            HostChecks.verify();
+            claim = claimSocket(options);
+        } catch (SpawnwatchException e) {
+            options.sinks().forEach(Sink::close);
+            throw e;
+        }
+        try {
+            return start(options, claim);
+        } catch (SpawnwatchException | RuntimeException e) {
+            claim.close();
+            throw e;
+        }
+    }
+
+    private static ControlServer.Claim claimSocket(Options options) throws HostSetupException {
+        SensorConfig config = options.config();
+        Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
+        ControlServer.Options serverOptions = ControlServer.Options.defaults().withSocket(socket)
+                .withAccess(AccessPolicy.of(config.control().allowedUids(), config.control().allowedGids()));
+        Long group = config.control().socketGroup();
+        if (group != null) {
+            serverOptions = serverOptions.withSocketGroup(group).withModes(0750, 0660);
+        }
+        try {
+            return ControlServer.claim(serverOptions);
+        } catch (IOException | RuntimeException e) {
+            // The listener's messages start with "control: " and say what to do.
+            throw new HostSetupException(e.getMessage() != null && e.getMessage().startsWith("control: ")
+                    ? e.getMessage() : "control: cannot listen on socket=" + socket + ": " + (e instanceof IOException ioe
+                    ? io.spawnwatch.files.IoErrors.describe(ioe) : e.getMessage()));
+        }
+    }
+
+    private static Daemon start(Options options, ControlServer.Claim claim) throws SpawnwatchException {
         SensorConfig config = options.config();
         SubscriberHub hub = new SubscriberHub(SubscriberHub.Options.defaults());
         // The incident store is one more sink: it wants every event of a lineage and every alert.
@@ -75,26 +121,13 @@ public final class Daemon implements AutoCloseable {
         }
         Sensor sensor = Sensor.start(new Sensor.Options(config, options.configPath(), sinks,
                 Path.of("/proc"), Path.of("/etc/passwd"), hub));
-        Path socket = options.socket() != null ? options.socket() : Path.of(config.control().socket());
         Daemon[] self = new Daemon[1];
         DaemonControl control = new DaemonControl(sensor, incidents, config, options.configPath(), hub, () -> {
             if (self[0] != null) {
                 self[0].requestStop();
             }
         });
-        ControlServer.Options serverOptions = ControlServer.Options.defaults().withSocket(socket)
-                .withAccess(AccessPolicy.of(config.control().allowedUids(), config.control().allowedGids()));
-        Long group = config.control().socketGroup();
-        if (group != null) {
-            serverOptions = serverOptions.withSocketGroup(group).withModes(0750, 0660);
-        }
-        ControlServer server;
-        try {
-            server = ControlServer.start(serverOptions, control, hub);
-        } catch (IOException | RuntimeException e) {
-            sensor.close();
-            throw new ConfigException("control: cannot listen on " + socket + ": " + e.getMessage(), e);
-        }
+        ControlServer server = ControlServer.start(claim, control, hub);
         self[0] = new Daemon(sensor, server, control);
         sensor.logReady();
         return self[0];

@@ -17,7 +17,6 @@ import io.spawnwatch.event.TestRecords;
 import io.spawnwatch.rules.model.DetectionConfig;
 import io.spawnwatch.rules.RuleEngine;
 import io.spawnwatch.rules.model.RuleSource;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -26,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code spawnwatch baseline seed}: a recording made by the real ECS writer
@@ -38,16 +36,6 @@ class BaselineSeedTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     /** What `run --events --output FILE` writes for php-fpm running sh -c COMMAND, an alert among them. */
     private Path recording(String... commands) throws Exception {
@@ -91,7 +79,7 @@ class BaselineSeedTest {
     void shouldSeedNewTermsSoThatRecordedCommandsRaiseNothingAndNewOnesStillDo() throws Exception {
         Path events = recording("/usr/sbin/sendmail -t -i", "convert a.png b.jpg");
         Path state = dir.resolve("baselines.db");
-        Run r = run("baseline", "seed", "--state", state.toString(), events.toString());
+        CliRun r = CliRun.run("baseline", "seed", "--state", state.toString(), events.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals("", r.err());
         // 3 events: the php-fpm worker's exec (a php* child of php-fpm) updates Unusual Process Spawned's
@@ -117,7 +105,7 @@ class BaselineSeedTest {
         Path events = recording("id");
         Files.writeString(events, "{not json\n{\"event\":{\"category\":[\"file\"]},\"@timestamp\":\"x\"}\n"
                 + Files.readString(events));
-        Run r = run("baseline", "seed", "--state", dir.resolve("b.db").toString(), events.toString());
+        CliRun r = CliRun.run("baseline", "seed", "--state", dir.resolve("b.db").toString(), events.toString());
         assertEquals(0, r.code(), r.err());
         String[] err = r.err().split("\n");
         assertTrue(err[0].startsWith(events + ":1: not JSON: "), err[0]);
@@ -128,7 +116,7 @@ class BaselineSeedTest {
     @Test
     void shouldSayWhichFileIsMissing() {
         Path missing = dir.resolve("nope.ndjson");
-        Run r = run("baseline", "seed", "--state", dir.resolve("b.db").toString(), missing.toString());
+        CliRun r = CliRun.run("baseline", "seed", "--state", dir.resolve("b.db").toString(), missing.toString());
         assertEquals(1, r.code());
         assertEquals("spawnwatch: " + missing + ": no such file\n", r.err());
     }

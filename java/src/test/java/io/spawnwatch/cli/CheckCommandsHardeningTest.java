@@ -4,38 +4,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** config check and rules check on the issue's bad files: one line each, never a trace. */
 class CheckCommandsHardeningTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void shouldRefuseDevZeroBeforeReadingIt() {
-        Run config = run("config", "check", "/dev/zero");
+        CliRun config = CliRun.run("config", "check", "/dev/zero");
         assertEquals(1, config.code());
         assertEquals("/dev/zero: not a regular file (a device, socket or pipe); expected a YAML file\n",
                 config.err());
-        Run rules = run("rules", "check", "/dev/zero");
+        CliRun rules = CliRun.run("rules", "check", "/dev/zero");
         assertEquals(1, rules.code());
         assertEquals("/dev/zero: not a regular file (a device, socket or pipe); expected a YAML file\n", rules.err());
     }
@@ -51,7 +38,7 @@ class CheckCommandsHardeningTest {
                         Image: /x
                     condition: %s
                 """.formatted("(".repeat(3000) + "sel" + ")".repeat(3000)));
-        Run r = run("rules", "check", rule.toString());
+        CliRun r = CliRun.run("rules", "check", rule.toString());
         assertEquals(1, r.code());
         assertEquals(1, r.err().lines().count(), r.err());
         assertTrue(r.err().startsWith(rule + ":7: condition '((((("), r.err());
@@ -64,7 +51,7 @@ class CheckCommandsHardeningTest {
         Path rule = dir.resolve("latin1.yml");
         Files.write(rule, ("title: caf\u00e9\nid: 6d1c2b1e-0000-4000-8000-000000000004\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
-        Run r = run("rules", "check", dir.toString());
+        CliRun r = CliRun.run("rules", "check", dir.toString());
         assertEquals(1, r.code());
         assertEquals(rule + ":1: line 1, column 11: not UTF-8 (byte 0xe9); save the file as UTF-8\n", r.err());
     }
@@ -75,7 +62,7 @@ class CheckCommandsHardeningTest {
                 detection:
                   disabled_rules: [c903906e-993c-4f94-895a-ad73f7c2c7ee, c903906e-993c-4f94-895a-ad73f7c2c7ef]
                 """);
-        Run r = run("config", "check", file.toString());
+        CliRun r = CliRun.run("config", "check", file.toString());
         assertEquals(1, r.code());
         assertEquals(file + ":2: detection.disabled_rules[1]: no rule has id"
                 + " 'c903906e-993c-4f94-895a-ad73f7c2c7ef' (the built-in rules and rules.paths were read); the rule"
@@ -87,9 +74,9 @@ class CheckCommandsHardeningTest {
         java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
         java.io.PrintStream saved = System.err;
         System.setErr(new java.io.PrintStream(stderr, true, StandardCharsets.UTF_8));
-        Run r;
+        CliRun r;
         try {
-            r = run("rules", "check", "--help");
+            r = CliRun.run("rules", "check", "--help");
         } finally {
             System.setErr(saved);
         }

@@ -3,34 +3,21 @@ package io.spawnwatch.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The offline verbs: config check and rules check, on files, with no sensor. */
 class CheckCommandsTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        return new Run(cl.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void shouldAcceptAValidConfigurationFile() throws Exception {
         Path file = Files.writeString(dir.resolve("ok.yml"), "kernel:\n  ring_buffer_bytes: 65536\n");
-        Run r = run("config", "check", file.toString());
+        CliRun r = CliRun.run("config", "check", file.toString());
         assertEquals(0, r.code(), r.err());
         assertEquals(file + ": ok (32 web-server names, ring 65536 bytes)\n", r.out());
     }
@@ -38,7 +25,7 @@ class CheckCommandsTest {
     @Test
     void shouldNameTheKeyOfABadConfigurationValue() throws Exception {
         Path file = Files.writeString(dir.resolve("bad.yml"), "control:\n  socket: relative.sock\n");
-        Run r = run("config", "check", file.toString());
+        CliRun r = CliRun.run("config", "check", file.toString());
         assertEquals(1, r.code());
         assertEquals(file + ":2: control.socket: expected an absolute path, got relative.sock\n", r.err());
     }
@@ -54,7 +41,7 @@ class CheckCommandsTest {
                         Image|nosuchmodifier: /x
                     condition: sel
                 """);
-        Run r = run("rules", "check", rule.toString());
+        CliRun r = CliRun.run("rules", "check", rule.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().startsWith(rule + ":6: "), r.err());
         assertTrue(r.err().contains("nosuchmodifier"), r.err());
@@ -69,7 +56,7 @@ class CheckCommandsTest {
             all[0] = "rules";
             all[1] = "check";
             System.arraycopy(args, 0, all, 2, args.length);
-            Run r = run(all);
+            CliRun r = CliRun.run(all);
             assertEquals(0, r.code(), r.err());
             assertEquals(args.length + " file(s) ok\n", r.out());
         }

@@ -38,7 +38,6 @@ class CliTest {
     private Level savedLevel;
 
     /** What one CLI run printed, and its exit code. */
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -56,32 +55,14 @@ class CliTest {
         Logger.getLogger("io.spawnwatch.control").setLevel(savedLevel);
     }
 
-    private static Run run(CommandLine cl, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    /** Runs {@code spawnwatch ARGS --socket <the test server>}. */
-    private Run cli(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--socket";
-        all[args.length + 1] = server.socket().toString();
-        return run(Main.commandLine(), all);
-    }
-
-    private static void assertOk(Run r) {
+    private static void assertOk(CliRun r) {
         assertEquals(0, r.code(), "out=" + r.out() + " err=" + r.err());
         assertEquals("", r.err());
     }
 
     @Test
     void shouldPrintStatusAsAReadableSummary() {
-        Run r = cli("status");
+        CliRun r = CliRun.against(server.socket(), "status");
         assertOk(r);
         assertEquals("""
                 spawnwatch 0.1.0-test, up 1h2m3s, kernel 6.18.0-test
@@ -105,7 +86,7 @@ class CliTest {
 
     @Test
     void shouldPrintTheRawResultAsOneJsonLineWithJson() {
-        Run r = cli("webservers", "list", "--json");
+        CliRun r = CliRun.against(server.socket(), "webservers", "list", "--json");
         assertOk(r);
         assertEquals("{\"webservers\":[{\"name\":\"nginx\",\"prefix\":false,\"source\":\"builtin\"},"
                 + "{\"name\":\"php-fpm\",\"prefix\":true,\"source\":\"builtin\"}],"
@@ -115,7 +96,7 @@ class CliTest {
 
     @Test
     void shouldListShowEnableAndDisableRules() {
-        Run list = cli("rules", "list");
+        CliRun list = CliRun.against(server.socket(), "rules", "list");
         assertOk(list);
         assertEquals("""
                 ID               ENABLED  LEVEL   TITLE
@@ -123,7 +104,7 @@ class CliTest {
                 tmp-exec         yes      high    Execution from /tmp by a web server descendant
                 rare-child       no       medium  Rare child of a web server
                 """, list.out());
-        Run show = cli("rules", "show", "tmp-exec");
+        CliRun show = CliRun.against(server.socket(), "rules", "show", "tmp-exec");
         assertOk(show);
         assertEquals("""
                 id           tmp-exec
@@ -137,13 +118,13 @@ class CliTest {
                 title: Execution from /tmp by a web server descendant
                 id: tmp-exec
                 """, show.out());
-        assertEquals("rule rare-child is enabled\n", cli("rules", "enable", "rare-child").out());
-        assertEquals("rule tmp-exec is disabled\n", cli("rules", "disable", "tmp-exec").out());
+        assertEquals("rule rare-child is enabled\n", CliRun.against(server.socket(), "rules", "enable", "rare-child").out());
+        assertEquals("rule tmp-exec is disabled\n", CliRun.against(server.socket(), "rules", "disable", "tmp-exec").out());
     }
 
     @Test
     void shouldExitOneWithTheSensorsMessageForAnUnknownRule() {
-        Run r = cli("rules", "show", "nope");
+        CliRun r = CliRun.against(server.socket(), "rules", "show", "nope");
         assertEquals(ExitCodes.SENSOR_ERROR, r.code());
         assertEquals("", r.out());
         assertEquals("spawnwatch: not_found: no rule with id nope; `spawnwatch rules list` shows the loaded rules\n", r.err());
@@ -153,7 +134,7 @@ class CliTest {
     void shouldPrintEveryErrorOfARejectedReload() {
         sensor.nextReload(List.of(), List.of("rules/a.yml:3: detection.condition: unknown selection 'sel2'",
                 "rules/b.yml:1: level: expected one of informational, low, medium, high, critical"));
-        Run r = cli("rules", "reload");
+        CliRun r = CliRun.against(server.socket(), "rules", "reload");
         assertEquals(1, r.code());
         assertEquals("""
                 spawnwatch: rejected: rules not reloaded: 2 error(s); the running rules are unchanged
@@ -162,13 +143,13 @@ class CliTest {
                 """, r.err());
         sensor.nextReload(List.of(new SensorControl.RuleDetail("x", "X", "low", true, "x.yml", "", List.of(), "")),
                 List.of());
-        assertEquals("reloaded: 1 rules loaded, 1 enabled\n", cli("rules", "reload").out());
+        assertEquals("reloaded: 1 rules loaded, 1 enabled\n", CliRun.against(server.socket(), "rules", "reload").out());
     }
 
     @Test
     void shouldAddListAndRemoveWebServers() {
-        assertEquals("watching web server caddy (exact)\n", cli("webservers", "add", "caddy").out());
-        assertEquals("watching web server uwsgi (prefix)\n", cli("webservers", "add", "uwsgi", "--prefix").out());
+        assertEquals("watching web server caddy (exact)\n", CliRun.against(server.socket(), "webservers", "add", "caddy").out());
+        assertEquals("watching web server uwsgi (prefix)\n", CliRun.against(server.socket(), "webservers", "add", "uwsgi", "--prefix").out());
         assertEquals("""
                 NAME     MATCH   SOURCE
                 nginx    exact   builtin
@@ -178,29 +159,29 @@ class CliTest {
 
                 PID   WEB SERVER  WHY
                 4242  node        runtime node, listening on TCP port 3000
-                """, cli("webservers", "list").out());
-        assertEquals("no longer watching web server caddy\n", cli("webservers", "remove", "caddy").out());
-        Run again = cli("webservers", "remove", "caddy");
+                """, CliRun.against(server.socket(), "webservers", "list").out());
+        assertEquals("no longer watching web server caddy\n", CliRun.against(server.socket(), "webservers", "remove", "caddy").out());
+        CliRun again = CliRun.against(server.socket(), "webservers", "remove", "caddy");
         assertEquals(1, again.code());
         assertEquals("spawnwatch: not_found: no web-server name caddy in the kernel filter\n", again.err());
     }
 
     @Test
     void shouldAddUsersByNameOrUidAndListThem() {
-        assertEquals("watching web-server user uid=48 (apache)\n", cli("users", "add", "apache").out());
-        assertEquals("watching web-server user uid=498\n", cli("users", "add", "498").out());
+        assertEquals("watching web-server user uid=48 (apache)\n", CliRun.against(server.socket(), "users", "add", "apache").out());
+        assertEquals("watching web-server user uid=498\n", CliRun.against(server.socket(), "users", "add", "498").out());
         assertEquals("""
                 UID  NAME      SOURCE
                 33   www-data  builtin
                 48   apache    runtime
                 498  -         runtime
-                """, cli("users", "list").out());
-        assertEquals("no longer watching web-server user uid=498\n", cli("users", "remove", "498").out());
+                """, CliRun.against(server.socket(), "users", "list").out());
+        assertEquals("no longer watching web-server user uid=498\n", CliRun.against(server.socket(), "users", "remove", "498").out());
     }
 
     @Test
     void shouldAddListAndRemoveExceptions() {
-        Run add = cli("exceptions", "add", "--rule", "web-shell-spawn", "--match",
+        CliRun add = CliRun.against(server.socket(), "exceptions", "add", "--rule", "web-shell-spawn", "--match",
                 "process.command_line=sh -c uptime", "--match", "user.name=www-data", "--comment", "monitoring");
         assertOk(add);
         assertEquals("added exception ex-1 for rule web-shell-spawn: process.command_line=sh -c uptime"
@@ -208,13 +189,13 @@ class CliTest {
         assertEquals("""
                 ID    RULE             MATCH                                                 COMMENT
                 ex-1  web-shell-spawn  process.command_line=sh -c uptime user.name=www-data  monitoring
-                """, cli("exceptions", "list").out());
-        assertEquals("removed exception ex-1\n", cli("exceptions", "remove", "ex-1").out());
+                """, CliRun.against(server.socket(), "exceptions", "list").out());
+        assertEquals("removed exception ex-1\n", CliRun.against(server.socket(), "exceptions", "remove", "ex-1").out());
     }
 
     @Test
     void shouldPrintStatsTablesAndRefreshWithWatch() {
-        Run r = cli("stats", "--watch", "--count", "2", "--interval", "10ms");
+        CliRun r = CliRun.against(server.socket(), "stats", "--watch", "--count", "2", "--interval", "10ms");
         assertOk(r);
         String[] blocks = r.out().split("\n\nstats at ");
         assertEquals(2, blocks.length, r.out());
@@ -231,20 +212,20 @@ class CliTest {
                 stdout  3
 
                 control: connections=1 accepted=1 refused=0 requests="""), blocks[1]);
-        Run json = cli("stats", "--watch", "--count", "2", "--interval", "10ms", "--json");
+        CliRun json = CliRun.against(server.socket(), "stats", "--watch", "--count", "2", "--interval", "10ms", "--json");
         assertEquals(2, json.out().lines().count());
     }
 
     @Test
     void shouldPrintRecentAlertsAndSayWhenThereAreNone() {
-        assertEquals("no alerts in the last 1h\n", cli("alerts", "--since", "1h").out());
+        assertEquals("no alerts in the last 1h\n", CliRun.against(server.socket(), "alerts", "--since", "1h").out());
         hub.publishAlert(("{\"@timestamp\":\"2026-11-27T10:00:00Z\",\"rule\":{\"name\":\"web-shell-spawn\"},"
                 + "\"user\":{\"name\":\"www-data\"},\"process\":{\"name\":\"sh\",\"pid\":4242,\"command_line\":"
                 + "\"sh -c id\",\"parent\":{\"name\":\"nginx\"}}}\n").getBytes(StandardCharsets.UTF_8));
-        Run r = cli("alerts", "--since", "1h");
+        CliRun r = CliRun.against(server.socket(), "alerts", "--since", "1h");
         assertOk(r);
         assertEquals("2026-11-27T10:00:00Z  web-shell-spawn  user=www-data  nginx > sh[4242]  sh -c id\n", r.out());
-        Run json = cli("alerts", "--json");
+        CliRun json = CliRun.against(server.socket(), "alerts", "--json");
         assertEquals("{\"@timestamp\":\"2026-11-27T10:00:00Z\",\"rule\":{\"name\":\"web-shell-spawn\"},\"user\":"
                 + "{\"name\":\"www-data\"},\"process\":{\"name\":\"sh\",\"pid\":4242,\"command_line\":\"sh -c id\","
                 + "\"parent\":{\"name\":\"nginx\"}}}\n", json.out());
@@ -258,10 +239,10 @@ class CliTest {
                 + "{\"name\":\"curl\",\"pid\":2},\"destination\":{\"ip\":\"203.0.113.7\",\"port\":443}}")
                 .getBytes(StandardCharsets.UTF_8));
         assertEquals("t2  connection_attempted  user=-  curl[2]  -> 203.0.113.7:443\n",
-                cli("events", "--filter", "process.name=curl").out());
+                CliRun.against(server.socket(), "events", "--filter", "process.name=curl").out());
         assertEquals("t1  exec  user=-  sh[1]  sh -c id\nt2  connection_attempted  user=-  curl[2]  -> 203.0.113.7:443\n",
-                cli("events").out());
-        assertEquals("no recent events\n", cli("events", "--filter", "process.name=php").out());
+                CliRun.against(server.socket(), "events").out());
+        assertEquals("no recent events\n", CliRun.against(server.socket(), "events", "--filter", "process.name=php").out());
     }
 
     @Test
@@ -290,14 +271,14 @@ class CliTest {
 
     @Test
     void shouldAskTheSensorToShutDown() throws Exception {
-        assertEquals("the sensor is stopping\n", cli("shutdown").out());
+        assertEquals("the sensor is stopping\n", CliRun.against(server.socket(), "shutdown").out());
         assertTrue(sensor.awaitShutdown(5000));
     }
 
     @Test
     void shouldExitThreeWithWhatToDoWhenNothingListens() {
         Path none = dir.resolve("none.sock");
-        Run r = run(Main.commandLine(), "status", "--socket", none.toString());
+        CliRun r = CliRun.run(Main.commandLine(), "status", "--socket", none.toString());
         assertEquals(ExitCodes.UNREACHABLE, r.code());
         assertEquals("", r.out());
         assertEquals("spawnwatch: cannot reach the sensor at " + none + ": no socket there; start the sensor with"
@@ -310,7 +291,7 @@ class CliTest {
         try (ServerSocketChannel gone = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             gone.bind(UnixDomainSocketAddress.of(stale));
         }
-        Run r = run(Main.commandLine(), "rules", "list", "--socket", stale.toString());
+        CliRun r = CliRun.run(Main.commandLine(), "rules", "list", "--socket", stale.toString());
         assertEquals(3, r.code());
         assertEquals("spawnwatch: cannot reach the sensor at " + stale + ": nothing is listening (the sensor is not"
                 + " running); start the sensor with `spawnwatch run`, or pass --socket PATH (or set"
@@ -339,7 +320,7 @@ class CliTest {
         Path p = fakePeer("{\"v\":1,\"id\":null,\"error\":{\"code\":\"forbidden\",\"message\":\"uid=1000 is not"
                 + " allowed: only root and the users and groups the sensor's configuration names may use this"
                 + " socket\"}}\n");
-        Run r = run(Main.commandLine(), "status", "--socket", p.toString());
+        CliRun r = CliRun.run(Main.commandLine(), "status", "--socket", p.toString());
         assertEquals(1, r.code());
         assertEquals("spawnwatch: forbidden: uid=1000 is not allowed: only root and the users and groups the sensor's"
                 + " configuration names may use this socket\n", r.err());
@@ -348,7 +329,7 @@ class CliTest {
     @Test
     void shouldExitThreeWhenTheConnectionIsLostBeforeTheAnswer() throws Exception {
         Path p = fakePeer("");
-        Run r = run(Main.commandLine(), "status", "--socket", p.toString());
+        CliRun r = CliRun.run(Main.commandLine(), "status", "--socket", p.toString());
         assertEquals(3, r.code());
         assertEquals("spawnwatch: lost the connection to the sensor at " + p + " before it answered; it may have"
                 + " stopped: check its log\n", r.err());
@@ -356,26 +337,26 @@ class CliTest {
 
     @Test
     void shouldExitTwoWithOneLineAndAPointerToHelpOnUsageErrors() {
-        Run unknown = cli("status", "--bogus");
+        CliRun unknown = CliRun.against(server.socket(), "status", "--bogus");
         assertEquals(ExitCodes.USAGE, unknown.code());
         assertEquals("spawnwatch: Unknown option: '--bogus'\nTry 'spawnwatch status --help' for more information.\n",
                 unknown.err());
-        Run group = run(Main.commandLine(), "rules");
+        CliRun group = CliRun.run(Main.commandLine(), "rules");
         assertEquals(2, group.code(), "a verb group needs its sub-verb");
         assertEquals("spawnwatch: Missing required subcommand\nTry 'spawnwatch rules --help' for more information.\n",
                 group.err());
-        Run since = cli("alerts", "--since", "yesterday");
+        CliRun since = CliRun.against(server.socket(), "alerts", "--since", "yesterday");
         assertEquals(2, since.code());
         assertEquals("spawnwatch: Invalid value for option '--since': 'yesterday' is not a duration: use e.g. 30s,"
                 + " 15m, 2h, 1d, 2w or 1h30m\nTry 'spawnwatch alerts --help' for more information.\n", since.err());
-        Run filter = cli("events", "--filter", "process.name");
+        CliRun filter = CliRun.against(server.socket(), "events", "--filter", "process.name");
         assertEquals(2, filter.code());
         assertEquals("spawnwatch: --filter: filter 'process.name' is not FIELD=VALUE, FIELD!=VALUE or FIELD~TEXT with"
                 + " an ECS field name, e.g. process.name=sh\nTry 'spawnwatch events --help' for more information.\n",
                 filter.err());
-        assertEquals(2, cli("events", "--follow", "--last", "3").code());
-        assertEquals(2, cli("exceptions", "add", "--rule", "x").code(), "--match is required");
-        Run typo = run(Main.commandLine(), "stauts");
+        assertEquals(2, CliRun.against(server.socket(), "events", "--follow", "--last", "3").code());
+        assertEquals(2, CliRun.against(server.socket(), "exceptions", "add", "--rule", "x").code(), "--match is required");
+        CliRun typo = CliRun.run(Main.commandLine(), "stauts");
         assertEquals(2, typo.code());
         assertEquals("""
                 spawnwatch: Unmatched argument at index 0: 'stauts'
@@ -386,7 +367,7 @@ class CliTest {
 
     @Test
     void shouldListVerbsAndExitCodesInHelpOnEveryLevel() {
-        Run root = run(Main.commandLine(), "--help");
+        CliRun root = CliRun.run(Main.commandLine(), "--help");
         assertEquals(0, root.code());
         for (String verb : List.of("status", "stats", "rules", "webservers", "users", "exceptions", "alerts",
                 "events", "shutdown", "help")) {
@@ -400,12 +381,12 @@ class CliTest {
                   3   sensor not reachable over its socket
                 """;
         assertTrue(root.out().contains(codes), root.out());
-        Run verb = run(Main.commandLine(), "rules", "reload", "--help");
+        CliRun verb = CliRun.run(Main.commandLine(), "rules", "reload", "--help");
         assertTrue(verb.out().startsWith("Re-read the rule files; all or nothing.\nUsage: spawnwatch rules reload"),
                 verb.out());
         assertTrue(verb.out().contains(codes), verb.out());
         assertTrue(verb.out().contains("--socket=PATH"), verb.out());
-        assertTrue(run(Main.commandLine(), "help", "alerts").out().contains("--since=DURATION"));
+        assertTrue(CliRun.run(Main.commandLine(), "help", "alerts").out().contains("--since=DURATION"));
     }
 
     @Command(name = "extra", header = "A verb added through the factory, as the daemon adds run.")
@@ -422,9 +403,9 @@ class CliTest {
 
     @Test
     void shouldAcceptExtraVerbsFromTheFactory() {
-        Run r = run(Main.commandLine(new ExtraVerb()), "extra");
+        CliRun r = CliRun.run(Main.commandLine(new ExtraVerb()), "extra");
         assertEquals(0, r.code());
         assertEquals("running\n", r.out());
-        assertTrue(run(Main.commandLine(new ExtraVerb()), "--help").out().contains("\n  extra "));
+        assertTrue(CliRun.run(Main.commandLine(new ExtraVerb()), "--help").out().contains("\n  extra "));
     }
 }

@@ -14,8 +14,6 @@ import io.spawnwatch.control.SensorControl.IncidentDetail;
 import io.spawnwatch.control.SubscriberHub;
 import io.spawnwatch.incident.Docs;
 import io.spawnwatch.incident.IncidentSummary;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -35,7 +33,6 @@ class IncidentCliTest {
     private ControlServer server;
 
     /** What one CLI run printed, and its exit code. */
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -68,34 +65,20 @@ class IncidentCliTest {
         return d;
     }
 
-    private Run cli(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--socket";
-        all[args.length + 1] = server.socket().toString();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        var cl = Main.commandLine();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(all);
-        return new Run(code, out.toString(), err.toString());
-    }
-
     @Test
     void shouldListIncidentsOneLineEach() {
-        Run r = cli("incidents");
-        assertEquals(new Run(0, """
+        CliRun r = CliRun.against(server.socket(), "incidents");
+        assertEquals(new CliRun(0, """
                 ID  WEB SERVER       FIRST                 LAST                  LEVEL  PROCESSES  ALERTS  CONNECTIONS
                 1   php-fpm8.2[100]  2026-11-30T12:00:01Z  2026-11-30T12:00:05Z  high   2          2       1
                 """, ""), r);
-        Run recent = cli("incidents", "--since", "1h");
-        assertEquals(new Run(0, "no incidents in the last 1h\n", ""), recent);
+        CliRun recent = CliRun.against(server.socket(), "incidents", "--since", "1h");
+        assertEquals(new CliRun(0, "no incidents in the last 1h\n", ""), recent);
     }
 
     @Test
     void shouldPrintTheRawListWithJson() throws Exception {
-        Run r = cli("incidents", "--json");
+        CliRun r = CliRun.against(server.socket(), "incidents", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode i = JSON.readTree(r.out()).path("incidents").get(0);
         assertEquals(1, i.path("id").asInt());
@@ -106,8 +89,8 @@ class IncidentCliTest {
 
     @Test
     void shouldShowTheIncidentAsATreeWithAlertsBesideTheirProcess() {
-        Run r = cli("incident", "show", "1");
-        assertEquals(new Run(0, """
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "1");
+        assertEquals(new CliRun(0, """
                 incident 1  php-fpm8.2[100]  2026-11-30 12:00:01 to 12:00:05 UTC  high  2 processes  2 alerts  1 connection
                 php-fpm8.2[100]  /usr/sbin/php-fpm8.2
                 └─ php-fpm8.2[101]
@@ -121,14 +104,14 @@ class IncidentCliTest {
 
     @Test
     void shouldColourTheTreeWhenAsked() {
-        Run r = cli("incident", "show", "1", "--color", "always");
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "1", "--color", "always");
         assertTrue(r.out().contains("\u001b[1;31m! high    Unusual Network Connection\u001b[0m"), r.out());
         assertTrue(r.out().contains("\u001b[33m! medium  Suspicious Command\u001b[0m"), r.out());
     }
 
     @Test
     void shouldPrintTheTreeAsJsonForScripts() throws Exception {
-        Run r = cli("incident", "show", "1", "--json");
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "1", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode o = JSON.readTree(r.out());
         JsonNode sh = o.path("root").path("children").get(0).path("children").get(0);
@@ -144,7 +127,7 @@ class IncidentCliTest {
     @Test
     void shouldWriteTheHtmlPageNotWorldReadable() throws Exception {
         Path page = dir.resolve("incident-1.html");
-        Run r = cli("incident", "show", "1", "--html", page.toString());
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "1", "--html", page.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("incident 1 written to " + page + " ("), r.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(page)));
@@ -155,14 +138,14 @@ class IncidentCliTest {
 
     @Test
     void shouldSayWhichIncidentIsMissing() {
-        Run r = cli("incident", "show", "9");
-        assertEquals(new Run(1, "", "spawnwatch: not_found: no incident with id 9; `spawnwatch incidents` lists them\n"),
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "9");
+        assertEquals(new CliRun(1, "", "spawnwatch: not_found: no incident with id 9; `spawnwatch incidents` lists them\n"),
                 r);
     }
 
     @Test
     void shouldRefuseAPageItCannotWrite() {
-        Run r = cli("incident", "show", "1", "--html", dir.resolve("no/such/dir/x.html").toString());
+        CliRun r = CliRun.against(server.socket(), "incident", "show", "1", "--html", dir.resolve("no/such/dir/x.html").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().startsWith("spawnwatch: --html " + dir.resolve("no/such/dir/x.html")
                 + ": cannot write the page: "), r.err());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spawnwatch.cli.CliRun;
 import io.spawnwatch.cli.Main;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
@@ -43,7 +44,6 @@ class ControlEndToEndTest {
     private Daemon daemon;
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
-    record Run(int code, String out, String err) {}
 
     @BeforeEach
     void start() throws Exception {
@@ -70,7 +70,7 @@ class ControlEndToEndTest {
 
     @Test
     void shouldReportHooksRulesAndDropsInStatus() throws Exception {
-        Run r = cli("status", "--json");
+        CliRun r = CliRun.against(daemon.socket(), "status", "--json");
         assertEquals(0, r.code(), r.err());
         JsonNode s = JSON.readTree(r.out());
         assertEquals(16, s.path("rules_loaded").asInt());
@@ -87,32 +87,32 @@ class ControlEndToEndTest {
 
     @Test
     void shouldCatchANewWebServerNameLiveAndForgetItWhenRemoved() throws Exception {
-        assertEquals(0, cli("webservers", "add", "sw-live").code());
-        assertTrue(cli("webservers", "list").out().contains("sw-live"));
+        assertEquals(0, CliRun.against(daemon.socket(), "webservers", "add", "sw-live").code());
+        assertTrue(CliRun.against(daemon.socket(), "webservers", "list").out().contains("sw-live"));
         String seen = "a" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer live = new FakeWebServer("sw-live")) {
             live.run("sh -c 'echo " + seen + " >/dev/null'");
             awaitOutput(seen);
 
-            Run removed = cli("webservers", "remove", "sw-live");
+            CliRun removed = CliRun.against(daemon.socket(), "webservers", "remove", "sw-live");
             assertEquals(0, removed.code(), removed.err());
             String unseen = "b" + UUID.randomUUID().toString().substring(0, 8);
             live.run("sh -c 'echo " + unseen + " >/dev/null'");
             sentinel();
             assertFalse(outputText().contains(unseen), "a removed name is still followed");
         }
-        assertEquals(1, cli("webservers", "remove", "sw-live").code(), "removing twice is an error");
+        assertEquals(1, CliRun.against(daemon.socket(), "webservers", "remove", "sw-live").code(), "removing twice is an error");
     }
 
     @Test
     void shouldStopAndResumeAlertingWhenARuleIsDisabledAndEnabled() throws Exception {
-        assertEquals(0, cli("rules", "disable", SUSPICIOUS_CHILD_PROCESS).code());
+        assertEquals(0, CliRun.against(daemon.socket(), "rules", "disable", SUSPICIOUS_CHILD_PROCESS).code());
         String first = "c" + UUID.randomUUID().toString().substring(0, 8);
         unameUnderNginx(first);
         sentinel();
         assertFalse(alertFor(SUSPICIOUS_CHILD_PROCESS, first), "a disabled rule alerted");
 
-        assertEquals(0, cli("rules", "enable", SUSPICIOUS_CHILD_PROCESS).code());
+        assertEquals(0, CliRun.against(daemon.socket(), "rules", "enable", SUSPICIOUS_CHILD_PROCESS).code());
         String second = "d" + UUID.randomUUID().toString().substring(0, 8);
         unameUnderNginx(second);
         awaitAlert(SUSPICIOUS_CHILD_PROCESS, second);
@@ -129,20 +129,20 @@ class ControlEndToEndTest {
                         Image|nosuchmodifier: /x
                     condition: sel
                 """);
-        Run r = cli("rules", "reload");
+        CliRun r = CliRun.against(daemon.socket(), "rules", "reload");
         assertEquals(1, r.code(), r.out());
         assertTrue(r.err().contains("broken.yml"), r.err());
         assertTrue(r.err().contains("nosuchmodifier"), r.err());
-        assertEquals(16, JSON.readTree(cli("status", "--json").out()).path("rules_loaded").asInt());
+        assertEquals(16, JSON.readTree(CliRun.against(daemon.socket(), "status", "--json").out()).path("rules_loaded").asInt());
 
         Files.delete(dir.resolve("rules.d/broken.yml"));
-        assertEquals(0, cli("rules", "reload").code());
+        assertEquals(0, CliRun.against(daemon.socket(), "rules", "reload").code());
     }
 
     @Test
     void shouldSuppressAlertsWithAPersistedExceptionUntilItIsRemoved() throws Exception {
         String marker = "e" + UUID.randomUUID().toString().substring(0, 8);
-        Run added = cli("exceptions", "add", "--rule", SUSPICIOUS_CHILD_PROCESS, "--match",
+        CliRun added = CliRun.against(daemon.socket(), "exceptions", "add", "--rule", SUSPICIOUS_CHILD_PROCESS, "--match",
                 "process.command_line=uname -a " + marker, "--comment", "test", "--json");
         assertEquals(0, added.code(), added.err());
         String id = JSON.readTree(added.out()).path("id").asText();
@@ -152,7 +152,7 @@ class ControlEndToEndTest {
         sentinel();
         assertFalse(alertFor(SUSPICIOUS_CHILD_PROCESS, marker), "the exception did not suppress");
 
-        assertEquals(0, cli("exceptions", "remove", id).code());
+        assertEquals(0, CliRun.against(daemon.socket(), "exceptions", "remove", id).code());
         assertFalse(Files.readString(dir.resolve("exceptions.yml")).contains(id));
         unameUnderNginx(marker);
         awaitAlert(SUSPICIOUS_CHILD_PROCESS, marker);
@@ -212,7 +212,7 @@ class ControlEndToEndTest {
         java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < 50; i++) {
             Thread t = new Thread(() -> {
-                if (cli("status", "--json").code() == 0) {
+                if (CliRun.against(daemon.socket(), "status", "--json").code() == 0) {
                     ok.incrementAndGet();
                 }
             });
@@ -236,10 +236,10 @@ class ControlEndToEndTest {
                 nginx.run("for i in $(seq 1 5000); do /bin/true; done; true");
             }
             sentinel();
-            JsonNode stats = JSON.readTree(cli("stats", "--json").out());
+            JsonNode stats = JSON.readTree(CliRun.against(daemon.socket(), "stats", "--json").out());
             long dropped = stats.path("sinks").path("subscribers").path("dropped_total").asLong();
             assertTrue(dropped > 0, "the stuck client's queue should have overflowed: " + stats.path("sinks"));
-            JsonNode status = JSON.readTree(cli("status", "--json").out());
+            JsonNode status = JSON.readTree(CliRun.against(daemon.socket(), "status", "--json").out());
             assertEquals(0, status.path("drops").path("kernel").asLong(), "the kernel lost nothing");
         }
     }
@@ -252,20 +252,6 @@ class ControlEndToEndTest {
     }
 
     // --- helpers ---
-
-    private Run cli(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--socket";
-        all[args.length + 1] = daemon.socket().toString();
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(all);
-        return new Run(code, out.toString(), err.toString());
-    }
 
     private void unameUnderNginx(String marker) throws Exception {
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {

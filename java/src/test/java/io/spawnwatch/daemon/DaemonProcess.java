@@ -1,16 +1,14 @@
 package io.spawnwatch.daemon;
 
+import io.spawnwatch.cli.CliRun;
 import io.spawnwatch.cli.Main;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 
 /**
  * The real daemon as its own process ({@code spawnwatch run} from the test
@@ -19,7 +17,6 @@ import picocli.CommandLine;
  * in the given directory; documents to {@code --output}.
  */
 final class DaemonProcess implements AutoCloseable {
-    record Run(int code, String out, String err) {}
 
     final Path dir;
     final Path config;
@@ -43,17 +40,38 @@ final class DaemonProcess implements AutoCloseable {
      * text, e.g. "000"). Returns at once; see {@link #awaitLog}.
      */
     static DaemonProcess start(Path dir, String configYaml, String umask) throws IOException {
-        Path config = Files.writeString(dir.resolve("config.yml"), configYaml);
         Path socket = dir.resolve("run/sw.sock");
+        return start(dir, configYaml, umask, socket, List.of("--events", "--socket", socket.toString(), "--output",
+                dir.resolve("out.ndjson").toString()));
+    }
+
+    /**
+     * Starts {@code spawnwatch run --config dir/config.yml RUN_ARGS}: for start-up failures, a second sensor
+     * on another's socket, or a bad --output.
+     *
+     * @param socket the socket {@code runArgs} name, for {@link #cli}
+     */
+    static DaemonProcess start(Path dir, String configYaml, String umask, Path socket, List<String> runArgs)
+            throws IOException {
+        Files.createDirectories(dir);
+        Path config = Files.writeString(dir.resolve("config.yml"), configYaml);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask " + umask + "; exec \"$@\"", "sh", java,
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName(), "run", "--events", "--config", config.toString(), "--socket", socket.toString(),
-                "--output", dir.resolve("out.ndjson").toString()));
+                Main.class.getName(), "run", "--config", config.toString()));
+        cmd.addAll(runArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(false)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(dir.resolve("stderr.log").toFile()).start();
         return new DaemonProcess(dir, config, socket, p);
+    }
+
+    /** Waits for the process to exit by itself; returns its exit code, or fails with the log. */
+    int awaitExit(Duration timeout) throws Exception {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + ":\n" + logText());
+        }
+        return process.exitValue();
     }
 
     /** Waits until the log has a line containing {@code fragment}; fails with the log otherwise. */
@@ -95,18 +113,8 @@ final class DaemonProcess implements AutoCloseable {
     }
 
     /** The CLI in this JVM against the daemon's socket. */
-    Run cli(String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--socket";
-        all[args.length + 1] = socket.toString();
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(all);
-        return new Run(code, out.toString(), err.toString());
+    CliRun cli(String... args) {
+        return CliRun.against(socket, args);
     }
 
     @Override

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spawnwatch.cli.CliRun;
 import io.spawnwatch.kernel.KernelTestSupport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class HardeningEndToEndTest {
             assertEquals(20, seen, "execs reported after the regex input; log:\n" + d.logText());
             assertTrue(d.outputText().contains("a".repeat(200) + "!"), "the attack's own exec is reported too");
 
-            DaemonProcess.Run status = d.cli("status", "--json");
+            CliRun status = d.cli("status", "--json");
             assertEquals(0, status.code(), status.err());
             JsonNode s = JSON.readTree(status.out());
             assertEquals("[]", s.path("warnings").toString(), "nothing stuck or slow: " + s);
@@ -112,7 +113,7 @@ class HardeningEndToEndTest {
     void shouldCreateItsFilesAndDirectoriesPrivateWhateverTheUmask() throws Exception {
         try (DaemonProcess d = DaemonProcess.start(dir, config(), "000")) {
             d.awaitLog("ready:", Duration.ofSeconds(60));
-            DaemonProcess.Run added = d.cli("exceptions", "add", "--rule", "*", "--match",
+            CliRun added = d.cli("exceptions", "add", "--rule", "*", "--match",
                     "process.command_line=sh -c php -v");
             assertEquals(0, added.code(), added.err());
             assertEquals("rwx------", mode(dir.resolve("var/lib")));
@@ -156,11 +157,11 @@ class HardeningEndToEndTest {
             assertTrue(log.contains("17 rules loaded, 2 refused"), log);
             assertFalse(log.contains("StackOverflowError"), log);
 
-            DaemonProcess.Run reload = d.cli("rules", "reload");
+            CliRun reload = d.cli("rules", "reload");
             assertEquals(1, reload.code(), reload.out());
             assertTrue(reload.err().contains("rules not reloaded") && reload.err().contains("running rules are"
                     + " unchanged"), reload.err());
-            DaemonProcess.Run status = d.cli("status", "--json");
+            CliRun status = d.cli("status", "--json");
             assertEquals(0, status.code(), "the control thread survived the reload: " + status.err());
             assertEquals(17, JSON.readTree(status.out()).path("rules_loaded").asInt());
             assertEquals(0, d.terminate(Duration.ofSeconds(30)));

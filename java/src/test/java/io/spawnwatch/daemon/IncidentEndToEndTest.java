@@ -5,19 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.spawnwatch.cli.Main;
+import io.spawnwatch.cli.CliRun;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
 import io.spawnwatch.kernel.KernelTestSupport;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The daemon as shipped (incident store configured, control socket): a
@@ -31,7 +28,6 @@ class IncidentEndToEndTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {}
 
     @Test
     void shouldListShowAndCountAnIncidentOverTheControlSocket() throws Exception {
@@ -50,12 +46,12 @@ class IncidentEndToEndTest {
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (id == null && System.nanoTime() < deadline) {
                 seen.setLength(0);
-                Run list = cli(daemon, "incidents", "--json");
+                CliRun list = CliRun.against(daemon.socket(), "incidents", "--json");
                 assertEquals(0, list.code(), list.err());
                 for (JsonNode i : JSON.readTree(list.out()).path("incidents")) {
                     // The text shortens long arguments; the documents hold them whole.
-                    Run json = cli(daemon, "incident", "show", i.path("id").asText(), "--json");
-                    Run show = cli(daemon, "incident", "show", i.path("id").asText());
+                    CliRun json = CliRun.against(daemon.socket(), "incident", "show", i.path("id").asText(), "--json");
+                    CliRun show = CliRun.against(daemon.socket(), "incident", "show", i.path("id").asText());
                     seen.append(show.out()).append(show.err());
                     if (json.out().contains(mark) && show.out().contains("uname[")) {
                         id = i.path("id").asText();
@@ -68,28 +64,15 @@ class IncidentEndToEndTest {
                 }
             }
             assertTrue(id != null, "no incident with the shell " + mark + " and its uname; seen:\n" + seen
-                    + "\nstats: " + cli(daemon, "stats", "--json").out());
+                    + "\nstats: " + CliRun.against(daemon.socket(), "stats", "--json").out());
             assertTrue(shown.startsWith("incident " + id + "  nginx["), shown);
             assertTrue(shown.contains("! high    Suspicious Web Server Child Process"), shown);
 
-            JsonNode sink = JSON.readTree(cli(daemon, "stats", "--json").out()).path("sinks").path("incidents");
+            JsonNode sink = JSON.readTree(CliRun.against(daemon.socket(), "stats", "--json").out()).path("sinks").path("incidents");
             assertTrue(sink.path("incidents").asLong() >= 1, sink.toString());
             assertTrue(sink.path("written").asLong() >= 2, sink.toString());
             assertEquals(0, sink.path("errors").asLong(), sink.toString());
         }
     }
 
-    private static Run cli(Daemon daemon, String... args) {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--socket";
-        all[args.length + 1] = daemon.socket().toString();
-        CommandLine cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int code = cl.execute(all);
-        return new Run(code, out.toString(), err.toString());
-    }
 }

@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -64,9 +62,9 @@ final class StatsCommand extends ClientVerb {
     }
 
     static void print(JsonNode s, PrintWriter out) {
-        counters(out, "HOOK", s.path("hooks"));
-        counters(out, "RULE", s.path("rules"));
-        counters(out, "SINK", s.path("sinks"));
+        counters(out, "HOOKS", s.path("hooks"));
+        counters(out, "RULES", s.path("rules"));
+        counters(out, "SINKS", s.path("sinks"));
         JsonNode c = s.path("control");
         out.printf(Locale.ROOT, "control: connections=%d accepted=%d refused=%d requests=%d errors=%d"
                         + " subscriber_drops=%d%n", c.path("connections").asLong(), c.path("accepted").asLong(),
@@ -82,24 +80,34 @@ final class StatsCommand extends ClientVerb {
         }
     }
 
-    /** One table per section: a row per name, a column per counter (the union of their names). */
+    /**
+     * One block per section: a line per name with its counters as name=value, wrapped within 100 columns
+     * (a table with a column per counter was some 370 columns wide for the hooks alone).
+     */
     private static void counters(PrintWriter out, String what, JsonNode section) {
         if (!section.isObject() || section.isEmpty()) {
             return;
         }
-        Set<String> columns = new LinkedHashSet<>();
-        section.forEach(counters -> counters.fieldNames().forEachRemaining(columns::add));
-        List<String> headers = new ArrayList<>();
-        headers.add(what);
-        columns.forEach(col -> headers.add(col.toUpperCase(Locale.ROOT)));
-        Table t = new Table(headers);
+        out.println(what);
+        List<String> names = new ArrayList<>();
+        section.fieldNames().forEachRemaining(names::add);
+        Wrapped block = new Wrapped(out, Wrapped.labelWidth(names, 36));
         section.properties().forEach(e -> {
-            List<String> row = new ArrayList<>();
-            row.add(e.getKey());
-            columns.forEach(col -> row.add(e.getValue().has(col) ? e.getValue().get(col).asText() : "-"));
-            t.row(row);
+            List<String> pairs = new ArrayList<>();
+            flatten("", e.getValue(), pairs);
+            block.print(e.getKey(), pairs.isEmpty() ? List.of("-") : pairs);
         });
-        t.print(out);
         out.println();
+    }
+
+    /** "key=value" for each counter; a nested object's as "key.sub=value". */
+    private static void flatten(String prefix, JsonNode node, List<String> pairs) {
+        node.properties().forEach(e -> {
+            if (e.getValue().isObject()) {
+                flatten(prefix + e.getKey() + ".", e.getValue(), pairs);
+            } else {
+                pairs.add(prefix + e.getKey() + "=" + (e.getValue().isNull() ? "-" : e.getValue().asText()));
+            }
+        });
     }
 }

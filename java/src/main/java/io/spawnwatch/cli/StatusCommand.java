@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.spawnwatch.time.Durations;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 
@@ -40,12 +42,34 @@ final class StatusCommand extends ClientVerb {
             out.println("WARNING: " + w.asText());
         }
         out.println();
-        Table hooks = new Table("PROBE", "HOOK", "FALLBACK");
-        s.path("hooks").forEach(h -> hooks.row(h.path("probe").asText(), h.path("hook").asText(),
-                h.path("fallback").isTextual() ? h.path("fallback").asText() : "-"));
-        hooks.print(out);
+        printHooks(s.path("hooks"), out);
         out.println();
         printRoots(s.path("roots"), out);
+    }
+
+    /**
+     * The hook each probe uses, and why its better candidates are not used, within 100 columns:
+     * "PROBE HOOK", the reasons on lines of their own below the hook.
+     */
+    static void printHooks(JsonNode hooks, PrintWriter out) {
+        List<String> probes = new ArrayList<>();
+        hooks.forEach(h -> probes.add(h.path("probe").asText()));
+        int width = Math.max("PROBE".length(), Wrapped.labelWidth(probes, 12));
+        out.println("PROBE" + " ".repeat(width - "PROBE".length() + 2) + "HOOK (and the candidates before it that"
+                + " are not used)");
+        Wrapped lines = new Wrapped(out, width);
+        int room = Wrapped.WIDTH - width - 2;
+        hooks.forEach(h -> {
+            lines.print(h.path("probe").asText(), Wrapped.words(h.path("hook").asText(), room));
+            if (h.path("fallback").isTextual()) {
+                // "fentry/tcp_connect: load failed: ...; kprobe/tcp_connect: attach failed: ..."
+                for (String reason : h.path("fallback").asText().split("; ")) {
+                    int colon = reason.indexOf(": ");
+                    lines.print("", Wrapped.words(colon < 0 ? reason : reason.substring(0, colon) + " not used:"
+                            + reason.substring(colon + 1), room));
+                }
+            }
+        });
     }
 
     /** The lineage roots in force: "PID NAME WHY". */

@@ -75,9 +75,11 @@ class CliTest {
                 held back    0 alerts over the alert bounds
                 learning     until 2026-12-07T12:00:00Z (rarity and new-terms rules record without alerting)
 
-                PROBE    HOOK                        FALLBACK
-                exec     tp_btf/sched_process_exec   -
-                connect  tp_btf/inet_sock_set_state  fentry/tcp_connect: EPERM (no trampolines); kprobe/tcp_connect: ENOENT
+                PROBE    HOOK (and the candidates before it that are not used)
+                exec     tp_btf/sched_process_exec
+                connect  tp_btf/inet_sock_set_state
+                         fentry/tcp_connect not used: EPERM (no trampolines)
+                         kprobe/tcp_connect not used: ENOENT
 
                 PID   WEB SERVER  WHY
                 4242  node        runtime node, listening on TCP port 3000
@@ -201,15 +203,15 @@ class CliTest {
         assertEquals(2, blocks.length, r.out());
         assertTrue(blocks[0].startsWith("stats at "), blocks[0]);
         assertTrue(blocks[1].contains("""
-                HOOK     EVENTS
-                exec     120
-                connect  7
+                HOOKS
+                exec     events=120
+                connect  events=7
 
-                RULE             MATCHES
-                web-shell-spawn  3
+                RULES
+                web-shell-spawn  matches=3
 
-                SINK    WRITTEN
-                stdout  3
+                SINKS
+                stdout  written=3
 
                 control: connections=1 accepted=1 refused=0 requests="""), blocks[1]);
         CliRun json = CliRun.against(server.socket(), "stats", "--watch", "--count", "2", "--interval", "10ms", "--json");

@@ -47,4 +47,17 @@ class ConfigLoaderTest {
     void shouldTreatAnEmptyFileAsAllDefaults() throws Exception {
         assertEquals(ConfigLoader.defaults(), ConfigLoader.load(write("")));
     }
+
+    @Test
+    void shouldCopyEverySectionAndChangeOnlyTheOneAsked() throws Exception {
+        SensorConfig c = ConfigLoader.defaults();
+        assertEquals(c, c.with(b -> { }), "a section the builder does not copy would be null here");
+        SensorConfig.Kernel small = new SensorConfig.Kernel(65536, 128);
+        SensorConfig changed = c.with(b -> b.kernel = small);
+        assertEquals(small, changed.kernel());
+        assertEquals(new SensorConfig(c.webServers(), small, c.enrichment(), c.control(), c.rules(), c.detection(),
+                c.output(), c.outputs(), c.files(), c.incidents()), changed);
+        assertEquals(c.with(b -> b.incidents = c.incidents().withPath(null)),
+                c.withIncidents(c.incidents().withPath(null)));
+    }
 }

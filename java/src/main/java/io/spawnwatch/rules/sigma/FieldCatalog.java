@@ -66,6 +66,13 @@ public final class FieldCatalog {
         sigma("FileMode", Field.FILE_MODE);
         sigma("PrivilegeCall", Field.PRIVILEGE_CALL);
         sigma("PreviousEffectiveUserId", Field.PREVIOUS_EFFECTIVE_USER_ID);
+        // Sysmon for Linux's LogonId is the process's real uid, not a Windows logon session: its eBPF
+        // program stores cred->uid in the low half of m_AuthenticationId (ebpfKern/sysmonProcCreate.c)
+        // and SysmonCommon's LogonIdToString prints that half in decimal on Linux (eventsCommon.cpp).
+        // It is neither the audit login uid (Sysmon reads task->loginuid but never renders it) nor
+        // TerminalSessionId (the audit session id). An alias: the real uid keeps process.real_user.id
+        // as its own name in messages and exception files.
+        alias("LogonId", Field.REAL_USER_ID);
         // Every field also under its ECS name, from the one table (Field); the ones Sigma has no
         // name for (process.args, process.parent.args, process.real_user.*) only so.
         for (Field f : Field.values()) {
@@ -73,13 +80,6 @@ public final class FieldCatalog {
                 NAMES.putIfAbsent(f.ecsName(), f);
             }
         }
-        // Sysmon for Linux's LogonId is the process's real uid, not a Windows logon session: its eBPF
-        // program stores cred->uid in the low half of m_AuthenticationId (ebpfKern/sysmonProcCreate.c)
-        // and SysmonCommon's LogonIdToString prints that half in decimal on Linux (eventsCommon.cpp).
-        // It is neither the audit login uid (Sysmon reads task->loginuid but never renders it) nor
-        // TerminalSessionId (the audit session id). An alias after the ECS names, so that the real uid
-        // keeps process.real_user.id as its name in messages and exception files.
-        alias("LogonId", Field.REAL_USER_ID);
 
         NEVER_PRESENT.put("SourceHostname", "is never present: the sensor sees addresses, and names only in the"
                 + " DNS queries the lineage sends (DestinationHostname); match SourceIp (with |cidr) instead");

@@ -52,6 +52,7 @@ class FleetCandidatesKafkaTest {
                 // "; true" keeps bash (the fake nginx) from exec'ing the last command in its own place: then
                 // sh is nginx's child, as under a real server.
                 for (int i = 0; i < 6; i++) {
+                    // '; true': the seed rule's candidate is a shell whose parent is the web server, so bash must fork it.
                     assertEquals(0, nginx.run("sh -c 'id; true'; true"));
                 }
                 assertEquals(0, nginx.run("/bin/true; true"));          // not a shell or a tool

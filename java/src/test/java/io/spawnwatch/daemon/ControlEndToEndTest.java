@@ -233,6 +233,7 @@ class ControlEndToEndTest {
             // More events than its queue holds (4096) while the client reads nothing: the sensor
             // keeps up, the client's queue overflows into its own drop count.
             try (FakeWebServer nginx = new FakeWebServer("nginx")) {
+                // '; true': the loop's execs must be children of the fake server, not replace it.
                 nginx.run("for i in $(seq 1 5000); do /bin/true; done; true");
             }
             sentinel();

@@ -29,7 +29,8 @@ class DropCounterTest {
             KernelCounters counters = new KernelCounters(probes);
             KernelCounters.Snapshot before = counters.read();
 
-            // nginx itself, then five children: six execs, room for one record.
+            // nginx itself, then five children: six execs, room for one record. '; true' keeps every
+            // /bin/true a separate child exec, so the count is exact.
             nginx.run("/bin/true; /bin/true; /bin/true; /bin/true; /bin/true; true");
 
             KernelCounters.Snapshot after = counters.read();

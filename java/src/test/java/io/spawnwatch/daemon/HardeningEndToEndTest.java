@@ -63,6 +63,7 @@ class HardeningEndToEndTest {
                 FakeWebServer nginx = new FakeWebServer("nginx")) {
             d.awaitLog("ready:", Duration.ofSeconds(60));
             assertTrue(d.logText().contains("17 rules loaded, 0 refused"), d.logText());
+            // '; true' keeps bash (the fake nginx) alive as the parent so each command is its child; exec in place is SensorEndToEndTest#shouldFollowAFakeServerThatExecsInPlace.
             nginx.run("/bin/true " + "a".repeat(1000) + "!; true");
             for (int i = 0; i < 20; i++) {
                 nginx.run("/bin/echo after-redos-" + i + " >/dev/null; /bin/true after-redos-" + i + "; true");

@@ -38,6 +38,7 @@ class IncidentEndToEndTest {
         String mark = "e" + UUID.randomUUID().toString().substring(0, 8);
         try (Daemon daemon = Daemon.start(new Daemon.Options(config, null, List.of(), dir.resolve("sw.sock")));
                 FakeWebServer web = new FakeWebServer("nginx")) {
+            // '; true': the shell must be the web server's child so the incident's tree holds both.
             web.run("sh -c 'uname -a >/dev/null; echo " + mark + " >/dev/null; true'; true");
 
             String id = null;

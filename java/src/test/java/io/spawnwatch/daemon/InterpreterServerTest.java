@@ -66,6 +66,7 @@ class InterpreterServerTest extends SharedSensorTest {
     void shouldIgnoreJavaThatIsNotAServer() throws Exception {
         String marker = "u" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer java = new FakeWebServer("java"); FakeWebServer nginx = new FakeWebServer("nginx")) {
+            // '; true': the shell must run as a child of the recognised java root, not replace it.
             java.run("sleep 0.5; sh -c 'echo " + marker + " >/dev/null; true'; true");
             String sentinel = "v" + UUID.randomUUID().toString().substring(0, 8);
             nginx.run("sh -c 'echo " + sentinel + " >/dev/null'");

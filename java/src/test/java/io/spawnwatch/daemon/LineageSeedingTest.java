@@ -25,6 +25,7 @@ class LineageSeedingTest {
         String marker = "seed" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {
             java.nio.file.Path go = nginx.dir.resolve("go");
+            // '; true' keeps each level a fork, not an exec in place: the test needs a live parent chain at seeding time.
             // nginx -> bash (forked now) -> waits for the sensor -> sh -c marker
             Process p = new ProcessBuilder(nginx.server.toString(), "-c",
                     "bash -c 'while [ ! -e " + go + " ]; do sleep 0.05; done; sh -c \"echo " + marker

@@ -15,6 +15,7 @@ class RealApacheTest {
 
     @Test
     void shouldFollowACgiScriptOfApacheDownToItsCommands() throws Exception {
+        // '; true': dash would exec the last command in place; the test asserts each command as a child of the CGI shell.
         try (SensorHarness harness = SensorHarness.start(); RealApache apache = new RealApache("shell.cgi",
                 "id; uname -a; true")) {
             String out = apache.get("/cgi-bin/shell.cgi");

@@ -31,6 +31,7 @@ class SensorEndToEndTest extends SharedSensorTest {
         String marker = "m" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {
             String dir = nginx.dir.toString();
+            // '; true' (here and below): these tests assert a child/grandchild shape; exec in place is shouldFollowAFakeServerThatExecsInPlace.
             // "; true" keeps each shell from exec'ing its last command in place,
             // so that sh really is a child and payload a grandchild.
             nginx.run("sh -c 'cd /tmp && " + nginx.payload + " " + marker + " \"two words\"; true'; true");

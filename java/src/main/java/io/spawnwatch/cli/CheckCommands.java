@@ -75,6 +75,9 @@ final class CheckCommands {
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:every file is valid", "1:problems found (printed)", "2:usage error"})
     static final class RulesCheck implements Callable<Integer> {
+        /** Problems printed in full, as config check does. */
+        static final int MAX_SHOWN = 50;
+
         @Spec
         CommandSpec spec;
 
@@ -95,8 +98,11 @@ final class CheckCommands {
                 return 2;
             }
             List<RuleError> errors = RuleCheck.check(detection, files.toArray(Path[]::new));
-            for (RuleError e : errors) {
-                spec.commandLine().getErr().println(e.format());
+            // Every refused rule of every file, at most MAX_SHOWN of them: past that, the count.
+            errors.stream().limit(MAX_SHOWN).forEach(e -> spec.commandLine().getErr().println(e.format()));
+            if (errors.size() > MAX_SHOWN) {
+                spec.commandLine().getErr().println((errors.size() - MAX_SHOWN) + " more problems not shown ("
+                        + errors.size() + " in all)");
             }
             if (errors.isEmpty()) {
                 spec.commandLine().getOut().println(files.size() + " file(s) ok");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,5 +61,31 @@ class CheckCommandsTest {
             assertEquals(0, r.code(), r.err());
             assertEquals(args.length + " file(s) ok\n", r.out());
         }
+    }
+
+    @Test
+    void shouldReportEveryRefusedRuleOfEveryFileAndCountPastFifty() throws Exception {
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < 60; i++) {
+            many.append(i == 0 ? "" : "---\n").append("""
+                    title: Bad %d
+                    id: 6d1c2b1e-0000-4000-8000-%012d
+                    logsource: {category: process_creation, product: linux}
+                    detection:
+                      sel: {Image|endswith: /sh}
+                      condition: sel
+                    level: weird
+                    """.formatted(i, i));
+        }
+        Path rules = Files.writeString(dir.resolve("many.yml"), many);
+        Path other = Files.writeString(dir.resolve("other.yml"), "title: [\n");
+        CliRun r = CliRun.run("rules", "check", other.toString(), rules.toString());
+        assertEquals(1, r.code());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(51, lines.size(), r.err());
+        assertEquals(other + ":2: YAML syntax: expected the node content, but found '<stream end>'", lines.get(0));
+        assertEquals(rules + ":7: level must be informational, low, medium, high or critical, not 'weird'",
+                lines.get(1));
+        assertEquals("11 more problems not shown (61 in all)", lines.get(50));
     }
 }

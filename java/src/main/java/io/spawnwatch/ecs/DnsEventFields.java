@@ -6,6 +6,7 @@ import io.spawnwatch.event.ConnectRecordDescriptor;
 import io.spawnwatch.event.DnsQuestion;
 import io.spawnwatch.event.DnsRecord;
 import io.spawnwatch.event.Field;
+import io.spawnwatch.event.Utf8Chars;
 import java.io.IOException;
 
 /**
@@ -47,7 +48,7 @@ final class DnsEventFields {
             g.writeObjectFieldStart("dns");
             g.writeStringField("type", "query");
             g.writeObjectFieldStart("question");
-            g.writeStringField("name", q.name().toString());
+            g.writeStringField("name", Utf8Chars.decode(q.name()));
             g.writeStringField("type", DnsQuestion.typeName(q.type()));
             g.writeEndObject();
             g.writeEndObject();

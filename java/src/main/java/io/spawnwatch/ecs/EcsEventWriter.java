@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.spawnwatch.enrich.EnrichedEvent;
-import io.spawnwatch.event.ConnectRecordDescriptor;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.ExecRecordDescriptor;
@@ -37,6 +36,8 @@ import java.util.Map;
 public final class EcsEventWriter {
     /** The ECS version the documents follow (ecs.version), and the one the tests check them against. */
     public static final String ECS_VERSION = "9.3.0";
+    /** event.type of an exec. */
+    private static final String[] START = {"start"};
     /** Rules rendered at once; cleared when reloads have left more than this many behind. */
     private static final int MAX_RENDERED = 1024;
     /** Characters of a command line quoted in an alert's message. */
@@ -270,40 +271,12 @@ public final class EcsEventWriter {
     /** event.category/type/action/module/dataset (inside an open "event" object). */
     public void writeEventClassification(JsonGenerator g, EnrichedEvent ev) throws IOException {
         switch (ev.type()) {
-            case FILE -> {
-                FileEventFields.writeClassification(g, ev.file());
-                return;
-            }
-            case LISTEN -> {
-                ListenFields.writeClassification(g);
-                return;
-            }
-            case PRIVILEGE -> {
-                PrivilegeEventFields.writeClassification(g, ev.privilege());
-                return;
-            }
-            default -> {
-                if (ev.isDnsQuery()) {
-                    DnsEventFields.writeClassification(g);
-                    return;
-                }
-            }
+            case EXEC -> EventClassification.write(g, "process", START, "exec", "spawnwatch.process");
+            case FILE -> FileEventFields.writeClassification(g, ev.file());
+            case PRIVILEGE -> PrivilegeEventFields.writeClassification(g, ev.privilege());
+            case CONNECT, LISTEN -> NetworkEventFields.writeClassification(g, ev);
+            case FORK -> throw new IllegalArgumentException("a fork has no document");
         }
-        boolean exec = ev.type() == EventType.EXEC;
-        g.writeArrayFieldStart("category");
-        g.writeString(exec ? "process" : "network");
-        g.writeEndArray();
-        g.writeArrayFieldStart("type");
-        if (exec) {
-            g.writeString("start");
-        } else {
-            g.writeString("connection");
-            g.writeString("start");
-        }
-        g.writeEndArray();
-        g.writeStringField("action", exec ? "exec" : "connection_attempted");
-        g.writeStringField("module", "spawnwatch");
-        g.writeStringField("dataset", exec ? "spawnwatch.process" : "spawnwatch.network");
     }
 
     /** Every field but @timestamp, event.* and the rule's (repeatsSuppressed: -1 for events). */
@@ -333,14 +306,10 @@ public final class EcsEventWriter {
             g.writeStringField("id", container.toString());
             g.writeEndObject();
         }
-        if (ev.isDnsQuery()) {
-            DnsEventFields.write(g, ev);
-        } else if (ev.type() == EventType.CONNECT) {
-            writeNetwork(g, ev);
-        } else if (ev.type() == EventType.FILE) {
+        if (ev.type() == EventType.FILE) {
             FileEventFields.write(g, ev);
-        } else if (ev.type() == EventType.LISTEN) {
-            ListenFields.writeNetwork(g, ev);
+        } else if (ev.type() == EventType.CONNECT || ev.type() == EventType.LISTEN) {
+            NetworkEventFields.write(g, ev);
         }
     }
 
@@ -474,29 +443,6 @@ public final class EcsEventWriter {
         return new String(r.segment().asSlice(offset, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
     }
 
-    private void writeNetwork(JsonGenerator g, EnrichedEvent ev) throws IOException {
-        var c = ev.connect();
-        // The cgroup hooks fire before the kernel picks the source: then there is none.
-        CharSequence source = ev.text(Field.SOURCE_IP);
-        if (source != null || c.sourcePort() != 0) {
-            g.writeObjectFieldStart("source");
-            writeText(g, "ip", source);
-            if (c.sourcePort() != 0) {
-                g.writeNumberField("port", c.sourcePort());
-            }
-            g.writeEndObject();
-        }
-        g.writeObjectFieldStart("destination");
-        g.writeStringField("ip", ev.text(Field.DESTINATION_IP).toString());
-        g.writeNumberField("port", c.destinationPort());
-        g.writeEndObject();
-        g.writeObjectFieldStart("network");
-        g.writeStringField("transport", ev.transport());
-        g.writeStringField("type", c.family() == ConnectRecordDescriptor.AF_INET ? "ipv4" : "ipv6");
-        g.writeStringField("direction", "egress");
-        g.writeEndObject();
-    }
-
     /** The fields inside "spawnwatch" but repeats_suppressed (inside an open object), once per event. */
     public void writeSpawnwatchFields(JsonGenerator g, EnrichedEvent ev) throws IOException {
         ProcessRecord r = ev.record();
@@ -570,12 +516,8 @@ public final class EcsEventWriter {
             FileEventFields.writeOwn(g, ev.file());
         } else if (ev.type() == EventType.PRIVILEGE) {
             PrivilegeEventFields.writeOwn(g, ev.privilege());
-        } else if (ev.isDnsQuery()) {
-            DnsEventFields.writeOwn(g, ev);
-        } else if (ev.type() == EventType.LISTEN) {
-            g.writeStringField("hook", ListenFields.hookName(ev.listen().hook()));
         } else {
-            g.writeStringField("hook", hookName(ev.connect().hook()));
+            NetworkEventFields.writeOwn(g, ev);
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
     }
@@ -589,19 +531,6 @@ public final class EcsEventWriter {
                 g.writeString(names[i]);
             }
         }
-    }
-
-    static String hookName(int hook) {
-        return switch (hook) {
-            case ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT -> "fentry/tcp_connect";
-            case ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT -> "kprobe/tcp_connect";
-            case ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE -> "tracepoint/sock/inet_sock_set_state";
-            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT4 -> "cgroup/connect4";
-            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT6 -> "cgroup/connect6";
-            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG4 -> "cgroup/sendmsg4";
-            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG6 -> "cgroup/sendmsg6";
-            default -> "unknown(" + hook + ")";
-        };
     }
 
     /** A text of the sensor's own (host identity): written as it is. */

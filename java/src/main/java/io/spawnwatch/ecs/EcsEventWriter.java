@@ -11,6 +11,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.event.Utf8Chars;
 import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
@@ -218,7 +219,7 @@ public final class EcsEventWriter {
         m.setLength(0);
         m.append(rule.title()).append(": ");
         CharSequence chain = ev.text(Field.LINEAGE_CHAIN);
-        m.append(chain != null ? chain : ev.record().comm(text));
+        m.append(Utf8Chars.decode(chain != null ? chain : ev.record().comm(text)));
         switch (ev.type()) {
             case EXEC -> {
                 m.append(" ran '");
@@ -228,7 +229,7 @@ public final class EcsEventWriter {
             }
             case FILE -> {
                 m.append(" wrote ");
-                appendOneLine(m, String.valueOf(ev.text(Field.TARGET_FILENAME)), MESSAGE_COMMAND_CHARS);
+                appendOneLine(m, ev.text(Field.TARGET_FILENAME), MESSAGE_COMMAND_CHARS);
                 m.append(" (").append(ev.text(Field.FILE_ACTION)).append(')');
             }
             case PRIVILEGE -> m.append(" called ").append(ev.text(Field.PRIVILEGE_CALL));
@@ -243,7 +244,7 @@ public final class EcsEventWriter {
                 }
             }
         }
-        m.append(" as ").append(ev.text(Field.USER)).append(" (pid ").append(ev.record().pid()).append(") on ")
+        m.append(" as ").append(Utf8Chars.decode(ev.text(Field.USER))).append(" (pid ").append(ev.record().pid()).append(") on ")
                 .append(host.name());
         if (repeatsSuppressed > 0) {
             m.append("; ").append(repeatsSuppressed).append(" repeats suppressed before");
@@ -251,8 +252,12 @@ public final class EcsEventWriter {
         return m.toString();
     }
 
-    /** Control characters (a newline in an argument) as spaces, cut at {@code max} with "...". */
-    private static void appendOneLine(StringBuilder m, CharSequence s, int max) {
+    /**
+     * An event's text (UTF-8 bytes, one per char: {@link Utf8Chars}) as the text it spells, control characters
+     * (a newline in an argument) as spaces, cut at {@code max} chars with "...".
+     */
+    private static void appendOneLine(StringBuilder m, CharSequence bytes, int max) {
+        String s = bytes == null ? "" : Utf8Chars.decode(bytes);
         int n = Math.min(s.length(), max);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -312,7 +317,7 @@ public final class EcsEventWriter {
         g.writeObjectFieldStart(name);
         g.writeStringField("id", Long.toString(id));
         if (userName != null) {
-            g.writeStringField("name", userName.toString());
+            g.writeStringField("name", Utf8Chars.decode(userName));
         }
         g.writeEndObject();
     }
@@ -369,14 +374,14 @@ public final class EcsEventWriter {
         g.writeNumberField("id", r.tid());
         g.writeEndObject();
         g.writeStringField("name", r.comm(text).toString());
-        writeText(g, "executable", ev.text(Field.IMAGE));
+        writeEventText(g, "executable", ev.text(Field.IMAGE));
         if (ev.type() == EventType.EXEC) {
             writeArgs(g, ev.exec());
         } else {
             writeList(g, "args", ev, Field.ARGS); // from the process table: the record has no argv
-            writeText(g, "command_line", ev.text(Field.COMMAND_LINE));
+            writeEventText(g, "command_line", ev.text(Field.COMMAND_LINE));
         }
-        writeText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));
+        writeEventText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));
         writeUser(g, "user", r.euid(), ev.text(Field.USER));
         writeUser(g, "real_user", r.uid(), ev.text(Field.REAL_USER));
         writeId(g, "group", r.egid());
@@ -388,9 +393,9 @@ public final class EcsEventWriter {
         g.writeNumberField("pid", r.ppid());
         writeStart(g, ev, r.ppid(), r.parentStartBootNanos());
         g.writeStringField("name", r.parentComm(text).toString());
-        writeText(g, "executable", ev.text(Field.PARENT_IMAGE));
-        writeText(g, "working_directory", ev.text(Field.PARENT_CURRENT_DIRECTORY));
-        writeText(g, "command_line", ev.text(Field.PARENT_COMMAND_LINE));
+        writeEventText(g, "executable", ev.text(Field.PARENT_IMAGE));
+        writeEventText(g, "working_directory", ev.text(Field.PARENT_CURRENT_DIRECTORY));
+        writeEventText(g, "command_line", ev.text(Field.PARENT_COMMAND_LINE));
         writeList(g, "args", ev, Field.PARENT_ARGS);
         g.writeEndObject();
         g.writeEndObject();
@@ -431,7 +436,7 @@ public final class EcsEventWriter {
         }
         g.writeEndArray();
         g.writeNumberField("args_count", r.argc());
-        writeText(g, "command_line", r.commandLine(text));
+        writeEventText(g, "command_line", r.commandLine(text));
     }
 
     private static String utf8(ExecRecord r, long offset, int len) {
@@ -465,17 +470,17 @@ public final class EcsEventWriter {
             g.writeObjectFieldStart("root");
             g.writeNumberField("pid", r.lineageRoot());
             writeStart(g, ev, r.lineageRoot(), r.rootStartBootNanos());
-            writeText(g, "name", ev.text(Field.LINEAGE_ROOT_NAME));
-            writeText(g, "executable", ev.text(Field.LINEAGE_ROOT_IMAGE));
+            writeEventText(g, "name", ev.text(Field.LINEAGE_ROOT_NAME));
+            writeEventText(g, "executable", ev.text(Field.LINEAGE_ROOT_IMAGE));
             g.writeEndObject();
-            writeText(g, "chain", ev.text(Field.LINEAGE_CHAIN));
+            writeEventText(g, "chain", ev.text(Field.LINEAGE_CHAIN));
             g.writeEndObject();
         }
         if (ev.type() == EventType.EXEC) {
             CharSequence script = ev.text(Field.SCRIPT_PATH);
             if (script != null) {
                 g.writeObjectFieldStart("script");
-                g.writeStringField("path", script.toString());
+                g.writeStringField("path", Utf8Chars.decode(script));
                 g.writeEndObject();
             }
             int failed = ev.exec().failed();
@@ -528,9 +533,21 @@ public final class EcsEventWriter {
         }
     }
 
+    /** A text of the sensor's own (host identity): written as it is. */
     private static void writeText(JsonGenerator g, String name, CharSequence value) throws IOException {
         if (value != null && value.length() > 0) {
             g.writeStringField(name, value.toString());
+        }
+    }
+
+    /**
+     * An event's text: the kernel's UTF-8 bytes, one per char ({@link Utf8Chars}), as events give them to the
+     * rules, whether a SegmentText over the record or a StringBuilder the enricher assembled (the lineage
+     * chain, a relative script path made absolute): written as the text those bytes spell.
+     */
+    private static void writeEventText(JsonGenerator g, String name, CharSequence value) throws IOException {
+        if (value != null && value.length() > 0) {
+            g.writeStringField(name, Utf8Chars.decode(value));
         }
     }
 }

@@ -9,6 +9,7 @@ import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ListenRecord;
 import io.spawnwatch.event.ListenRecordDescriptor;
+import io.spawnwatch.event.Utf8Chars;
 import java.io.IOException;
 
 /**
@@ -140,7 +141,7 @@ final class NetworkEventFields {
         g.writeObjectFieldStart("dns");
         g.writeStringField("type", "query");
         g.writeObjectFieldStart("question");
-        g.writeStringField("name", q.name().toString());
+        g.writeStringField("name", Utf8Chars.decode(q.name()));
         g.writeStringField("type", DnsQuestion.typeName(q.type()));
         g.writeEndObject();
         g.writeEndObject();

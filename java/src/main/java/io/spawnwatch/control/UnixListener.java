@@ -150,7 +150,8 @@ final class UnixListener implements AutoCloseable {
         } catch (NoSuchFileException e) {
             // Already gone.
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "control: could not remove socket={0}: {1}", path, e.toString());
+            LOG.log(System.Logger.Level.WARNING, "control: could not remove socket={0}: {1}", path,
+                    io.spawnwatch.files.IoErrors.describe(e));
         }
     }
 

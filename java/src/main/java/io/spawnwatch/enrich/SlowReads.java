@@ -141,7 +141,7 @@ public final class SlowReads implements AutoCloseable {
                 } catch (RuntimeException e) {
                     missing.incrementAndGet();
                     LOG.log(System.Logger.Level.WARNING, "enrichment: reading /proc for pid " + r.pid()
-                            + " failed: " + e);
+                            + " failed: " + (e.getMessage() == null ? "an internal error" : e.getMessage()), e);
                 }
             }
         } catch (InterruptedException e) {

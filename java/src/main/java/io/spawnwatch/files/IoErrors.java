@@ -72,6 +72,11 @@ public final class IoErrors {
      * @param file an absolute path
      */
     public static String whyNotCreatableWithDirectories(Path file) {
+        return whyNotCreatableWithDirectories(file, isRoot());
+    }
+
+    /** @param asRoot whether to judge writability: only root's answer counts (see the caller's comment) */
+    static String whyNotCreatableWithDirectories(Path file, boolean asRoot) {
         Path existing = file.toAbsolutePath().getParent();
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
@@ -82,8 +87,19 @@ public final class IoErrors {
         if (!Files.isDirectory(existing)) {
             return existing + " is not a directory";
         }
-        return Files.isWritable(existing) ? null : "directory " + existing + " is not writable by this user"
-                + " (or is on a read-only file system)";
+        // Only root's answer counts: the sensor runs as root, and `config check` as another user would
+        // otherwise refuse every default path under /var/lib.
+        return !asRoot || Files.isWritable(existing) ? null : "directory " + existing + " is not writable"
+                + " (a read-only file system?)";
+    }
+
+    /** Whether this process runs as root: /proc/self belongs to the effective uid. */
+    static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static String lowerFirst(String s) {

@@ -201,7 +201,10 @@ public abstract class QueuedSink implements Sink {
     }
 
     private static String reason(Exception e) {
+        if (e instanceof java.io.IOException ioe) {
+            return io.spawnwatch.files.IoErrors.describe(ioe); // "no space left on device", not a class name
+        }
         String m = e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m;
+        return m == null ? "an error without a message" : m;
     }
 }

@@ -20,7 +20,7 @@ public final class KafkaErrors {
 
     public static String describe(Throwable e, KafkaOutputSettings s, String topic) {
         Throwable t = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        String kafka = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        String kafka = t.getMessage() == null ? "no detail from Kafka" : t.getMessage();
         if (t instanceof SaslAuthenticationException) {
             return "authentication failed at " + s.bootstrapServers() + " (" + s.origin() + ".sasl: mechanism "
                     + (s.sasl() == null ? "?" : s.sasl().mechanism() + ", username " + s.sasl().username())
@@ -58,6 +58,6 @@ public final class KafkaErrors {
             return "no answer from " + s.bootstrapServers() + " for topic " + topic
                     + " in time (brokers down or unreachable, or the topic does not exist): " + kafka;
         }
-        return t.getClass().getSimpleName() + " writing " + topic + " at " + s.bootstrapServers() + ": " + kafka;
+        return "writing " + topic + " at " + s.bootstrapServers() + " failed: " + kafka;
     }
 }

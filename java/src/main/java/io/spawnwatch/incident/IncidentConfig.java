@@ -54,7 +54,7 @@ public record IncidentConfig(
         List<String> p = new ArrayList<>();
         positive(p, "quiet_gap", quietGap);
         if (before == null || before.isNegative()) {
-            p.add("incidents.before: expected a duration of 0s or more, got " + before);
+            p.add("incidents.before: expected a duration of 0s or more, got " + shown(before));
         }
         positive(p, "max_age", maxAge);
         range(p, "max_bytes", maxBytes, 65_536, 1L << 40);
@@ -90,8 +90,13 @@ public record IncidentConfig(
 
     private static void positive(List<String> p, String key, Duration d) {
         if (d == null || d.isNegative() || d.isZero()) {
-            p.add("incidents." + key + ": expected a positive duration (e.g. 10m), got " + d);
+            p.add("incidents." + key + ": expected a positive duration (e.g. 10m), got " + shown(d));
         }
+    }
+
+    /** "0s" as the user wrote it, not Java's "PT0S". */
+    private static String shown(Duration d) {
+        return d == null ? "nothing" : Durations.format(d);
     }
 
     private static void range(List<String> p, String key, long v, long min, long max) {

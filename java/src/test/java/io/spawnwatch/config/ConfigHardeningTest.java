@@ -40,6 +40,8 @@ class ConfigHardeningTest {
                         "FILE:2: kernel.lineage_entries: expected a whole number, got 'lots'")),
                 Arguments.of("detection:\n  learning_period: 7x\n", List.of(
                         "FILE:2: detection.learning_period: expected a duration such as 10m or 1h30m, got '7x'")),
+                Arguments.of("incidents:\n  quiet_gap: 0s\n", List.of(
+                        "FILE:2: incidents.quiet_gap: expected a positive duration (e.g. 10m), got 0s")),
                 Arguments.of("rules:\n  builtin: maybe\n", List.of(
                         "FILE:2: rules.builtin: expected true or false, got 'maybe'")),
                 Arguments.of("webservers:\n  names: nginx\n", List.of(

@@ -64,4 +64,78 @@ class EnrichedEventTest {
         assertEquals("sh", ev.text(Field.PARENT_NAME).toString());
         assertEquals("php-fpm8.2 > sh > curl", ev.text(Field.LINEAGE_CHAIN).toString());
     }
+
+    /** The web shell's sh -c, then nc started by its alternatives symlink: the kernel runs nc.openbsd. */
+    private java.lang.foreign.MemorySegment nc(String filename, String cwd) {
+        return TestRecords.startedAs(TestRecords.exec(4243, 4242, "nc", "sh", "/usr/bin/nc.openbsd", cwd,
+                "/usr/bin/dash", 33, 4000, 2, "nc", "-w1", "127.0.0.1", "9"), filename);
+    }
+
+    @Test
+    void shouldCarryThePathAProgramWasStartedByWhenItIsASymlink() {
+        EnrichedEvent ev = event();
+        wrap(ev, nc("/usr/bin/nc", "/var/www"));
+        assertEquals("/usr/bin/nc.openbsd", ev.text(Field.IMAGE).toString(), "Image stays the resolved file");
+        assertEquals("/usr/bin/nc", ev.text(Field.INVOKED_PATH).toString());
+        assertNull(ev.text(Field.SCRIPT_PATH), "not a script");
+    }
+
+    @Test
+    void shouldLeaveTheInvokedPathOutWhenItIsTheExecutablesOwnPath() {
+        EnrichedEvent ev = event();
+        wrap(ev, TestRecords.exec(4243, 4242, "curl", "sh", "/usr/bin/curl", "/var/www", "/usr/bin/dash", 33, 4000,
+                2, "curl", "http://203.0.113.5/"));
+        assertNull(ev.text(Field.INVOKED_PATH));
+        // A relative path that lands on the executable itself adds nothing either.
+        wrap(ev, TestRecords.startedAs(TestRecords.exec(4244, 4242, "x", "sh", "/tmp/.d/x", "/tmp/.d",
+                "/usr/bin/dash", 33, 4000, 2, "./x"), "./x"));
+        assertNull(ev.text(Field.INVOKED_PATH));
+    }
+
+    @Test
+    void shouldMakeARelativeInvokedPathAbsoluteAgainstTheWorkingDirectory() {
+        EnrichedEvent ev = event();
+        wrap(ev, nc("./nc", "/tmp/.d/"));
+        assertEquals("/tmp/.d/nc", ev.text(Field.INVOKED_PATH).toString());
+        wrap(ev, nc(".//./bin/nc", "/srv"));
+        assertEquals("/srv/bin/nc", ev.text(Field.INVOKED_PATH).toString());
+        wrap(ev, nc("../bin/nc", "/usr/lib"));
+        assertEquals("/usr/lib/../bin/nc", ev.text(Field.INVOKED_PATH).toString(), "what was asked, not resolved");
+    }
+
+    @Test
+    void shouldGiveAScriptItsScriptPathAndNoInvokedPath() {
+        EnrichedEvent ev = event();
+        wrap(ev, TestRecords.script(TestRecords.exec(4245, 4242, "job.sh", "sh", "/usr/bin/dash", "/tmp",
+                "/usr/bin/dash", 33, 4000, 2, "/bin/sh", "./job.sh"), "./job.sh"));
+        assertEquals("/usr/bin/dash", ev.text(Field.IMAGE).toString());
+        assertEquals("/tmp/job.sh", ev.text(Field.SCRIPT_PATH).toString());
+        assertNull(ev.text(Field.INVOKED_PATH), "a script's path is its script path");
+    }
+
+    @Test
+    void shouldGiveTheParentsInvokedPathFromItsOwnExec() {
+        EnrichedEvent ev = event();
+        wrap(ev, nc("/usr/bin/nc", "/var/www"));
+        // nc -e /bin/sh: the shell nc runs has nc as its parent.
+        wrap(ev, TestRecords.startedAs(TestRecords.exec(4246, 4243, "sh", "nc", "/usr/bin/dash", "/var/www",
+                "/usr/bin/nc.openbsd", 33, 4000, 3, "/bin/sh"), "/bin/sh"));
+        assertEquals("/bin/sh", ev.text(Field.INVOKED_PATH).toString());
+        assertEquals("/usr/bin/nc.openbsd", ev.text(Field.PARENT_IMAGE).toString());
+        assertEquals("/usr/bin/nc", ev.text(Field.PARENT_INVOKED_PATH).toString());
+        // A parent the sensor saw start by its own path has none.
+        wrap(ev, TestRecords.exec(4247, 4000, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www",
+                "/usr/sbin/php-fpm8.2", 33, 4000, 1, "sh"));
+        assertNull(ev.text(Field.PARENT_INVOKED_PATH));
+    }
+
+    @Test
+    void shouldGiveANetworkEventItsProcessInvokedPathFromTheTable() {
+        EnrichedEvent ev = event();
+        wrap(ev, nc("/usr/bin/nc", "/var/www"));
+        assertTrue(ev.wrap(TestRecords.connect(4243, 4242, "nc", "sh", 33, 4000, 2, "127.0.0.1", "127.0.0.1", 9),
+                0));
+        assertEquals("/usr/bin/nc.openbsd", ev.text(Field.IMAGE).toString());
+        assertEquals("/usr/bin/nc", ev.text(Field.INVOKED_PATH).toString());
+    }
 }

@@ -12,9 +12,13 @@ import io.spawnwatch.event.SegmentText;
  * path than the kernel's resolved one: a symlink (Debian's {@code /usr/bin/nc}
  * for {@code /usr/bin/nc.openbsd}, {@code /usr/bin/vim} for
  * {@code vim.basic}), a symlinked directory ({@code /bin/ls} on a merged-/usr
- * system), or a relative path. Bytes as the kernel sent them (UTF-8); a
- * relative path loses its leading {@code ./} and nothing else is normalised
- * ({@code ..} stays: it is what was asked for).
+ * system), or a relative path. Bytes as the kernel sent them (UTF-8), with
+ * {@code .}, {@code ..} and repeated slashes taken out as text (the working
+ * directory is the kernel's, already resolved). That matters: Image
+ * conditions also match this path, so a filter such as
+ * {@code not Image|startswith: '/usr/sbin/'} must not be met by
+ * {@code /usr/sbin/../../tmp/payload}, or by {@code ../../tmp/payload} run from
+ * /usr/sbin.
  *
  * <p>Allocates nothing: the caller owns the output buffer, of
  * {@link #CAPACITY} bytes.
@@ -35,25 +39,52 @@ final class ExecFilename {
         if (len == 0) {
             return 0;
         }
-        if (name.charAt(0) == '/') {
-            return name.copyTo(out);
-        }
-        int n = r.cwd(view).copyTo(out);
-        if (n == 0 || out[n - 1] != '/') {
+        int n = 0;
+        if (name.charAt(0) != '/') {
+            n = r.cwd(view).copyTo(out);
             out[n++] = '/';
+            name = r.filename(view);
         }
-        name = r.filename(view);
-        int from = 0;
-        while (from + 1 < len && name.charAt(from) == '.' && name.charAt(from + 1) == '/') {
-            from += 2;
-            while (from < len && name.charAt(from) == '/') {
-                from++;
-            }
-        }
-        for (int i = from; i < len; i++) {
+        for (int i = 0; i < len; i++) {
             out[n++] = (byte) name.charAt(i);
         }
-        return n;
+        return normalize(out, n);
+    }
+
+    /**
+     * Takes {@code .}, {@code ..} (never above the root) and empty components out of the absolute path in the
+     * first {@code n} bytes of {@code path}, in place; returns the new length ("/" at least).
+     */
+    static int normalize(byte[] path, int n) {
+        int w = 0; // written: path[0, w) is normalised, without a trailing slash
+        int i = 0;
+        while (i < n) {
+            while (i < n && path[i] == '/') {
+                i++;
+            }
+            int start = i;
+            while (i < n && path[i] != '/') {
+                i++;
+            }
+            int len = i - start;
+            if (len == 0 || len == 1 && path[start] == '.') {
+                continue;
+            }
+            if (len == 2 && path[start] == '.' && path[start + 1] == '.') {
+                while (w > 0 && path[w - 1] != '/') {
+                    w--;
+                }
+                w = Math.max(0, w - 1); // and the slash before it
+                continue;
+            }
+            path[w++] = '/';
+            System.arraycopy(path, start, path, w, len);
+            w += len;
+        }
+        if (w == 0) {
+            path[w++] = '/';
+        }
+        return w;
     }
 
     /**

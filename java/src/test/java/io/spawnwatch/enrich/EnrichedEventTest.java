@@ -100,7 +100,37 @@ class EnrichedEventTest {
         wrap(ev, nc(".//./bin/nc", "/srv"));
         assertEquals("/srv/bin/nc", ev.text(Field.INVOKED_PATH).toString());
         wrap(ev, nc("../bin/nc", "/usr/lib"));
-        assertEquals("/usr/lib/../bin/nc", ev.text(Field.INVOKED_PATH).toString(), "what was asked, not resolved");
+        assertEquals("/usr/bin/nc", ev.text(Field.INVOKED_PATH).toString());
+    }
+
+    /**
+     * Image conditions match the invoked path too, so a path that only looks as if it were under a directory a
+     * filter trusts must not read so: . and .. are taken out.
+     */
+    @Test
+    void shouldTakeDotAndDotDotOutOfTheInvokedPath() {
+        EnrichedEvent ev = event();
+        java.lang.foreign.MemorySegment payload = TestRecords.exec(4248, 4242, "p", "sh", "/tmp/.d/p", "/usr/sbin",
+                "/usr/bin/dash", 33, 4000, 2, "p");
+        wrap(ev, TestRecords.startedAs(payload, "/usr/sbin/../../tmp/.d/p"));
+        assertNull(ev.text(Field.INVOKED_PATH), "it is the executable's own path");
+        wrap(ev, TestRecords.startedAs(payload, "../../tmp/./.d//p"));
+        assertNull(ev.text(Field.INVOKED_PATH), "from /usr/sbin: the executable's own path");
+        wrap(ev, TestRecords.startedAs(payload, "/../../tmp/l/./"));
+        assertEquals("/tmp/l", ev.text(Field.INVOKED_PATH).toString(), "never above the root");
+    }
+
+    @Test
+    void shouldNormaliseAbsolutePathsByTheirComponents() {
+        byte[] p = "//a/./b/../../..//c/".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("/c", new String(p, 0, ExecFilename.normalize(p, p.length),
+                java.nio.charset.StandardCharsets.UTF_8));
+        byte[] root = "/..".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("/", new String(root, 0, ExecFilename.normalize(root, root.length),
+                java.nio.charset.StandardCharsets.UTF_8));
+        byte[] dots = "/a/...b/..c".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals("/a/...b/..c", new String(dots, 0, ExecFilename.normalize(dots, dots.length),
+                java.nio.charset.StandardCharsets.UTF_8), "names that only start with dots stay");
     }
 
     @Test

@@ -635,8 +635,8 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	/* The path execve() was given: a #! script's (binfmt_script replaced
 	 * interp with the interpreter's), else the program's own, which names
 	 * exe's file through a symlink when it was started by one (SigmaHQ's
-	 * Image|endswith '/nc' needs it on Debian). User space compares it with
-	 * exe, which costs the kernel nothing. */
+	 * Image|endswith '/nc' needs it on Debian). One bounded copy per sent
+	 * exec; user space compares it with exe, so no string compare here. */
 	const char *filename = BPF_CORE_READ(bprm, filename);
 	long n = bpf_probe_read_kernel_str(e->filename, SW_PATH_LEN, filename);
 

@@ -129,11 +129,11 @@ int main(void)
 	FIELD(sw_exec_record, parent_exe_len);
 	FIELD(sw_exec_record, parent_cwd_len);
 	FIELD(sw_exec_record, truncated);
-	FIELD(sw_exec_record, script_len);
+	FIELD(sw_exec_record, filename_len);
 	FIELD(sw_exec_record, flags);
 	FIELD(sw_exec_record, failed);
 	FIELD(sw_exec_record, exe);
-	FIELD(sw_exec_record, script);
+	FIELD(sw_exec_record, filename);
 	FIELD(sw_exec_record, parent_exe);
 	FIELD(sw_exec_record, cwd);
 	FIELD(sw_exec_record, parent_cwd);
@@ -184,7 +184,7 @@ int main(void)
 	CONST(SW_TRUNC_CWD);
 	CONST(SW_TRUNC_PARENT_CWD);
 	CONST(SW_TRUNC_ARGS);
-	CONST(SW_TRUNC_SCRIPT);
+	CONST(SW_TRUNC_FILENAME);
 	CONST(SW_EXEC_SCRIPT);
 	CONST(SW_EXEC_PARENT_KNOWN);
 	CONST(SW_TP_CONNECT);

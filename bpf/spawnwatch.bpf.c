@@ -632,18 +632,21 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	e->_pad0 = 0;
 	e->exe_len = read_path(&bprm->file->f_path, e->exe, SW_PATH_LEN, &e->truncated, &e->failed,
 			       SW_TRUNC_EXE);
-	e->script_len = 0;
-	if (BPF_CORE_READ(bprm, interp) != BPF_CORE_READ(bprm, filename)) {
-		long n = bpf_probe_read_kernel_str(e->script, SW_PATH_LEN, BPF_CORE_READ(bprm, filename));
+	/* The path execve() was given: a #! script's (binfmt_script replaced
+	 * interp with the interpreter's), else the program's own, which names
+	 * exe's file through a symlink when it was started by one (SigmaHQ's
+	 * Image|endswith '/nc' needs it on Debian). One bounded copy per sent
+	 * exec; user space compares it with exe, so no string compare here. */
+	const char *filename = BPF_CORE_READ(bprm, filename);
+	long n = bpf_probe_read_kernel_str(e->filename, SW_PATH_LEN, filename);
 
+	if (BPF_CORE_READ(bprm, interp) != filename)
 		e->flags |= SW_EXEC_SCRIPT;
-		if (n < 0)
-			e->failed |= SW_TRUNC_SCRIPT;
-		else if (n > 0)
-			e->script_len = n - 1;
-		if (n == SW_PATH_LEN)
-			e->truncated |= SW_TRUNC_SCRIPT;
-	}
+	e->filename_len = n > 0 ? n - 1 : 0;
+	if (n < 0)
+		e->failed |= SW_TRUNC_FILENAME;
+	if (n == SW_PATH_LEN)
+		e->truncated |= SW_TRUNC_FILENAME;
 	e->cwd_len = read_path(&task->fs->pwd, e->cwd, SW_CWD_LEN, &e->truncated, &e->failed,
 			       SW_TRUNC_CWD);
 

@@ -16,7 +16,7 @@
 #ifndef SPAWNWATCH_H
 #define SPAWNWATCH_H
 
-#define SW_RECORD_VERSION 3
+#define SW_RECORD_VERSION 4
 
 #define SW_COMM_LEN 16
 #define SW_PATH_LEN 512 /* executable paths; longer ones keep start and file name */
@@ -58,13 +58,16 @@ enum sw_truncated {
 	SW_TRUNC_CWD = 1 << 2,
 	SW_TRUNC_PARENT_CWD = 1 << 3,
 	SW_TRUNC_ARGS = 1 << 4,
-	SW_TRUNC_SCRIPT = 1 << 5,
+	SW_TRUNC_FILENAME = 1 << 5,
 };
 
 /* sw_exec_record.flags bits. */
 enum sw_exec_flags {
 	/* A #! script (or binfmt_misc): exe is the interpreter the kernel ran,
-	 * script the program file as execve() named it. */
+	 * filename the script as execve() named it. Without it, filename is the
+	 * program exe names, as execve() named it: through a symlink
+	 * (/usr/bin/nc for /usr/bin/nc.openbsd), a relative path, or the very
+	 * same path. */
 	SW_EXEC_SCRIPT = 1 << 0,
 	/* parent_exe and parent_cwd were not read: user space has them from the
 	 * parent's own exec or fork record (same pid and start time). */
@@ -203,9 +206,9 @@ struct sw_process {
  * | struct sw_process                                             | 16
  * | argc u32 (the true argv count)| exe_len u16   | args_len u16  | 136
  * | cwd_len u16   | pexe_len u16  | pcwd_len u16  | truncated u16 | 144
- * | script_len u16| flags u16     | failed u16    | _pad0 u16     | 152
+ * | filename_len  | flags u16     | failed u16    | _pad0 u16     | 152
  * | exe[512]         the file the kernel runs (the interpreter)   | 160
- * | script[512]      a #! script's path as execve() named it      | 672
+ * | filename[512]    the path execve() was given (bprm->filename) | 672
  * | parent_exe[512]  the parent's executable                      | 1184
  * | cwd[256]         working directory                            | 1696
  * | parent_cwd[256]  the parent's working directory               | 1952
@@ -218,9 +221,15 @@ struct sw_process {
  * Paths are named as /proc/PID/exe names them (d_path): a deleted file ends
  * in " (deleted)", a memfd is "/memfd:NAME (deleted)". A path longer than its
  * field keeps its start and its last component, joined by "/..." where the
- * middle was cut (SW_TRUNC_* bit set). script is empty unless SW_EXEC_SCRIPT;
- * a relative script path is relative to cwd. parent_exe and parent_cwd are
- * empty with SW_EXEC_PARENT_KNOWN.
+ * middle was cut (SW_TRUNC_* bit set). filename is the path execve() was
+ * given, unresolved: with SW_EXEC_SCRIPT the script the interpreter runs,
+ * else the program itself by the name it was started with, which differs
+ * from exe when that goes through a symlink (Debian's /usr/bin/nc ->
+ * /etc/alternatives/nc -> /bin/nc.openbsd); a relative filename is relative
+ * to cwd; a longer one than its field is cut at the end (SW_TRUNC_FILENAME).
+ * User space compares it with exe (record contract version 4; until version
+ * 3 it was filled for scripts only). parent_exe and parent_cwd are empty with
+ * SW_EXEC_PARENT_KNOWN.
  */
 struct sw_exec_record {
 	struct sw_record_header hdr;
@@ -232,12 +241,12 @@ struct sw_exec_record {
 	__u16 parent_exe_len;
 	__u16 parent_cwd_len;
 	__u16 truncated;
-	__u16 script_len;
+	__u16 filename_len;
 	__u16 flags;
 	__u16 failed;
 	__u16 _pad0;
 	char exe[SW_PATH_LEN];
-	char script[SW_PATH_LEN];
+	char filename[SW_PATH_LEN];
 	char parent_exe[SW_PATH_LEN];
 	char cwd[SW_CWD_LEN];
 	char parent_cwd[SW_CWD_LEN];

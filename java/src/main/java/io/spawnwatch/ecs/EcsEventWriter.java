@@ -476,6 +476,7 @@ public final class EcsEventWriter {
             writeEventText(g, "chain", ev.text(Field.LINEAGE_CHAIN));
             g.writeEndObject();
         }
+        writeInvokedPaths(g, ev);
         if (ev.type() == EventType.EXEC) {
             CharSequence script = ev.text(Field.SCRIPT_PATH);
             if (script != null) {
@@ -483,10 +484,11 @@ public final class EcsEventWriter {
                 g.writeStringField("path", Utf8Chars.decode(script));
                 g.writeEndObject();
             }
+            boolean isScript = ev.exec().isScript();
             int failed = ev.exec().failed();
             if (failed != 0) {
                 g.writeArrayFieldStart("read_failed");
-                writeExecFields(g, failed);
+                writeExecFields(g, failed, isScript);
                 g.writeEndArray();
             }
             int truncated = ev.exec().truncated();
@@ -507,8 +509,8 @@ public final class EcsEventWriter {
                 if ((truncated & ExecRecordDescriptor.TRUNC_ARGS) != 0) {
                     g.writeString("process.args");
                 }
-                if ((truncated & ExecRecordDescriptor.TRUNC_SCRIPT) != 0) {
-                    g.writeString("spawnwatch.script.path");
+                if ((truncated & ExecRecordDescriptor.TRUNC_FILENAME) != 0) {
+                    g.writeString(filenameField(isScript));
                 }
                 g.writeEndArray();
             }
@@ -522,10 +524,36 @@ public final class EcsEventWriter {
         g.writeNumberField("cgroup_id", r.cgroupId());
     }
 
+    /**
+     * spawnwatch.process.invoked_path and spawnwatch.process.parent.invoked_path, where the process or its
+     * parent was started by another path than its executable (no ECS field holds it: process.executable
+     * stays the resolved file, as Elastic Defend reports it).
+     */
+    private static void writeInvokedPaths(JsonGenerator g, EnrichedEvent ev) throws IOException {
+        CharSequence invoked = ev.text(Field.INVOKED_PATH);
+        CharSequence parent = ev.text(Field.PARENT_INVOKED_PATH);
+        if (invoked == null && parent == null) {
+            return;
+        }
+        g.writeObjectFieldStart("process");
+        writeEventText(g, "invoked_path", invoked);
+        if (parent != null) {
+            g.writeObjectFieldStart("parent");
+            writeEventText(g, "invoked_path", parent);
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
+    /** Where the exec record's filename goes: the script path of a #! script, else the invoked path. */
+    private static String filenameField(boolean isScript) {
+        return isScript ? "spawnwatch.script.path" : "spawnwatch.process.invoked_path";
+    }
+
     /** The ECS names of the exec record's fields in SW_TRUNC_* bits (read failures). */
-    private static void writeExecFields(JsonGenerator g, int bits) throws IOException {
+    private static void writeExecFields(JsonGenerator g, int bits, boolean isScript) throws IOException {
         String[] names = {"process.executable", "process.parent.executable", "process.working_directory",
-            "process.parent.working_directory", "process.args", "spawnwatch.script.path"};
+            "process.parent.working_directory", "process.args", filenameField(isScript)};
         for (int i = 0; i < names.length; i++) {
             if ((bits & (1 << i)) != 0) {
                 g.writeString(names[i]);

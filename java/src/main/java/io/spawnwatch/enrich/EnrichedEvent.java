@@ -62,7 +62,9 @@ public final class EnrichedEvent implements EventView {
     /** Whether the DNS query's payload parsed as a question. */
     private boolean questionParsed;
     private final ListenRecord listen = decoder.listen();
-    private final StringBuilder scriptPath = new StringBuilder(64);
+    private final ExecFilename filename = new ExecFilename();
+    /** The exec record's filename made absolute: the script path or the invoked path, whichever it is. */
+    private final byte[] filenameBytes = new byte[ExecFilename.CAPACITY];
     private ProcessRecord record = exec;
     private EventType type = EventType.EXEC;
     private boolean pending;
@@ -222,7 +224,10 @@ public final class EnrichedEvent implements EventView {
         boolean network = type == EventType.CONNECT || type == EventType.LISTEN;
         return switch (field) {
             case IMAGE -> isExec ? exec.exe(out) : fromTable(record.pid(), record.startBootNanos(), field, out);
-            case SCRIPT_PATH -> isExec ? scriptPath() : null;
+            case SCRIPT_PATH -> isExec && exec.isScript() ? filenameText(filename.absolute(exec, filenameBytes), out)
+                    : null;
+            case INVOKED_PATH -> isExec ? filenameText(filename.invoked(exec, filenameBytes), out)
+                    : fromTable(record.pid(), record.startBootNanos(), field, out);
             case COMMAND_LINE, ARGS -> isExec ? exec.commandLine(out)
                     : fromTable(record.pid(), record.startBootNanos(), Field.COMMAND_LINE, out);
             case PROCESS_NAME -> record.comm(out);
@@ -232,6 +237,8 @@ public final class EnrichedEvent implements EventView {
             case REAL_USER -> users.name(record.uid());
             case PARENT_IMAGE -> isExec && !exec.parentKnown() ? nonEmpty(exec.parentExe(out))
                     : fromTable(record.ppid(), record.parentStartBootNanos(), Field.IMAGE, out);
+            case PARENT_INVOKED_PATH -> fromTable(record.ppid(), record.parentStartBootNanos(), Field.INVOKED_PATH,
+                    out);
             case PARENT_COMMAND_LINE, PARENT_ARGS -> fromTable(record.ppid(), record.parentStartBootNanos(),
                     Field.COMMAND_LINE, out);
             case PARENT_NAME -> record.parentComm(out);
@@ -260,23 +267,9 @@ public final class EnrichedEvent implements EventView {
         };
     }
 
-    /** The script path, made absolute against the working directory when execve() got a relative one. */
-    private CharSequence scriptPath() {
-        if (!exec.isScript()) {
-            return null;
-        }
-        SegmentText script = exec.script(texts[Field.SCRIPT_PATH.ordinal()]);
-        if (script.length() == 0 || script.charAt(0) == '/') {
-            return nonEmpty(script);
-        }
-        StringBuilder sb = scriptPath;
-        sb.setLength(0);
-        sb.append(exec.cwd(chainName));
-        if (sb.length() == 0 || sb.charAt(sb.length() - 1) != '/') {
-            sb.append('/');
-        }
-        int from = script.length() > 1 && script.charAt(0) == '.' && script.charAt(1) == '/' ? 2 : 0;
-        return sb.append(script, from, script.length());
+    /** The exec record's filename, made absolute in {@link #filenameBytes} ({@code length} of them), or null. */
+    private CharSequence filenameText(int length, SegmentText out) {
+        return length == 0 ? null : out.wrap(filenameBytes, 0, length);
     }
 
     @Override
@@ -403,6 +396,7 @@ public final class EnrichedEvent implements EventView {
         }
         SegmentText text = switch (what) {
             case IMAGE -> e.executable(out);
+            case INVOKED_PATH -> e.invokedPath(out);
             case COMMAND_LINE -> e.commandLine(out);
             case CURRENT_DIRECTORY -> e.workingDirectory(out);
             default -> e.name(out);

@@ -23,7 +23,8 @@ import java.nio.file.Path;
  * <p>Bounded: a fixed number of slots, each with fixed-size buffers, reused
  * oldest first, so a flood of short-lived processes cannot grow the heap.
  * Filling a slot from an exec or fork record copies bytes and allocates
- * nothing; a process never seen (a web server started before us) is read once
+ * nothing (but the invoked-path buffer of a slot, the first time it holds a
+ * process started through a symlink); a process never seen (a web server started before us) is read once
  * from /proc, and only when /proc still shows the same process.
  *
  * <p>Each entry keeps the parent it was forked from: after the parent exits
@@ -45,8 +46,14 @@ public final class ProcessTable {
         final byte[] exe = new byte[512];
         final byte[] cmdline = new byte[1024];
         final byte[] cwd = new byte[256];
+        /**
+         * The path it was started by where that is not exe (a symlink): made the first time the slot holds
+         * such a process, then kept for the slot's later processes, so at most one per slot.
+         */
+        byte[] invoked;
         int commLen;
         int exeLen;
+        int invokedLen;
         int cmdlineLen;
         int cwdLen;
         /** Where each argument ends in the joined command line (the space that was its NUL). */
@@ -80,6 +87,11 @@ public final class ProcessTable {
             return out.wrap(exe, 0, exeLen);
         }
 
+        /** The path it was started by, where that names its executable by another path; empty when not. */
+        public SegmentText invokedPath(SegmentText out) {
+            return invokedLen == 0 ? out.wrap(exe, 0, 0) : out.wrap(invoked, 0, invokedLen);
+        }
+
         /** argv joined with spaces. */
         public SegmentText commandLine(SegmentText out) {
             return out.wrap(cmdline, 0, cmdlineLen);
@@ -111,6 +123,8 @@ public final class ProcessTable {
     private long evictions;
     private long staleSkipped;
     private final SegmentText scratch = new SegmentText();
+    private final ExecFilename filename = new ExecFilename();
+    private final byte[] invokedScratch = new byte[ExecFilename.CAPACITY];
 
     public ProcessTable(int capacity, Path proc) {
         this.slots = new Entry[capacity];
@@ -133,6 +147,7 @@ public final class ProcessTable {
         e.uid = r.uid();
         e.commLen = r.comm(scratch).copyTo(e.comm);
         e.exeLen = r.exe(scratch).copyTo(e.exe);
+        setInvoked(e, invokedScratch, filename.invoked(r, invokedScratch));
         e.cwdLen = r.cwd(scratch).copyTo(e.cwd);
         int argsLen = Math.min(r.argsLength(), e.cmdline.length);
         MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, r.argsOffset(), e.cmdline, 0, argsLen);
@@ -155,6 +170,7 @@ public final class ProcessTable {
         if (parent != null && parent != e) {
             System.arraycopy(parent.exe, 0, e.exe, 0, parent.exeLen);
             e.exeLen = parent.exeLen;
+            setInvoked(e, parent.invoked, parent.invokedLen);
             System.arraycopy(parent.cmdline, 0, e.cmdline, 0, parent.cmdlineLen);
             e.cmdlineLen = parent.cmdlineLen;
             System.arraycopy(parent.argEnds, 0, e.argEnds, 0, parent.argEnds.length);
@@ -246,13 +262,24 @@ public final class ProcessTable {
         return e;
     }
 
+    /** Keeps {@code len} bytes of {@code path} as the entry's invoked path (0: none). */
+    private static void setInvoked(Entry e, byte[] path, int len) {
+        if (len > 0) {
+            if (e.invoked == null) {
+                e.invoked = new byte[ExecFilename.CAPACITY]; // once per slot, kept when the slot is reused
+            }
+            System.arraycopy(path, 0, e.invoked, 0, len);
+        }
+        e.invokedLen = len;
+    }
+
     private static void reset(Entry e, int pid) {
         e.pid = pid;
         e.argCount = 0;
         e.ppid = 0;
         e.parentStartBootNanos = 0;
         e.startBootNanos = 0;
-        e.commLen = e.exeLen = e.cmdlineLen = e.cwdLen = 0;
+        e.commLen = e.exeLen = e.invokedLen = e.cmdlineLen = e.cwdLen = 0;
     }
 
     /**

@@ -33,7 +33,7 @@ public final class ExecRecord extends ProcessRecord {
         return u16(FLAGS_OFFSET);
     }
 
-    /** True for a #! script: exe() is its interpreter, script() the script. */
+    /** True for a #! script: exe() is its interpreter, filename() the script. */
     public boolean isScript() {
         return (flags() & FLAG_SCRIPT) != 0;
     }
@@ -43,9 +43,13 @@ public final class ExecRecord extends ProcessRecord {
         return (flags() & FLAG_PARENT_KNOWN) != 0;
     }
 
-    /** A script's path as execve() named it (relative to cwd() when relative); empty for other programs. */
-    public SegmentText script(SegmentText out) {
-        return text(out, SCRIPT_OFFSET, SCRIPT_LEN_OFFSET, PATH_CAPACITY, false);
+    /**
+     * The path execve() was given (bprm->filename), unresolved, relative to cwd() when relative: a #! script's
+     * when {@link #isScript()}, else the program's own, which names exe()'s file by a symlink when it was
+     * started through one. Empty when the kernel could not read it.
+     */
+    public SegmentText filename(SegmentText out) {
+        return text(out, FILENAME_OFFSET, FILENAME_LEN_OFFSET, PATH_CAPACITY, false);
     }
 
     /** The file the kernel runs, as /proc/PID/exe names it (for a script, its interpreter). */

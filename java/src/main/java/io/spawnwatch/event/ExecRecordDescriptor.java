@@ -9,9 +9,9 @@ package io.spawnwatch.event;
  * | struct sw_process                                             | 16
  * | argc u32                      | exe_len u16   | args_len u16  | 136
  * | cwd_len u16   | pexe_len u16  | pcwd_len u16  | truncated u16 | 144
- * | script_len u16| flags u16     | failed u16    | _pad0 u16     | 152
+ * | filename_len  | flags u16     | failed u16    | _pad0 u16     | 152
  * | exe[512]      the file the kernel runs (a script's interpreter)| 160
- * | script[512]   a #! script's path as execve() named it         | 672
+ * | filename[512] the path execve() was given (bprm->filename)    | 672
  * | parent_exe[512]                                               | 1184
  * | cwd[256]                                                      | 1696
  * | parent_cwd[256]                                               | 1952
@@ -22,7 +22,11 @@ package io.spawnwatch.event;
  * Paths are named as /proc/PID/exe names them: " (deleted)" after an unlinked
  * file, "/memfd:NAME (deleted)" for a memfd. A path longer than its field keeps
  * its start and its last component, joined by {@link #CUT_MARK} (its TRUNC_ bit
- * set). parent_exe and parent_cwd are empty when {@link #FLAG_PARENT_KNOWN}.
+ * set). filename is the path execve() was given, unresolved and possibly
+ * relative to cwd: a #! script's with {@link #FLAG_SCRIPT}, else the program's
+ * own, which differs from exe when it was started through a symlink (cut at
+ * the end when longer than its field). parent_exe and parent_cwd are empty
+ * when {@link #FLAG_PARENT_KNOWN}.
  */
 public final class ExecRecordDescriptor {
     public static final int ARGC_OFFSET = 136;
@@ -32,11 +36,11 @@ public final class ExecRecordDescriptor {
     public static final int PARENT_EXE_LEN_OFFSET = 146;
     public static final int PARENT_CWD_LEN_OFFSET = 148;
     public static final int TRUNCATED_OFFSET = 150;
-    public static final int SCRIPT_LEN_OFFSET = 152;
+    public static final int FILENAME_LEN_OFFSET = 152;
     public static final int FLAGS_OFFSET = 154;
     public static final int FAILED_OFFSET = 156;
     public static final int EXE_OFFSET = 160;
-    public static final int SCRIPT_OFFSET = 672;
+    public static final int FILENAME_OFFSET = 672;
     public static final int PARENT_EXE_OFFSET = 1184;
     public static final int CWD_OFFSET = 1696;
     public static final int PARENT_CWD_OFFSET = 1952;
@@ -53,9 +57,9 @@ public final class ExecRecordDescriptor {
     public static final int TRUNC_CWD = 1 << 2;
     public static final int TRUNC_PARENT_CWD = 1 << 3;
     public static final int TRUNC_ARGS = 1 << 4;
-    public static final int TRUNC_SCRIPT = 1 << 5;
+    public static final int TRUNC_FILENAME = 1 << 5;
 
-    /** sw_exec_flags: a #! script; exe is its interpreter, script its path. */
+    /** sw_exec_flags: a #! script; exe is its interpreter, filename the script. Else filename is the program. */
     public static final int FLAG_SCRIPT = 1;
     /** sw_exec_flags: the parent's exe and cwd were not read; its own records had them. */
     public static final int FLAG_PARENT_KNOWN = 1 << 1;

@@ -10,8 +10,18 @@ package io.spawnwatch.event;
  */
 public enum Field {
     // --- process (exec and connect events) ---
-    /** Resolved path of the executable (Sigma Image). */
+    /**
+     * Resolved path of the executable, as /proc/PID/exe names it (Sigma Image; ECS process.executable, as
+     * Elastic Defend reports it). In rules, Image also matches {@link #INVOKED_PATH}: see {@link #alternative()}.
+     */
     IMAGE(Kind.TEXT, "process.executable"),
+    /**
+     * The path the program was started by, when it names the executable by another path (a symlink such as
+     * Debian's /usr/bin/nc for /usr/bin/nc.openbsd, a symlinked directory, a relative path made absolute
+     * against the working directory); absent when it is the same path, and for #! scripts ({@link
+     * #SCRIPT_PATH}). Our InvokedPath; no ECS field holds it.
+     */
+    INVOKED_PATH(Kind.TEXT, "spawnwatch.process.invoked_path"),
     /**
      * A #! script's path as execve() named it, made absolute against the
      * working directory (our ScriptPath); absent for other programs, whose
@@ -43,7 +53,14 @@ public enum Field {
     GROUP_ID(Kind.NUMBER, "group.id"),
     /** Effective uid under its older name (Sigma EffectiveUserId); the same value as {@link #USER_ID}. */
     EFFECTIVE_USER_ID(Kind.NUMBER, "process.user.id"),
+    /** The parent's resolved executable. In rules, ParentImage also matches {@link #PARENT_INVOKED_PATH}. */
     PARENT_IMAGE(Kind.TEXT, "process.parent.executable"),
+    /**
+     * The path the parent was started by, where it differs from its executable: from the parent's own exec
+     * record in the process table; absent when the sensor never saw the parent exec (a process seeded from
+     * /proc, whose start path /proc does not keep).
+     */
+    PARENT_INVOKED_PATH(Kind.TEXT, "spawnwatch.process.parent.invoked_path"),
     /** Parent's command line, from the process table or /proc; absent when unknown. */
     PARENT_COMMAND_LINE(Kind.TEXT, "process.parent.command_line"),
     /** Parent's argv, one item per argument (from the process table or /proc). */
@@ -127,6 +144,26 @@ public enum Field {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * The field whose value a rule's condition on this one also tests, as a second value of the same field
+     * (an ECS array): Image also matches the invoked path and ParentImage the parent's, so that SigmaHQ's
+     * {@code Image|endswith: '/nc'} sees netcat started as /usr/bin/nc where the kernel runs
+     * /usr/bin/nc.openbsd. A condition holds when either value matches, so a filter ({@code not Image...})
+     * excludes when either does, as for the items of a {@link Kind#LIST}. Null for other fields.
+     */
+    public Field alternative() {
+        return switch (this) {
+            case IMAGE -> INVOKED_PATH;
+            case PARENT_IMAGE -> PARENT_INVOKED_PATH;
+            default -> null;
+        };
+    }
+
+    /** Whether a condition on the field tests several values: a {@link Kind#LIST}, or one with an {@link #alternative()}. */
+    public boolean multiValued() {
+        return kind == Kind.LIST || alternative() != null;
     }
 
     /** The dotted ECS name the field is written under ({@code spawnwatch.*} for ours), or null when none. */

@@ -18,7 +18,7 @@ package io.spawnwatch.event;
  * </pre>
  */
 public final class RecordDescriptor {
-    public static final int VERSION = 3;
+    public static final int VERSION = 4;
     public static final int TYPE_EXEC = 1;
     public static final int TYPE_CONNECT = 2;
     /** A lineage member forked: {@link ForkRecordDescriptor}. */

@@ -63,7 +63,8 @@
  *
  * <h2>Fields</h2>
  * Image, CommandLine, ProcessName (comm), CurrentDirectory, ProcessId, User,
- * UserId, GroupId, EffectiveUserId, ParentImage, ParentCommandLine,
+ * UserId, GroupId, EffectiveUserId, ScriptPath, InvokedPath, ParentImage,
+ * ParentInvokedPath, ParentCommandLine,
  * ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId,
  * LineageRootName, LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth,
  * LineageChain, DestinationIp, DestinationPort, SourceIp, SourcePort,
@@ -76,6 +77,22 @@
  * effective user, as ECS defines user.id). LogonId is Sysmon for Linux's name
  * for the real uid (it fills the field from cred->uid), so SigmaHQ's rules that
  * test it read process.real_user.id; it is not the audit login uid.
+ *
+ * <p>Image and ParentImage hold two values where a program was started
+ * through a symlink: the executable the kernel runs, symlinks resolved (ECS
+ * process.executable, as Elastic Defend and Sysmon for Linux report it), and
+ * the path execve() was given, made absolute (InvokedPath,
+ * spawnwatch.process.invoked_path; the parent's from its own exec record in
+ * the process table). Debian runs {@code nc} as /usr/bin/nc.openbsd and
+ * {@code vim} as vim.basic through alternatives symlinks, and SigmaHQ's rules
+ * say {@code Image|endswith: '/nc'}. As for the items of a list (an ECS
+ * array): a condition holds when either value matches, a filter
+ * ({@code not Image...}) excludes when either does, {@code |all} needs each
+ * value in one of them, {@code |neq} none equal, {@code |exists} either
+ * present. The same holds for process.executable, the ECS name of Image, in
+ * rules and exceptions. InvokedPath and ParentInvokedPath alone test only the
+ * started-by path; it is absent when it is the executable's own path, for a
+ * #! script (ScriptPath is its path) and for a parent never seen to exec.
  *
  * <p>Network events ({@code network_connection}): Protocol is {@code tcp} or
  * {@code udp}; a UDP event is the first datagram a lineage process sends to a

@@ -60,4 +60,13 @@ class ConfigLoaderTest {
         assertEquals(c.with(b -> b.incidents = c.incidents().withPath(null)),
                 c.withIncidents(c.incidents().withPath(null)));
     }
+
+    @Test
+    void shouldWatchWhoMayUseCronAsPersistenceByDefault() throws Exception {
+        // SigmaHQ's "Suspicious Cron File Created" looks for /etc/cron.allow and /etc/cron.deny: written by the
+        // web lineage they open cron to the web user, as sudoers and doas.conf open root.
+        List<String> persistence = ConfigLoader.defaults().files().persistencePaths();
+        assertTrue(persistence.containsAll(List.of("/etc/cron.allow", "/etc/cron.deny", "/etc/crontab",
+                "/etc/sudoers", "/etc/doas.conf")), persistence.toString());
+    }
 }

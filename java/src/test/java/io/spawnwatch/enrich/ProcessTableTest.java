@@ -41,6 +41,23 @@ class ProcessTableTest {
     private static final long SECOND = 1_000_000_000L;
 
     @Test
+    void shouldKeepThePathAProcessWasStartedByAndGiveItToItsForksButNotToAReusedPid() {
+        ProcessTable table = new ProcessTable(64, NO_PROC);
+        table.recordExec(new ExecRecord().wrap(TestRecords.started(TestRecords.startedAs(TestRecords.exec(300, 200,
+                "nc", "sh", "/usr/bin/nc.openbsd", "/tmp", "/usr/bin/dash", 33, 0, 0, "nc", "-l", "4444"),
+                "/usr/bin/nc"), 5 * SECOND, SECOND), 0));
+        assertEquals("/usr/bin/nc", table.peek(300).invokedPath(new SegmentText()).toString());
+        // nc -l -e forks before it execs the shell: the fork runs nc, started as /usr/bin/nc.
+        table.recordFork(new io.spawnwatch.event.ProcessRecord().wrap(
+                TestRecords.started(TestRecords.fork(301, 300, "nc", 1, 2), 6 * SECOND, 5 * SECOND), 0));
+        assertEquals("/usr/bin/nc", table.peek(301).invokedPath(new SegmentText()).toString());
+        // pid 300 reused by a program started by its own path: nothing of the old one's.
+        table.recordExec(new ExecRecord().wrap(TestRecords.started(TestRecords.exec(300, 200, "id", "sh",
+                "/usr/bin/id", "/tmp", "/usr/bin/dash", 33, 0, 0, "id"), 9 * SECOND, SECOND), 0));
+        assertEquals("", table.peek(300).invokedPath(new SegmentText()).toString());
+    }
+
+    @Test
     void shouldNeverLendAReusedPidsPast() {
         ProcessTable table = new ProcessTable(64, NO_PROC);
         table.recordExec(new ExecRecord().wrap(TestRecords.started(TestRecords.exec(300, 200, "sh", "x",

@@ -93,11 +93,11 @@ class RecordLayoutTest {
         offset("sw_exec_record.parent_exe_len", ExecRecordDescriptor.PARENT_EXE_LEN_OFFSET);
         offset("sw_exec_record.parent_cwd_len", ExecRecordDescriptor.PARENT_CWD_LEN_OFFSET);
         offset("sw_exec_record.truncated", ExecRecordDescriptor.TRUNCATED_OFFSET);
-        offset("sw_exec_record.script_len", ExecRecordDescriptor.SCRIPT_LEN_OFFSET);
+        offset("sw_exec_record.filename_len", ExecRecordDescriptor.FILENAME_LEN_OFFSET);
         offset("sw_exec_record.flags", ExecRecordDescriptor.FLAGS_OFFSET);
         offset("sw_exec_record.failed", ExecRecordDescriptor.FAILED_OFFSET);
         offset("sw_exec_record.exe", ExecRecordDescriptor.EXE_OFFSET);
-        offset("sw_exec_record.script", ExecRecordDescriptor.SCRIPT_OFFSET);
+        offset("sw_exec_record.filename", ExecRecordDescriptor.FILENAME_OFFSET);
         offset("sw_exec_record.parent_exe", ExecRecordDescriptor.PARENT_EXE_OFFSET);
         offset("sw_exec_record.cwd", ExecRecordDescriptor.CWD_OFFSET);
         offset("sw_exec_record.parent_cwd", ExecRecordDescriptor.PARENT_CWD_OFFSET);
@@ -157,7 +157,7 @@ class RecordLayoutTest {
         constant("SW_TRUNC_CWD", ExecRecordDescriptor.TRUNC_CWD);
         constant("SW_TRUNC_PARENT_CWD", ExecRecordDescriptor.TRUNC_PARENT_CWD);
         constant("SW_TRUNC_ARGS", ExecRecordDescriptor.TRUNC_ARGS);
-        constant("SW_TRUNC_SCRIPT", ExecRecordDescriptor.TRUNC_SCRIPT);
+        constant("SW_TRUNC_FILENAME", ExecRecordDescriptor.TRUNC_FILENAME);
         constant("SW_EXEC_SCRIPT", ExecRecordDescriptor.FLAG_SCRIPT);
         constant("SW_EXEC_PARENT_KNOWN", ExecRecordDescriptor.FLAG_PARENT_KNOWN);
         constant("SW_TP_CONNECT", io.spawnwatch.kernel.KernelProbes.TP_CONNECT);

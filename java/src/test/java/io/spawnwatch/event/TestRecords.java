@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 public final class TestRecords {
     private TestRecords() {}
 
-    /** An exec record; args are NUL-terminated each. */
+    /**
+     * An exec record; args are NUL-terminated each. Started by its executable's own path (filename = exe),
+     * as most programs are; {@link #startedAs} and {@link #script} change that.
+     */
     public static MemorySegment exec(int pid, int ppid, String comm, String parentComm, String exe, String cwd,
             String parentExe, long uid, int lineageRoot, int lineageDepth, String... args) {
         MemorySegment s = MemorySegment.ofArray(new byte[ExecRecordDescriptor.LENGTH]);
@@ -16,6 +19,7 @@ public final class TestRecords {
         process(s, pid, ppid, comm, parentComm, uid, lineageRoot, lineageDepth);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, ExecRecordDescriptor.ARGC_OFFSET, args.length);
         text(s, ExecRecordDescriptor.EXE_OFFSET, ExecRecordDescriptor.EXE_LEN_OFFSET, exe);
+        text(s, ExecRecordDescriptor.FILENAME_OFFSET, ExecRecordDescriptor.FILENAME_LEN_OFFSET, exe);
         text(s, ExecRecordDescriptor.CWD_OFFSET, ExecRecordDescriptor.CWD_LEN_OFFSET, cwd);
         text(s, ExecRecordDescriptor.PARENT_EXE_OFFSET, ExecRecordDescriptor.PARENT_EXE_LEN_OFFSET, parentExe);
         int at = 0;
@@ -26,6 +30,26 @@ public final class TestRecords {
         }
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.ARGS_LEN_OFFSET, (short) at);
         return s;
+    }
+
+    /**
+     * Sets the path execve() was given (bprm->filename) to {@code filename}: a symlink to the executable
+     * (/usr/bin/nc for /usr/bin/nc.openbsd), or a path relative to the working directory.
+     */
+    public static MemorySegment startedAs(MemorySegment exec, String filename) {
+        MemorySegment.copy(new byte[ExecRecordDescriptor.PATH_CAPACITY], 0, exec, ValueLayout.JAVA_BYTE,
+                ExecRecordDescriptor.FILENAME_OFFSET, ExecRecordDescriptor.PATH_CAPACITY);
+        text(exec, ExecRecordDescriptor.FILENAME_OFFSET, ExecRecordDescriptor.FILENAME_LEN_OFFSET, filename);
+        return exec;
+    }
+
+    /** Makes the exec record a #! script's: the executable is its interpreter, {@code script} the path given. */
+    public static MemorySegment script(MemorySegment exec, String script) {
+        startedAs(exec, script);
+        short flags = exec.get(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.FLAGS_OFFSET);
+        exec.set(ValueLayout.JAVA_SHORT_UNALIGNED, ExecRecordDescriptor.FLAGS_OFFSET,
+                (short) (flags | ExecRecordDescriptor.FLAG_SCRIPT));
+        return exec;
     }
 
     /** Sets an exec record's parent working directory (as the kernel fills it from the parent's fs->pwd). */

@@ -14,8 +14,10 @@ public final class FieldMatchers {
 
     /**
      * A text field (or the decimal/text form of a number or address field);
-     * for a {@link Field.Kind#LIST} field, any one item (Elastic's
-     * {@code process.args in (...)}; ECS keyword arrays match per value).
+     * for a {@link Field#multiValued()} field, any one value: an item of a
+     * {@link Field.Kind#LIST} (Elastic's {@code process.args in (...)}; ECS
+     * keyword arrays match per value), or Image and the invoked path
+     * ({@link Field#alternative()}).
      */
     public record Text(Field field, TextPredicate predicate) implements Matcher {
         @Override
@@ -32,7 +34,15 @@ public final class FieldMatchers {
                 }
             }
             CharSequence value = event.text(field);
-            return value != null && predicate.test(value);
+            if (value != null && predicate.test(value)) {
+                return true;
+            }
+            Field other = field.alternative();
+            if (other == null) {
+                return false;
+            }
+            CharSequence second = event.text(other);
+            return second != null && predicate.test(second);
         }
 
         @Override
@@ -41,7 +51,10 @@ public final class FieldMatchers {
         }
     }
 
-    /** Present and different from every listed text ({@code |neq}); for a list, no item equal to any. */
+    /**
+     * Present and different from every listed text ({@code |neq}); for a
+     * multi-valued field, no value equal to any (and at least one value).
+     */
     public record TextNotEqual(Field field, TextPredicate anyOfValues) implements Matcher {
         @Override
         public boolean matches(EventView event) {
@@ -56,7 +69,12 @@ public final class FieldMatchers {
                 return event.item(field, 0) != null;
             }
             CharSequence value = event.text(field);
-            return value != null && !anyOfValues.test(value);
+            Field other = field.alternative();
+            CharSequence second = other == null ? null : event.text(other);
+            if (value == null && second == null) {
+                return false;
+            }
+            return (value == null || !anyOfValues.test(value)) && (second == null || !anyOfValues.test(second));
         }
     }
 
@@ -133,7 +151,8 @@ public final class FieldMatchers {
         @Override
         public boolean matches(EventView event) {
             boolean present = switch (field.kind()) {
-                case TEXT -> event.text(field) != null;
+                case TEXT -> event.text(field) != null
+                        || field.alternative() != null && event.text(field.alternative()) != null;
                 case NUMBER -> event.number(field) != EventView.ABSENT;
                 case ADDRESS -> event.text(field) != null;
                 case LIST -> event.item(field, 0) != null;

@@ -73,8 +73,8 @@ final class MatchCost {
     static int length(Field field) {
         return switch (field) {
             case COMMAND_LINE, PARENT_COMMAND_LINE, LINEAGE_CHAIN, ARGS, PARENT_ARGS -> 16;
-            case IMAGE, PARENT_IMAGE, CURRENT_DIRECTORY, PARENT_CURRENT_DIRECTORY, LINEAGE_ROOT_IMAGE,
-                    CONTAINER_ID -> 6;
+            case IMAGE, PARENT_IMAGE, INVOKED_PATH, PARENT_INVOKED_PATH, CURRENT_DIRECTORY,
+                    PARENT_CURRENT_DIRECTORY, LINEAGE_ROOT_IMAGE, CONTAINER_ID -> 6;
             default -> 2; // names, numbers as text, addresses
         };
     }

@@ -40,7 +40,11 @@ public final class FieldCatalog {
         sigma("GroupId", Field.GROUP_ID);
         sigma("EffectiveUserId", Field.EFFECTIVE_USER_ID);
         sigma("ScriptPath", Field.SCRIPT_PATH);
+        // Ours: the path a program was started by, where it is not Image (a symlink). Image and
+        // ParentImage match these too (Field.alternative); the names test them alone.
+        sigma("InvokedPath", Field.INVOKED_PATH);
         sigma("ParentImage", Field.PARENT_IMAGE);
+        sigma("ParentInvokedPath", Field.PARENT_INVOKED_PATH);
         sigma("ParentCommandLine", Field.PARENT_COMMAND_LINE);
         sigma("ParentName", Field.PARENT_NAME);
         sigma("ParentCurrentDirectory", Field.PARENT_CURRENT_DIRECTORY);

@@ -247,8 +247,9 @@ public final class ValueCompiler {
             flat.addAll(expansions);
             groups.add(TextPredicates.anyOf(expansions));
         }
-        if (all && field.kind() == Field.Kind.LIST) {
-            // Each value must match some item, not necessarily the same one (an ECS array in a query).
+        if (all && field.multiValued()) {
+            // Each value must match some item (or Image or the invoked path), not necessarily the same one, as
+            // each value of an ECS array in a query.
             List<Matcher> each = new ArrayList<>();
             for (TextPredicate g : groups) {
                 each.add(new FieldMatchers.Text(field, g));

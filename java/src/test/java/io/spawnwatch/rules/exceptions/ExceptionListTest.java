@@ -58,8 +58,9 @@ class ExceptionListTest {
         assertEquals(List.of("good"), l.list().entries().stream().map(ExceptionList.Entry::id).toList());
         assertEquals(List.of(
                 "ex.yml:6: unknown field 'Imagee'; known fields: Image, CommandLine, ProcessName, CurrentDirectory,"
-                        + " ProcessId, User, UserId, GroupId, EffectiveUserId, ScriptPath, ParentImage, ParentCommandLine,"
-                        + " ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId, LineageRootName,"
+                        + " ProcessId, User, UserId, GroupId, EffectiveUserId, ScriptPath, InvokedPath, ParentImage,"
+                        + " ParentInvokedPath, ParentCommandLine, ParentName, ParentCurrentDirectory, ParentProcessId,"
+                        + " ContainerId, LineageRootName,"
                         + " LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth, LineageChain, DestinationIp,"
                         + " DestinationPort, SourceIp, SourcePort, Protocol, Initiated, DestinationHostname, DnsQueryType,"
                         + " TargetFilename, FileAction, FileClass, FileMode, PrivilegeCall, PreviousEffectiveUserId,"

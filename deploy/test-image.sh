@@ -108,7 +108,9 @@ run_opts=(--privileged --pid=host --cgroupns=host --network=host --uts=host
     -v /sys/fs/bpf:/sys/fs/bpf
     -v /sys/kernel/tracing:/sys/kernel/tracing
     -v /etc/passwd:/etc/passwd:ro
-    -v /etc/group:/etc/group:ro)
+    -v /etc/group:/etc/group:ro
+    -v /etc/machine-id:/etc/machine-id:ro
+    -v /etc/os-release:/etc/os-release:ro)
 
 # Probe with a throwaway root filesystem made of this host's own /bin/true, so
 # that a failure here says something about podman and this host, not about

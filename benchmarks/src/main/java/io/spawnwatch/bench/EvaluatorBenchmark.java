@@ -315,7 +315,12 @@ public class EvaluatorBenchmark {
     /** Sensor.writeAlert without the final write(2): the ECS line, built as the sensor builds it. */
     static final class EcsAlertSink implements AlertSink {
         private static final JsonFactory JSON = new JsonFactory();
-        private final EcsEventWriter ecs = new EcsEventWriter("bench-host");
+        private final EcsEventWriter ecs = new EcsEventWriter(
+                new io.spawnwatch.ecs.HostIdentity("4c4c4544004e3510804bb4c04f4e3232", "bench-host", "Debian GNU/Linux",
+                        "12 (bookworm)", "debian", "debian", "Debian GNU/Linux 12 (bookworm)", "6.18.0", "x86_64",
+                        "6f0c1cbe-3c58-4b0e-9d0b-1b8d7f0d2a11"),
+                new io.spawnwatch.ecs.AgentIdentity("0b3c2f5e-8a8e-4f7e-b3f1-6c1d2b0f9a77", "spawnwatch", "0.1.0",
+                        "bench-host", false));
         private final ByteArrayOutputStream line = new ByteArrayOutputStream(8192);
         private final EnrichedEvent event;
         Blackhole bh;

@@ -28,8 +28,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * verbs without editing this class: {@code Main.commandLine(new MyVerb())}.
  */
 public final class Main {
-    /** Verbs of the sensor process (run, config); listed before the client verbs. */
-    private static final List<Supplier<Object>> SENSOR_VERBS = List.of(RunCommand::new, CheckCommands.Config::new);
+    /** Verbs of the sensor process (run, config, baseline); listed before the client verbs. */
+    private static final List<Supplier<Object>> SENSOR_VERBS = List.of(RunCommand::new, CheckCommands.Config::new,
+            BaselineCommand::new);
 
     /** Verbs that talk to a running sensor over its socket. */
     private static final List<Supplier<Object>> CLIENT_VERBS = List.of(

@@ -34,6 +34,7 @@ final class StatusCommand extends ClientVerb {
                 .row("clients", control.path("connections").asLong() + " connected, "
                         + control.path("refused").asLong() + " refused since start")
                 .row("held back", s.path("alerts_held_back").asLong() + " alerts over the alert bounds")
+                .row("learning", learning(s.path("learning")))
                 .printBody(out);
         for (JsonNode w : s.path("warnings")) {
             out.println("WARNING: " + w.asText());
@@ -53,6 +54,16 @@ final class StatusCommand extends ClientVerb {
         roots.forEach(r -> t.row(Long.toString(r.path("pid").asLong()), r.path("name").asText(),
                 r.path("reason").asText()));
         t.print(out);
+    }
+
+    /** The learning period of rarity and new-terms rules, with its end time. */
+    static String learning(JsonNode l) {
+        if (!l.isObject()) {
+            return "off (rarity and new-terms rules alert from the start)";
+        }
+        return l.path("active").asBoolean()
+                ? "until " + l.path("end").asText() + " (rarity and new-terms rules record without alerting)"
+                : "ended " + l.path("end").asText();
     }
 
     static String bytes(long n) {

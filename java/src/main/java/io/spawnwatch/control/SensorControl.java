@@ -111,10 +111,12 @@ public interface SensorControl {
      * @param warnings what looks wrong now, one line each (a stuck or slow rule, a failing baseline
      *     store, alerts held back); empty when all is well
      * @param roots the web servers (lineage roots) in force, and why each is one
+     * @param learning the learning period of rarity and new-terms rules, null when none is configured
      */
     record Status(String version, long uptimeSeconds, String kernel, List<Hook> hooks, long ringBytes,
             double eventsPerSecond, double alertsPerSecond, Drops drops, int rulesLoaded, int rulesEnabled,
-            String configPath, long alertsHeldBack, List<String> warnings, List<Root> roots) {}
+            String configPath, long alertsHeldBack, List<String> warnings, List<Root> roots,
+            Learning learning) {}
 
     /**
      * A lineage root in force: a live process the sensor follows as a web
@@ -126,6 +128,13 @@ public interface SensorControl {
      * @param since when it became one, epoch milliseconds
      */
     record Root(int pid, String name, String reason, long since) {}
+
+    /**
+     * The learning period of rarity and new-terms rules (ISO-8601 instants):
+     * until {@code end} they record what they see without alerting. Null in
+     * {@link Status} when no learning period is configured.
+     */
+    record Learning(String start, String end, boolean active) {}
 
     /**
      * @param probe what is watched: "exec", "fork", "exit", "connect"

@@ -125,7 +125,8 @@ final class DaemonControl implements SensorControl {
         return new Status(VERSION, sensor.uptimeMillis() / 1000, kernelRelease(), hooks, sensor.ringBytes(),
                 eventRate.perSecond(), alertRate.perSecond(), new Drops(c.kernelDrops(), c.userDrops()),
                 sensor.engine().rules().size(), enabled, configPath == null ? null : configPath.toString(),
-                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine), roots());
+                engine.bounds().heldByRule() + engine.bounds().heldByWebServer(), EngineWarnings.of(engine), roots(),
+                learning(sensor.engine().learning()));
     }
 
     @Override
@@ -176,6 +177,7 @@ final class DaemonControl implements SensorControl {
             rules.put(r.id(), ordered("evaluated", r.evaluated(), "matched", r.matched(), "alerted", r.alerted(),
                     "suppressed_by_exception", r.suppressedByException(), "suppressed_by_rarity",
                     r.suppressedByRarity(), "suppressed_by_new_terms", r.suppressedByNewTerms(),
+                    "suppressed_by_learning", r.suppressedByLearning(),
                     "suppressed_by_dedup", r.suppressedByDedup(), "held_back", r.heldBack(),
                     "slow_evaluations", r.slowEvaluations(), "slowest_evaluation_micros", r.slowestNanos() / 1000));
         }
@@ -491,6 +493,11 @@ final class DaemonControl implements SensorControl {
         } catch (BpfException e) {
             throw new SensorException.Failed(e.getMessage(), e);
         }
+    }
+
+    private static Learning learning(io.spawnwatch.rules.LearningPeriod l) {
+        return l.period().isZero() ? null
+                : new Learning(l.start().toString(), l.end().toString(), java.time.Instant.now().isBefore(l.end()));
     }
 
     private static Map<String, Long> ordered(Object... kv) {

@@ -43,16 +43,8 @@ final class ExceptionStore {
     /** The most exceptions the file may hold. */
     static final int MAX_EXCEPTIONS = 1000;
 
-    /** ECS names the socket accepts, and the rule field each means. */
-    static final Map<String, String> ECS_TO_RULE_FIELD = Map.ofEntries(
-            Map.entry("process.name", "ProcessName"), Map.entry("process.executable", "Image"),
-            Map.entry("process.command_line", "CommandLine"),
-            Map.entry("process.working_directory", "CurrentDirectory"),
-            Map.entry("process.parent.name", "ParentName"), Map.entry("process.parent.executable", "ParentImage"),
-            Map.entry("process.parent.command_line", "ParentCommandLine"), Map.entry("user.name", "User"),
-            Map.entry("user.id", "UserId"), Map.entry("destination.ip", "DestinationIp"),
-            Map.entry("destination.port", "DestinationPort"), Map.entry("container.id", "ContainerId"),
-            Map.entry("spawnwatch.lineage.root.name", "LineageRootName"));
+    /** ECS names the socket accepts, and the rule field each means: the one table, event.Field. */
+    static final Map<String, String> ECS_TO_RULE_FIELD = io.spawnwatch.rules.sigma.FieldCatalog.ecsToRuleNames();
 
     private static final String HEAD = "exceptions:\n";
     private static final ObjectMapper YAML = new ObjectMapper(

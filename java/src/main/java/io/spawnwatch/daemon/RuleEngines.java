@@ -23,12 +23,12 @@ import java.util.stream.Collectors;
  * a missing path or an unusable state store stops the start with a message
  * that names it. The baseline database is created private (PrivateFiles).
  */
-final class RuleEngines {
+public final class RuleEngines {
     private static final System.Logger LOG = System.getLogger(RuleEngines.class.getName());
 
     private RuleEngines() {}
 
-    static RuleEngine open(SensorConfig config) throws ConfigException {
+    public static RuleEngine open(SensorConfig config) throws ConfigException {
         RuleSourceSet sources = sources(config);
         prepareStateFile(config);
         RuleEngine engine;

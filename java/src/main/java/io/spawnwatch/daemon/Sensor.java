@@ -101,8 +101,9 @@ public final class Sensor implements AutoCloseable {
         ContainerIds containers = new ContainerIds(options.proc());
         this.slowReads = new SlowReads(table, containers, new ProcFs(options.proc()));
         EnrichedEvent event = new EnrichedEvent(table, users, containers, new BootClock(), slowReads);
+        EcsEventWriter ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
         this.pipeline = new EventPipeline(event, new ServerRecognition(recognizer), new ProcessStage(table),
-                engine, new DocumentRenderer(new EcsEventWriter(hostName())), sinks, options.hub());
+                engine, new DocumentRenderer(ecs), sinks, options.hub());
         this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
         this.poller = RingPoller.start(ring, pipeline, this::onHandlerError);
     }
@@ -323,14 +324,5 @@ public final class Sensor implements AutoCloseable {
     private static long sinceJvmStart() {
         return ProcessHandle.current().info().startInstant()
                 .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toMillis()).orElse(-1L);
-    }
-
-    /** The kernel's host name (no DNS look-up, which could block start-up). */
-    private static String hostName() {
-        try {
-            return java.nio.file.Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 }

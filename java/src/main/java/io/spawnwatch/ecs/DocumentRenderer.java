@@ -52,6 +52,8 @@ public final class DocumentRenderer {
     private byte[] classification;
     private byte[] common;
     private byte[] spawnwatch;
+    /** ecs, host and agent: rendered once, the same in every document. */
+    private byte[] constants;
 
     public DocumentRenderer(EcsEventWriter ecs) {
         this.ecs = ecs;
@@ -66,8 +68,8 @@ public final class DocumentRenderer {
     /** The current event's event document ({@code event.kind: "event"}). */
     public Document event() throws IOException {
         render();
-        return document(DocumentKind.EVENT, join(OPEN, timestamp, EVENT_KIND, classification, CLOSE_EVENT, common,
-                SPAWNWATCH, spawnwatch, pending(), CLOSE, END));
+        return document(DocumentKind.EVENT, join(OPEN, timestamp, COMMA, constants, EVENT_KIND, identity(), COMMA,
+                classification, CLOSE_EVENT, common, SPAWNWATCH, spawnwatch, pending(), CLOSE, END));
     }
 
     /**
@@ -78,9 +80,17 @@ public final class DocumentRenderer {
         render();
         RuleFragments r = fragments(rule);
         byte[] repeats = bytes(Long.toString(repeatsSuppressed));
-        return document(DocumentKind.ALERT, join(OPEN, timestamp, ALERT_KIND, classification,
-                separator(r.severity()), r.severity(), CLOSE_EVENT, common, SPAWNWATCH, REPEATS, repeats, COMMA,
-                spawnwatch, pending(), CLOSE, separator(r.fields()), r.fields(), END));
+        EnrichedEvent ev = event;
+        byte[] message = scratch.render(g -> ecs.writeMessage(g, ev, rule, repeatsSuppressed));
+        return document(DocumentKind.ALERT, join(OPEN, timestamp, COMMA, constants, ALERT_KIND, identity(), COMMA,
+                classification, separator(r.severity()), r.severity(), CLOSE_EVENT, message, COMMA, common,
+                SPAWNWATCH, REPEATS, repeats, COMMA, spawnwatch, pending(), CLOSE, separator(r.fields()), r.fields(),
+                END));
+    }
+
+    /** event.id and event.created: each document its own. */
+    private byte[] identity() throws IOException {
+        return scratch.render(ecs::writeEventIdentity);
     }
 
     private byte[] pending() {
@@ -102,6 +112,9 @@ public final class DocumentRenderer {
             return;
         }
         EnrichedEvent ev = event;
+        if (constants == null) {
+            constants = scratch.render(ecs::writeConstants);
+        }
         timestamp = scratch.render(g -> ecs.writeTimestamp(g, ev));
         classification = scratch.render(g -> ecs.writeEventClassification(g, ev));
         common = scratch.render(g -> ecs.writeCommonFields(g, ev));

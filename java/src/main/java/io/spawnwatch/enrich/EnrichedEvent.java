@@ -77,6 +77,11 @@ public final class EnrichedEvent implements EventView {
     private final long[] chainStarts = new long[MAX_CHAIN];
     private final byte[] address = new byte[16];
     private final SegmentText chainName = new SegmentText();
+    /** The exec record's argument last given by {@link #item} for ARGS, and where it starts: walked once in order. */
+    private int argIndex = -1;
+    private int argStart;
+    private final SegmentText argText = new SegmentText();
+    private final SegmentText parentArgText = new SegmentText();
 
     /** Reads /proc inline when the table or the container cache misses: for tests and tools, not the reader. */
     public EnrichedEvent(ProcessTable processes, UserNames users, ContainerIds containers, BootClock clock) {
@@ -103,6 +108,7 @@ public final class EnrichedEvent implements EventView {
      */
     public boolean wrap(MemorySegment segment, long offset, int length) {
         resolved = 0;
+        argIndex = -1;
         pending = false;
         EventType t = decoder.decode(segment, offset, length);
         if (t == null) {
@@ -113,6 +119,11 @@ public final class EnrichedEvent implements EventView {
         dnsQuery = decoder.dnsQuery();
         questionParsed = dnsQuery && dns.question(question);
         return true;
+    }
+
+    /** Epoch nanoseconds of a CLOCK_BOOTTIME reading (a start time from a record). */
+    public long toEpochNanos(long bootNanos) {
+        return clock.toEpochNanos(bootNanos);
     }
 
     /** {@link #wrap(MemorySegment, long, int)} of a record that runs to the end of {@code segment} at most. */
@@ -212,16 +223,17 @@ public final class EnrichedEvent implements EventView {
         return switch (field) {
             case IMAGE -> isExec ? exec.exe(out) : fromTable(record.pid(), record.startBootNanos(), field, out);
             case SCRIPT_PATH -> isExec ? scriptPath() : null;
-            case COMMAND_LINE -> isExec ? exec.commandLine(out)
-                    : fromTable(record.pid(), record.startBootNanos(), field, out);
+            case COMMAND_LINE, ARGS -> isExec ? exec.commandLine(out)
+                    : fromTable(record.pid(), record.startBootNanos(), Field.COMMAND_LINE, out);
             case PROCESS_NAME -> record.comm(out);
             case CURRENT_DIRECTORY -> isExec ? exec.cwd(out)
                     : fromTable(record.pid(), record.startBootNanos(), field, out);
-            case USER -> users.name(record.uid());
+            case USER -> users.name(record.euid());
+            case REAL_USER -> users.name(record.uid());
             case PARENT_IMAGE -> isExec && !exec.parentKnown() ? nonEmpty(exec.parentExe(out))
                     : fromTable(record.ppid(), record.parentStartBootNanos(), Field.IMAGE, out);
-            case PARENT_COMMAND_LINE -> fromTable(record.ppid(), record.parentStartBootNanos(), Field.COMMAND_LINE,
-                    out);
+            case PARENT_COMMAND_LINE, PARENT_ARGS -> fromTable(record.ppid(), record.parentStartBootNanos(),
+                    Field.COMMAND_LINE, out);
             case PARENT_NAME -> record.parentComm(out);
             case PARENT_CURRENT_DIRECTORY -> !isExec ? null : !exec.parentKnown() ? nonEmpty(exec.parentCwd(out))
                     : fromTable(record.ppid(), record.parentStartBootNanos(), Field.CURRENT_DIRECTORY, out);
@@ -242,8 +254,9 @@ public final class EnrichedEvent implements EventView {
             case FILE_ACTION -> type == EventType.FILE ? FileRecord.actionName(file.action()) : null;
             case FILE_CLASS -> type == EventType.FILE ? FileRecord.className(file.pathClass()) : null;
             case PRIVILEGE_CALL -> type == EventType.PRIVILEGE ? PrivilegeRecord.howName(privilege.how()) : null;
-            case PROCESS_ID, USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
-                    LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT, PREVIOUS_EFFECTIVE_USER_ID, FILE_MODE -> numberText(field);
+            case PROCESS_ID, USER_ID, REAL_USER_ID, GROUP_ID, EFFECTIVE_USER_ID, PARENT_PROCESS_ID, LINEAGE_ROOT_PID,
+                    LINEAGE_ROOT_START, LINEAGE_DEPTH, DESTINATION_PORT, SOURCE_PORT, PREVIOUS_EFFECTIVE_USER_ID,
+                    FILE_MODE -> numberText(field);
         };
     }
 
@@ -267,14 +280,47 @@ public final class EnrichedEvent implements EventView {
     }
 
     @Override
+    public CharSequence item(Field field, int index) {
+        return switch (field) {
+            case ARGS -> type == EventType.EXEC ? execArg(index) : tableArg(record.pid(), index, argText);
+            case PARENT_ARGS -> tableArg(record.ppid(), index, parentArgText);
+            default -> null;
+        };
+    }
+
+    /** Argument {@code index} of the exec record: in order it walks the args bytes once. */
+    private CharSequence execArg(int index) {
+        if (index < argIndex || argIndex < 0) {
+            argIndex = -1;
+        }
+        while (argIndex < index) {
+            int next = exec.nextArgStart(argStart, argIndex < 0);
+            if (next < 0) {
+                return null;
+            }
+            argStart = next;
+            argIndex++;
+        }
+        int end = exec.argEnd(argStart);
+        return argText.wrap(exec.segment(), exec.argsOffset() + argStart, end - argStart, false);
+    }
+
+    private CharSequence tableArg(int pid, int index, SegmentText out) {
+        ProcessTable.Entry e = processes.get(pid);
+        return e == null ? null : e.arg(index, out);
+    }
+
+    @Override
     public long number(Field field) {
         return switch (field) {
             case PROCESS_ID -> record.pid();
-            case USER_ID -> record.uid();
-            case GROUP_ID -> record.gid();
-            case EFFECTIVE_USER_ID -> record.euid();
+            case USER_ID, EFFECTIVE_USER_ID -> record.euid();
+            case REAL_USER_ID -> record.uid();
+            case GROUP_ID -> record.egid();
             case PARENT_PROCESS_ID -> record.ppid();
             case LINEAGE_ROOT_PID -> record.lineageRoot() == 0 ? ABSENT : record.lineageRoot();
+            case LINEAGE_ROOT_START -> record.lineageRoot() == 0 || record.rootStartBootNanos() == 0 ? ABSENT
+                    : record.rootStartBootNanos();
             case LINEAGE_DEPTH -> record.lineageDepth();
             case DESTINATION_PORT -> type == EventType.LISTEN ? listen.port() : type != EventType.CONNECT ? ABSENT
                     : dnsQuery ? dns.destinationPort() : connect.destinationPort();

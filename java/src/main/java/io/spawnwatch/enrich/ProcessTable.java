@@ -31,6 +31,9 @@ import java.nio.file.Path;
  * chain still names the web server it came from.
  */
 public final class ProcessTable {
+    /** Arguments kept apart per process (process.parent.args); the rest stays joined in the last one. */
+    public static final int MAX_ARGS = 64;
+
     /** One process. Its texts are views over its own buffers; the command line is kept space-joined. */
     public static final class Entry {
         int pid;
@@ -46,6 +49,9 @@ public final class ProcessTable {
         int exeLen;
         int cmdlineLen;
         int cwdLen;
+        /** Where each argument ends in the joined command line (the space that was its NUL). */
+        final short[] argEnds = new short[MAX_ARGS];
+        int argCount;
 
         public int pid() {
             return pid;
@@ -77,6 +83,19 @@ public final class ProcessTable {
         /** argv joined with spaces. */
         public SegmentText commandLine(SegmentText out) {
             return out.wrap(cmdline, 0, cmdlineLen);
+        }
+
+        /**
+         * Argument {@code index} of argv, or null past the last one. Beyond
+         * {@value #MAX_ARGS} arguments the last item holds the rest, space-joined.
+         */
+        public SegmentText arg(int index, SegmentText out) {
+            if (index >= argCount) {
+                return null;
+            }
+            int start = index == 0 ? 0 : argEnds[index - 1] + 1;
+            int end = index == argCount - 1 ? cmdlineLen : argEnds[index];
+            return out.wrap(cmdline, start, end - start);
         }
 
         public SegmentText workingDirectory(SegmentText out) {
@@ -117,7 +136,7 @@ public final class ProcessTable {
         e.cwdLen = r.cwd(scratch).copyTo(e.cwd);
         int argsLen = Math.min(r.argsLength(), e.cmdline.length);
         MemorySegment.copy(r.segment(), ValueLayout.JAVA_BYTE, r.argsOffset(), e.cmdline, 0, argsLen);
-        e.cmdlineLen = joinArgs(e.cmdline, argsLen);
+        e.cmdlineLen = joinArgs(e, argsLen);
         return e;
     }
 
@@ -138,6 +157,8 @@ public final class ProcessTable {
             e.exeLen = parent.exeLen;
             System.arraycopy(parent.cmdline, 0, e.cmdline, 0, parent.cmdlineLen);
             e.cmdlineLen = parent.cmdlineLen;
+            System.arraycopy(parent.argEnds, 0, e.argEnds, 0, parent.argEnds.length);
+            e.argCount = parent.argCount;
             System.arraycopy(parent.cwd, 0, e.cwd, 0, parent.cwdLen);
             e.cwdLen = parent.cwdLen;
         }
@@ -227,6 +248,7 @@ public final class ProcessTable {
 
     private static void reset(Entry e, int pid) {
         e.pid = pid;
+        e.argCount = 0;
         e.ppid = 0;
         e.parentStartBootNanos = 0;
         e.startBootNanos = 0;
@@ -257,7 +279,7 @@ public final class ProcessTable {
         if (cmdline != null) {
             int n = Math.min(cmdline.length, e.cmdline.length);
             System.arraycopy(cmdline, 0, e.cmdline, 0, n);
-            e.cmdlineLen = ProcFs.joinArgs(e.cmdline, n);
+            e.cmdlineLen = joinArgs(e, n);
         }
         return e;
     }
@@ -289,7 +311,7 @@ public final class ProcessTable {
             byte[] cmdline = Files.readAllBytes(dir.resolve("cmdline"));
             int n = Math.min(cmdline.length, e.cmdline.length);
             System.arraycopy(cmdline, 0, e.cmdline, 0, n);
-            e.cmdlineLen = joinArgs(e.cmdline, n);
+            e.cmdlineLen = joinArgs(e, n);
         } catch (IOException ex) {
             e.cmdlineLen = 0;
         }
@@ -313,20 +335,26 @@ public final class ProcessTable {
     }
 
     /**
-     * argv as the kernel keeps it (each argument NUL-terminated) into the
-     * command line, in place: trailing NULs dropped, the others made spaces.
-     * Returns the new length.
+     * {@link ProcFs#joinArgs(byte[], int)} on the entry's command line, noting
+     * where each argument ended (the NULs made spaces) so that
+     * {@link Entry#arg} can give the arguments back one by one.
      */
-    static int joinArgs(byte[] args, int length) {
+    private static int joinArgs(Entry e, int length) {
         int n = length;
+        byte[] args = e.cmdline;
         while (n > 0 && args[n - 1] == 0) {
             n--;
         }
+        int count = 0;
         for (int i = 0; i < n; i++) {
             if (args[i] == 0) {
+                if (count < MAX_ARGS - 1) {
+                    e.argEnds[count++] = (short) i;
+                }
                 args[i] = ' ';
             }
         }
+        e.argCount = n == 0 ? 0 : count + 1;
         return n;
     }
 

@@ -23,6 +23,16 @@ public interface EventView {
     /** The field as text, or {@code null} when the event does not carry it. */
     CharSequence text(Field field);
 
+    /**
+     * One item of a {@link Field.Kind#LIST} field ({@code index} from 0), or
+     * {@code null} past the last one or when the event does not carry the
+     * field. The view is valid until the next call for the same field.
+     * Views that carry no list fields (test stubs) may keep this default.
+     */
+    default CharSequence item(Field field, int index) {
+        return null;
+    }
+
     /** A numeric field, or {@link #ABSENT}. */
     long number(Field field);
 

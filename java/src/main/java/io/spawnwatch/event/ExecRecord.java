@@ -74,6 +74,32 @@ public final class ExecRecord extends ProcessRecord {
         return out.wrap(segment, offset + ARGS_OFFSET, len, true);
     }
 
+    /**
+     * Where argument {@code index} starts, given where the previous one
+     * started ({@code from}: 0 for the first, then the previous result): the
+     * args bytes are walked once when the caller goes in order. Returns -1
+     * past the last argument. Offsets are relative to {@link #argsOffset()}.
+     */
+    public int nextArgStart(int from, boolean first) {
+        int len = argsLength();
+        if (first) {
+            return len > 0 ? 0 : -1;
+        }
+        int end = argEnd(from);
+        return end + 1 < len ? end + 1 : -1;
+    }
+
+    /** End (exclusive) of the argument that starts at {@code start}: its NUL, or the end of a truncated last one. */
+    public int argEnd(int start) {
+        int len = argsLength();
+        long base = offset + ARGS_OFFSET;
+        int i = start;
+        while (i < len && segment.get(java.lang.foreign.ValueLayout.JAVA_BYTE, base + i) != 0) {
+            i++;
+        }
+        return i;
+    }
+
     /** Bytes in the executable path (0 when the kernel could not read it). */
     public int exeLength() {
         return Math.min(u16(EXE_LEN_OFFSET), PATH_CAPACITY);

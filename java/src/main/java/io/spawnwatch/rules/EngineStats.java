@@ -11,6 +11,7 @@ import java.util.List;
  * @param dedupEvictions suppression keys dropped under the bound (they alert again)
  * @param bounds the alert bounds and what they held back
  * @param busy the evaluation in progress when it has run longer than the slow bound, else null
+ * @param learning the learning period of rarity and new-terms rules
  */
 public record EngineStats(
         List<RuleStats> rules,
@@ -20,7 +21,8 @@ public record EngineStats(
         int dedupKeys,
         long dedupEvictions,
         AlertBounds bounds,
-        Busy busy) {
+        Busy busy,
+        LearningPeriod learning) {
 
     /**
      * The alert bounds (per window of event time) and the alerts they held back since start.

@@ -84,12 +84,16 @@ public final class RuleEngine implements AutoCloseable {
     private volatile long evaluatingSince;
     private AlertBudget budget; // guarded by stateLock
     private DetectionConfig.AlertBounds bounds; // guarded by stateLock
+    private volatile LearningPeriod learning;
+    /** {@link #learning}'s end in epoch ns (event time), read per match. */
+    private volatile long learningEndNanos;
 
-    private RuleEngine(DetectionConfig config, Baselines baselines) {
+    private RuleEngine(DetectionConfig config, Baselines baselines, LearningPeriod learning) {
         this.baselines = baselines;
         this.bounds = config.alertBounds();
         this.budget = newBudget(bounds);
         this.hasher = new KeyHasher(baselines.keySeed());
+        setLearning(learning);
         this.dedup = new AlertDeduplicator(config.suppression().maxKeys());
         this.disabled.addAll(config.disabledRules());
         this.loadErrors = new ArrayList<>();
@@ -113,7 +117,15 @@ public final class RuleEngine implements AutoCloseable {
             throw new DetectionException.StateStore("baseline store " + config.statePath() + ": cannot open: "
                     + e.getMessage(), e);
         }
-        RuleEngine engine = new RuleEngine(config, baselines);
+        LearningPeriod learning;
+        try {
+            learning = LearningPeriod.open(config.statePath() == null ? null : Path.of(config.statePath()),
+                    config.learningPeriod(), java.time.Instant.now());
+        } catch (DetectionException e) {
+            closeQuietly(baselines);
+            throw e;
+        }
+        RuleEngine engine = new RuleEngine(config, baselines, learning);
         RuleSetCompiler.Result compiled = RuleSetCompiler.compile(rules, config);
         ExceptionList.Loaded ex = loadExceptions(exceptions, config, compiled.rules());
         engine.loadErrors.addAll(compiled.errors());
@@ -242,6 +254,11 @@ public final class RuleEngine implements AutoCloseable {
                     quietByBaseline = true;
                 }
             }
+            if (!quietByBaseline && table != null && now < learningEndNanos) {
+                // Learning: the baseline has recorded this event; the alert is held back and counted.
+                c.suppressedByLearning.incrementAndGet();
+                quietByBaseline = true;
+            }
             if (quietByBaseline) {
                 repeats = -1;
             } else if (rule.suppressWindowNanos > 0) {
@@ -272,6 +289,38 @@ public final class RuleEngine implements AutoCloseable {
         }
         c.alerted.incrementAndGet();
         sink.alert(rule.metadata, event, repeats);
+    }
+
+    /**
+     * Records an event in the baselines of the rarity and new-terms rules
+     * whose detection it matches (and no exception excludes), raising nothing:
+     * seeding baselines from a recording of normal activity, so that a new
+     * install does not report all of it as new or rare. Uses the event's own time.
+     *
+     * @return how many baselines the event updated
+     */
+    public int seed(EventView event) {
+        int updated = 0;
+        for (CompiledRule rule : active.forType(event.type())) {
+            if (rule.baseline == null || !rule.counters.enabled || !rule.detection.matches(event)
+                    || ExceptionList.excluding(rule.exceptions, event) != null) {
+                continue;
+            }
+            long now = event.timestampNanos();
+            synchronized (stateLock) {
+                if (rule.rarity != null) {
+                    hasher.hashInto(rule.baselineDomain, event, rule.rarity.groupBy());
+                    rule.baseline.observeRarity(hasher.hi(), hasher.lo(), now, rule.rarity.threshold(),
+                            rule.rarity.window().toNanos());
+                } else {
+                    hasher.hashInto(rule.baselineDomain, event, rule.newTerms.fields());
+                    rule.baseline.observeNewTerm(hasher.hi(), hasher.lo(), now, rule.newTerms.window().toNanos());
+                }
+            }
+            baselines.afterChange(rule.baseline);
+            updated++;
+        }
+        return updated;
     }
 
     /**
@@ -369,8 +418,19 @@ public final class RuleEngine implements AutoCloseable {
                 budget = newBudget(bounds);
             }
         }
+        setLearning(new LearningPeriod(learning.start(), config.learningPeriod()));
         active = next;
         return new ReloadResult(true, next.byId().size(), List.of());
+    }
+
+    private void setLearning(LearningPeriod l) {
+        learning = l;
+        learningEndNanos = l.period().isZero() ? Long.MIN_VALUE : l.endNanos();
+    }
+
+    /** The learning period of rarity and new-terms rules (its end equals its start when there is none). */
+    public LearningPeriod learning() {
+        return learning;
     }
 
     /** Enables or disables a rule by id (kept across reloads); false when no such rule is loaded. */
@@ -399,8 +459,9 @@ public final class RuleEngine implements AutoCloseable {
             RuleCounters c = r.counters;
             rules.add(new RuleStats(r.metadata.id(), r.metadata.title(), r.metadata.level().sigmaName(), c.enabled,
                     c.evaluated.get(), c.matched.get(), c.suppressedByException.get(), c.suppressedByRarity.get(),
-                    c.suppressedByNewTerms.get(), c.suppressedByDedup.get(), c.alerted.get(), c.heldBack.get(),
-                    c.slowEvaluations.get(), c.slowestNanos.get(), r.metadata.source()));
+                    c.suppressedByNewTerms.get(), c.suppressedByLearning.get(), c.suppressedByDedup.get(),
+                    c.alerted.get(), c.heldBack.get(), c.slowEvaluations.get(), c.slowestNanos.get(),
+                    r.metadata.source()));
         }
         List<EngineStats.ExceptionStats> exceptions = active.exceptions().entries().stream()
                 .map(e -> new EngineStats.ExceptionStats(e.id(), e.hits().get()))
@@ -415,7 +476,7 @@ public final class RuleEngine implements AutoCloseable {
                     budget.heldByRule(), budget.heldByWebServer(), budget.evictions());
         }
         return new EngineStats(rules, exceptions, baselines.tableStats(), baselines.storeStats(), dedupKeys,
-                dedupEvictions, alertBounds, busy());
+                dedupEvictions, alertBounds, busy(), learning);
     }
 
     /** The evaluation in progress when it has run longer than the slow bound, else null. */
@@ -468,12 +529,38 @@ public final class RuleEngine implements AutoCloseable {
             String tracker = CompiledRule.trackerName(id, ext);
             BaselineTable table = tracker == null ? null : baselines.table(tracker);
             RuleExtension.Suppress s = ext.suppress();
-            List<Field> key = s != null && s.key() != null ? s.key() : defaultKey;
+            List<Field> key = withLineageRoot(s != null && s.key() != null ? s.key() : defaultKey);
             long window = (s != null && s.window() != null ? s.window() : config.suppression().window()).toNanos();
             bound.add(new CompiledRule(rule.metadata(), rule.detection(), c, exceptions.forRule(id), ext, table, key,
                     window));
         }
         return new RuleSet(bound, exceptions, config);
+    }
+
+    /**
+     * Every suppression key ends with the lineage root (the web server the
+     * event descends from): the same reverse shell from a second web server on
+     * the host is another alert, not a repeat of the first one's.
+     */
+    static List<Field> withLineageRoot(List<Field> key) {
+        List<Field> out = new ArrayList<>(key);
+        for (Field f : LINEAGE_ROOT_KEY) {
+            if (!out.contains(f)) {
+                out.add(f);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The fields that identify a lineage root: its pid and start time (a reused pid is another server). */
+    private static final List<Field> LINEAGE_ROOT_KEY = List.of(Field.LINEAGE_ROOT_PID, Field.LINEAGE_ROOT_START);
+
+    private static void closeQuietly(Baselines b) {
+        try {
+            b.close();
+        } catch (SQLException e) {
+            // already failing: the caller's error is the one to report
+        }
     }
 
     private static ExceptionList.Loaded loadExceptions(RuleSource src, DetectionConfig config, List<SigmaRule> rules) {

@@ -65,9 +65,15 @@
  * Image, CommandLine, ProcessName (comm), CurrentDirectory, ProcessId, User,
  * UserId, GroupId, EffectiveUserId, ParentImage, ParentCommandLine,
  * ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId,
- * LineageRootName, LineageRootImage, LineageRootPid, LineageDepth,
+ * LineageRootName, LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth,
  * LineageChain, DestinationIp, DestinationPort, SourceIp, SourcePort,
- * Protocol, Initiated; also under their ECS names (process.executable, ...).
+ * Protocol, Initiated; also under their ECS names (process.executable, ...,
+ * the one table is {@link io.spawnwatch.event.Field#ecsName()}). Fields Sigma
+ * has no name for go by their ECS name only: process.args and
+ * process.parent.args (lists: a value matches when any argument does, as in
+ * Elastic's queries; {@code |all} needs each value in some argument),
+ * process.real_user.id and process.real_user.name (UserId and User are the
+ * effective user, as ECS defines user.id).
  *
  * <p>Network events ({@code network_connection}): Protocol is {@code tcp} or
  * {@code udp}; a UDP event is the first datagram a lineage process sends to a

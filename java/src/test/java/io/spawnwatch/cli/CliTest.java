@@ -92,6 +92,7 @@ class CliTest {
                 drops        kernel 0, user 2, slow subscribers 0
                 clients      1 connected, 0 refused since start
                 held back    0 alerts over the alert bounds
+                learning     until 2026-12-07T12:00:00Z (rarity and new-terms rules record without alerting)
 
                 PROBE    HOOK                        FALLBACK
                 exec     tp_btf/sched_process_exec   -

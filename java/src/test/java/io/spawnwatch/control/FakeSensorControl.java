@@ -69,7 +69,8 @@ public final class FakeSensorControl implements SensorControl {
                         new Hook("connect", "tp_btf/inet_sock_set_state",
                                 "fentry/tcp_connect: EPERM (no trampolines); kprobe/tcp_connect: ENOENT")),
                 16L << 20, 12.5, 0.25, new Drops(0, 2), rules.size(), enabled, "/etc/spawnwatch/spawnwatch.yml",
-                0, List.of(), roots());
+                0, List.of(), roots(),
+                new Learning("2026-11-30T12:00:00Z", "2026-12-07T12:00:00Z", true));
     }
 
     @Override

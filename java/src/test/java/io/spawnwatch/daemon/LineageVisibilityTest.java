@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spawnwatch.ecs.EcsSchema;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -404,6 +405,10 @@ class LineageVisibilityTest extends SharedSensorTest {
             nginx.run("sh -c 'echo " + m + " >/dev/null'");
             harness.await(execOf("sh", m), WAIT, "sentinel");
             assertFalse(harness.seen().stream().anyMatch(d -> onOwn.test(d) && "alert".equals(text(d, "event.kind"))));
+            // The listen events and the alert hold only ECS fields of the right type.
+            EcsSchema ecs = EcsSchema.load();
+            assertEquals(List.of(), harness.seen().stream().filter(d -> onPort.test(d) || onOwn.test(d))
+                    .flatMap(d -> ecs.violations(d).stream()).toList());
         }
     }
 

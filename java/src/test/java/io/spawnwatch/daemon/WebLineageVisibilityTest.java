@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spawnwatch.config.ConfigLoader;
 import io.spawnwatch.config.SensorConfig;
+import io.spawnwatch.ecs.EcsSchema;
 import io.spawnwatch.event.FileRecordDescriptor;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -19,10 +20,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -56,6 +59,8 @@ class WebLineageVisibilityTest {
     private static Path drop;
     private static Path www;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final EcsSchema ECS = EcsSchema.load();
+    private static int checkedDocuments;
 
     @BeforeAll
     static void start() throws Exception {
@@ -112,6 +117,24 @@ class WebLineageVisibilityTest {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         return dir;
+    }
+
+    /**
+     * Every document this class's tests made (file, UDP, DNS and
+     * privilege events and their alerts) holds only ECS fields of the right
+     * type, as RealRunEcsTest checks exec and connect documents.
+     */
+    @AfterEach
+    void checkTheDocumentsAgainstEcs() {
+        List<JsonNode> docs = harness.seen();
+        List<String> problems = new ArrayList<>();
+        for (JsonNode d : docs.subList(checkedDocuments, docs.size())) {
+            for (String v : ECS.violations(d)) {
+                problems.add(v + " (event.action " + text(d, "event.action") + ", event.id " + text(d, "event.id") + ")");
+            }
+        }
+        checkedDocuments = docs.size();
+        assertEquals(List.of(), problems);
     }
 
     @AfterAll
@@ -273,8 +296,8 @@ class WebLineageVisibilityTest {
         web.shell(suid + " -c 'import os; os.seteuid(33); os.seteuid(0)'");
         JsonNode exec = await(d -> "exec".equals(text(d, "event.action")) && suid.toString().equals(
                 text(d, "process.executable")), "the setuid exec");
-        assertEquals("33", text(exec, "user.id"));
-        assertEquals("0", text(exec, "user.effective.id"));
+        assertEquals("33", text(exec, "process.real_user.id"));
+        assertEquals("0", text(exec, "user.id")); // ECS: user.id is the effective user
         await(alert(ROOT_BY_EXEC, "process.executable", suid.toString()), "root-by-exec alert");
 
         JsonNode call = await(d -> "setresuid".equals(text(d, "event.action")), "seteuid(0) after seteuid(33)");

@@ -23,6 +23,7 @@ import io.spawnwatch.rules.Rules;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,7 +56,7 @@ class DocumentRendererTest {
     Path dir;
     private ProcessTable table;
     private EnrichedEvent event;
-    private final EcsEventWriter writer = new EcsEventWriter("web1");
+    private final EcsEventWriter writer = TestIdentities.writer("web1");
     private final DocumentRenderer renderer = new DocumentRenderer(writer);
 
     @BeforeEach
@@ -85,11 +86,31 @@ class DocumentRendererTest {
         try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
             w.write(g);
         }
-        return out.toString(StandardCharsets.UTF_8) + "\n";
+        return perDocument(out.toString(StandardCharsets.UTF_8) + "\n");
     }
 
     private static String text(Document d) {
-        return new String(d.line(), StandardCharsets.UTF_8);
+        return perDocument(new String(d.line(), StandardCharsets.UTF_8));
+    }
+
+    /** event.id and event.created differ in every document by design: compared apart (see below). */
+    private static String perDocument(String line) {
+        return line.replaceFirst("\"id\":\"[0-9a-f]{32}\",\"created\":\"[^\"]+\"", "\"id\":\"ID\",\"created\":\"CREATED\"");
+    }
+
+    @Test
+    void shouldGiveEveryRenderedDocumentItsOwnEventId() throws Exception {
+        keep(TestRecords.exec(300, 100, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 1, "sh", "-c", "id"));
+        renderer.reset(event);
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Document d : List.of(renderer.event(), renderer.alert(RULE, 0), renderer.alert(BARE, 0))) {
+            String line = new String(d.line(), StandardCharsets.UTF_8);
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"kind\":\"[a-z]+\",\"id\":\"([0-9a-f]{32})\"").matcher(line);
+            assertEquals(true, m.find(), line);
+            ids.add(m.group(1));
+        }
+        assertEquals(3, ids.size());
     }
 
     @Test

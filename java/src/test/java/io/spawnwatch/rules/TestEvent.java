@@ -5,6 +5,7 @@ import io.spawnwatch.event.EventView;
 import io.spawnwatch.event.Field;
 import io.spawnwatch.rules.match.CidrSet;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +19,7 @@ public final class TestEvent implements EventView {
     private final Map<Field, String> text = new EnumMap<>(Field.class);
     private final Map<Field, Long> numbers = new EnumMap<>(Field.class);
     private final Map<Field, byte[]> addresses = new EnumMap<>(Field.class);
+    private final Map<Field, List<String>> lists = new EnumMap<>(Field.class);
 
     private TestEvent(EventType type) {
         this.type = type;
@@ -61,10 +63,12 @@ public final class TestEvent implements EventView {
      * root the php-fpm worker at depth 1.
      */
     public static TestEvent phpFpmChild(String image, String comm, String commandLine) {
-        return exec().set(Field.IMAGE, image).set(Field.PROCESS_NAME, comm).set(Field.COMMAND_LINE, commandLine)
+        return exec().set(Field.IMAGE, image).set(Field.PROCESS_NAME, comm).argv(argvOf(commandLine))
                 .set(Field.CURRENT_DIRECTORY, "/var/www/html").set(Field.USER, "www-data").set(Field.USER_ID, 33)
+                .set(Field.REAL_USER, "www-data").set(Field.REAL_USER_ID, 33)
                 .set(Field.PARENT_IMAGE, "/usr/sbin/php-fpm8.2").set(Field.PARENT_NAME, "php-fpm8.2")
-                .set(Field.PARENT_COMMAND_LINE, "php-fpm: pool www").set(Field.PARENT_CURRENT_DIRECTORY, "/var/www/html")
+                .set(Field.PARENT_COMMAND_LINE, "php-fpm: pool www").parentArgv("php-fpm: pool www")
+                .set(Field.PARENT_CURRENT_DIRECTORY, "/var/www/html")
                 .set(Field.PROCESS_ID, 4242).set(Field.PARENT_PROCESS_ID, 4000)
                 .set(Field.LINEAGE_ROOT_NAME, "php-fpm8.2").set(Field.LINEAGE_ROOT_IMAGE, "/usr/sbin/php-fpm8.2")
                 .set(Field.LINEAGE_ROOT_PID, 4000).set(Field.LINEAGE_DEPTH, 1)
@@ -74,12 +78,55 @@ public final class TestEvent implements EventView {
     /** A grandchild: the web shell's sh -c runs this. */
     public static TestEvent phpFpmGrandchild(String image, String comm, String commandLine) {
         return phpFpmChild(image, comm, commandLine).set(Field.PARENT_IMAGE, "/usr/bin/dash")
-                .set(Field.PARENT_NAME, "sh").set(Field.PARENT_COMMAND_LINE, "sh -c " + commandLine)
+                .set(Field.PARENT_NAME, "sh").parentArgv("sh", "-c", commandLine)
                 .set(Field.LINEAGE_DEPTH, 2).set(Field.LINEAGE_CHAIN, "php-fpm8.2 > sh > " + comm);
     }
 
+    /**
+     * The argv a shell's command line came from, as the kernel reports it: a
+     * shell flag ({@code -c}, {@code -c --}, {@code -lc}...) keeps the whole
+     * script as one argument; anything else splits on spaces.
+     */
+    public static String[] argvOf(String commandLine) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(\\S+) (-c|-cl|-lc)( --)? (.*)$")
+                .matcher(commandLine);
+        if (m.matches()) {
+            return m.group(3) == null ? new String[] {m.group(1), m.group(2), m.group(4)}
+                    : new String[] {m.group(1), m.group(2), "--", m.group(4)};
+        }
+        return commandLine.split(" ");
+    }
+
+    /** Sets process.args and the command line (the args space-joined, as the sensor makes it). */
+    public TestEvent argv(String... args) {
+        lists.put(Field.ARGS, utf8(args));
+        text.put(Field.ARGS, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        text.put(Field.COMMAND_LINE, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        return this;
+    }
+
+    /** Each argument as a real event exposes it (UTF-8 bytes, one per char). */
+    private static List<String> utf8(String... args) {
+        return java.util.Arrays.stream(args).map(io.spawnwatch.event.Utf8Chars::of).toList();
+    }
+
+    /** Sets process.parent.args and the parent's command line. */
+    public TestEvent parentArgv(String... args) {
+        lists.put(Field.PARENT_ARGS, utf8(args));
+        text.put(Field.PARENT_ARGS, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        text.put(Field.PARENT_COMMAND_LINE, io.spawnwatch.event.Utf8Chars.of(String.join(" ", args)));
+        return this;
+    }
+
     public TestEvent set(Field field, String value) {
+        if (field == Field.COMMAND_LINE) {
+            return argv(argvOf(value));
+        }
+        if (field == Field.PARENT_COMMAND_LINE) {
+            return parentArgv(value.split(" "));
+        }
         switch (field.kind()) {
+            case LIST -> throw new IllegalArgumentException(field + " is a list: use argv/parentArgv");
             case TEXT -> text.put(field, io.spawnwatch.event.Utf8Chars.of(value)); // as a real event exposes it
             case NUMBER -> {
                 numbers.put(field, Long.parseLong(value));
@@ -102,6 +149,7 @@ public final class TestEvent implements EventView {
     }
 
     public TestEvent remove(Field field) {
+        lists.remove(field);
         text.remove(field);
         numbers.remove(field);
         addresses.remove(field);
@@ -130,6 +178,12 @@ public final class TestEvent implements EventView {
     @Override
     public CharSequence text(Field field) {
         return text.get(field);
+    }
+
+    @Override
+    public CharSequence item(Field field, int index) {
+        List<String> items = lists.get(field);
+        return items == null || index >= items.size() ? null : items.get(index);
     }
 
     @Override

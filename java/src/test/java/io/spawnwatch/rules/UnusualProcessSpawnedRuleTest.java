@@ -30,8 +30,9 @@ class UnusualProcessSpawnedRuleTest {
     }
 
     @Test
-    void shouldMatchShellByImageBasenameWhenCommIsSomethingElse() {
-        assertTrue(rule.detection().matches(TestEvent.phpFpmChild("/usr/bin/bash", "x", "x -c id")));
+    void shouldMatchAShellRunThroughASymlinkUnderAnotherName() {
+        // ln -s /bin/bash /tmp/x; /tmp/x -c id: the kernel resolves the executable, comm is the link's name.
+        assertTrue(rule.detection().matches(TestEvent.phpFpmChild("/usr/bin/bash", "x", "/tmp/x -c id")));
     }
 
     @Test

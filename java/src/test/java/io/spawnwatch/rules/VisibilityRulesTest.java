@@ -125,7 +125,7 @@ class VisibilityRulesTest {
                 .set(Field.EFFECTIVE_USER_ID, 33)));
         // A web server running as root: root all along.
         assertFalse(rule(ROOT_BY_EXEC).detection().matches(TestEvent.phpFpmGrandchild("/usr/bin/id", "id", "id")
-                .set(Field.USER_ID, 0).set(Field.EFFECTIVE_USER_ID, 0)));
+                .set(Field.USER_ID, 0).set(Field.REAL_USER_ID, 0).set(Field.EFFECTIVE_USER_ID, 0)));
     }
 
     @Test

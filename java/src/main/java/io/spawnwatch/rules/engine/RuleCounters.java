@@ -13,6 +13,8 @@ public final class RuleCounters {
     public final AtomicLong suppressedByException = new AtomicLong();
     public final AtomicLong suppressedByRarity = new AtomicLong();
     public final AtomicLong suppressedByNewTerms = new AtomicLong();
+    /** Matches of rarity and new-terms rules held back during the learning period. */
+    public final AtomicLong suppressedByLearning = new AtomicLong();
     public final AtomicLong suppressedByDedup = new AtomicLong();
     public final AtomicLong alerted = new AtomicLong();
     /** Matches held back by the per-rule or per-web-server alert bound (counted in a summary alert). */

@@ -12,10 +12,25 @@ import java.util.Arrays;
 public final class FieldMatchers {
     private FieldMatchers() {}
 
-    /** A text field (or the decimal/text form of a number or address field). */
+    /**
+     * A text field (or the decimal/text form of a number or address field);
+     * for a {@link Field.Kind#LIST} field, any one item (Elastic's
+     * {@code process.args in (...)}; ECS keyword arrays match per value).
+     */
     public record Text(Field field, TextPredicate predicate) implements Matcher {
         @Override
         public boolean matches(EventView event) {
+            if (field.kind() == Field.Kind.LIST) {
+                for (int i = 0; ; i++) {
+                    CharSequence item = event.item(field, i);
+                    if (item == null) {
+                        return false;
+                    }
+                    if (predicate.test(item)) {
+                        return true;
+                    }
+                }
+            }
             CharSequence value = event.text(field);
             return value != null && predicate.test(value);
         }
@@ -26,10 +41,20 @@ public final class FieldMatchers {
         }
     }
 
-    /** Present and different from every listed text ({@code |neq}). */
+    /** Present and different from every listed text ({@code |neq}); for a list, no item equal to any. */
     public record TextNotEqual(Field field, TextPredicate anyOfValues) implements Matcher {
         @Override
         public boolean matches(EventView event) {
+            if (field.kind() == Field.Kind.LIST) {
+                CharSequence item = event.item(field, 0);
+                for (int i = 1; item != null; i++) {
+                    if (anyOfValues.test(item)) {
+                        return false;
+                    }
+                    item = event.item(field, i);
+                }
+                return event.item(field, 0) != null;
+            }
             CharSequence value = event.text(field);
             return value != null && !anyOfValues.test(value);
         }
@@ -111,6 +136,7 @@ public final class FieldMatchers {
                 case TEXT -> event.text(field) != null;
                 case NUMBER -> event.number(field) != EventView.ABSENT;
                 case ADDRESS -> event.text(field) != null;
+                case LIST -> event.item(field, 0) != null;
             };
             return present == mustExist;
         }

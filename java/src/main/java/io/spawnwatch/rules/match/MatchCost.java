@@ -72,7 +72,7 @@ final class MatchCost {
     /** The usual length of a field's text, in chars. */
     static int length(Field field) {
         return switch (field) {
-            case COMMAND_LINE, PARENT_COMMAND_LINE, LINEAGE_CHAIN -> 16;
+            case COMMAND_LINE, PARENT_COMMAND_LINE, LINEAGE_CHAIN, ARGS, PARENT_ARGS -> 16;
             case IMAGE, PARENT_IMAGE, CURRENT_DIRECTORY, PARENT_CURRENT_DIRECTORY, LINEAGE_ROOT_IMAGE,
                     CONTAINER_ID -> 6;
             default -> 2; // names, numbers as text, addresses

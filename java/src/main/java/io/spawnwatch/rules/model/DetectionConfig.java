@@ -37,6 +37,8 @@ import java.util.Map;
  *   suppression: {window: 10m, key_fields: [Image, ParentImage, CommandLine], max_keys: 10000}
  *   disabled_rules: [<rule id>, ...]
  *   alert_bounds: {per_rule: 100, per_web_server: 200, window: 1m}
+ *   learning_period: 7d     # rarity/new-terms rules learn silently this long after the
+ *                           # baseline store was first created (0s, the default: no learning)
  * }</pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -54,11 +56,18 @@ public record DetectionConfig(
         @JsonProperty("new_terms") NewTerms newTerms,
         @JsonProperty("suppression") Suppression suppression,
         @JsonProperty("disabled_rules") List<String> disabledRules,
-        @JsonProperty("alert_bounds") AlertBounds alertBounds) {
+        @JsonProperty("alert_bounds") AlertBounds alertBounds,
+        @JsonProperty("learning_period") @JsonDeserialize(using = Durations.Json.class) Duration learningPeriod) {
 
+    /**
+     * Elastic's "Uncommon Destination Port Connection by Web Server" cidrmatch list (its /29 and /32s
+     * inside 192.0.0.0/24 are covered by that /24), plus fc00::/7 (unique local IPv6) from SigmaHQ's
+     * callback-port rule's local ranges.
+     */
     public static final List<String> DEFAULT_INTERNAL_RANGES = List.of(
-            "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "10.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
-            "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "198.18.0.0/15", "198.51.100.0/24",
+            "127.0.0.0/8", "::1/128", "fe80::/10", "ff00::/8", "fc00::/7", "10.0.0.0/8", "169.254.0.0/16",
+            "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "192.0.0.0/24", "192.0.2.0/24", "192.31.196.0/24",
+            "192.52.193.0/24", "192.88.99.0/24", "192.175.48.0/24", "198.18.0.0/15", "198.51.100.0/24",
             "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4");
     public static final List<String> DEFAULT_LOOPBACK_RANGES = List.of("127.0.0.0/8", "::1/128");
     public static final List<Integer> DEFAULT_ALLOWED_PORTS =
@@ -144,6 +153,10 @@ public record DetectionConfig(
         newTerms = newTerms == null ? new NewTerms(null) : newTerms;
         suppression = suppression == null ? new Suppression(null, null, null) : suppression;
         disabledRules = disabledRules == null ? List.of() : List.copyOf(disabledRules);
+        learningPeriod = learningPeriod == null ? Duration.ZERO : learningPeriod;
+        if (learningPeriod.isNegative()) {
+            throw new IllegalArgumentException("learning_period must not be negative, not " + learningPeriod);
+        }
         alertBounds = alertBounds == null ? new AlertBounds(null, null, null) : alertBounds;
         if (statePath != null && !statePath.startsWith("/")) {
             throw new IllegalArgumentException("state_path: expected an absolute path, got '" + statePath + "'");
@@ -155,43 +168,53 @@ public record DetectionConfig(
 
     /** Every default; what {@code spawnwatch rules check} compiles against. */
     public static DetectionConfig defaults() {
-        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null);
+        return new DetectionConfig(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A copy with another state path (tests, and the CLI's --state option). */
     public DetectionConfig withStatePath(String path) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, path,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules,
+                alertBounds, learningPeriod);
     }
 
     /** A copy with other internal ranges (e.g. loopback treated as external in a test). */
     public DetectionConfig withInternalRanges(List<String> ranges) {
         return new DetectionConfig(ranges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules,
+                alertBounds, learningPeriod);
     }
 
     /** A copy with another loopback list. */
     public DetectionConfig withLoopbackRanges(List<String> ranges) {
         return new DetectionConfig(internalRanges, ranges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules,
+                alertBounds, learningPeriod);
     }
 
     /** A copy with other baseline bounds. */
     public DetectionConfig withBaseline(int maxEntries, Duration flushInterval) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules, alertBounds);
+                maxEntries, flushInterval, rarity, newTerms, suppression, disabledRules,
+                alertBounds, learningPeriod);
+    }
+
+    /** A copy with another learning period. */
+    public DetectionConfig withLearningPeriod(Duration period) {
+        return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, alertBounds, period);
     }
 
     /** A copy with another suppression setting. */
     public DetectionConfig withSuppression(Suppression s) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules, alertBounds);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, s, disabledRules, alertBounds, learningPeriod);
     }
 
     /** A copy with other alert bounds. */
     public DetectionConfig withAlertBounds(AlertBounds b) {
         return new DetectionConfig(internalRanges, loopbackRanges, allowedPorts, callbackPorts, lists, statePath,
-                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, b);
+                baselineMaxEntries, baselineFlushInterval, rarity, newTerms, suppression, disabledRules, b, learningPeriod);
     }
 
     /** The named lists rules reach with {@code |expand: '%name%'}. */

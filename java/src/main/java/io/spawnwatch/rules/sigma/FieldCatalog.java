@@ -11,8 +11,9 @@ import java.util.Set;
 /**
  * The field names a rule may use, mapped onto {@link Field}: the names Sigma
  * uses for linux process_creation, network_connection and file_event, our
- * lineage, file and privilege fields,
- * and the ECS names (so an exception can say {@code process.executable}).
+ * lineage, file and privilege fields, and the ECS names from
+ * {@link Field#ecsName()} (so an exception can say {@code process.executable},
+ * and a rule can test {@code process.args}, for which Sigma has no name).
  * Names Sigma knows but our events can never carry are refused with the reason,
  * rather than compiled into a selection that silently never matches.
  */
@@ -28,41 +29,49 @@ public final class FieldCatalog {
             Field.PRIVILEGE_CALL, Field.PREVIOUS_EFFECTIVE_USER_ID);
 
     static {
-        sigma("Image", Field.IMAGE, "process.executable");
-        sigma("CommandLine", Field.COMMAND_LINE, "process.command_line");
-        sigma("ProcessName", Field.PROCESS_NAME, "process.name");
-        sigma("CurrentDirectory", Field.CURRENT_DIRECTORY, "process.working_directory");
-        sigma("ProcessId", Field.PROCESS_ID, "process.pid");
-        sigma("User", Field.USER, "user.name");
-        sigma("UserId", Field.USER_ID, "user.id");
-        sigma("GroupId", Field.GROUP_ID, "group.id");
-        sigma("EffectiveUserId", Field.EFFECTIVE_USER_ID, "user.effective.id");
-        sigma("ScriptPath", Field.SCRIPT_PATH, "spawnwatch.script.path");
-        sigma("ParentImage", Field.PARENT_IMAGE, "process.parent.executable");
-        sigma("ParentCommandLine", Field.PARENT_COMMAND_LINE, "process.parent.command_line");
-        sigma("ParentName", Field.PARENT_NAME, "process.parent.name");
-        sigma("ParentCurrentDirectory", Field.PARENT_CURRENT_DIRECTORY, "process.parent.working_directory");
-        sigma("ParentProcessId", Field.PARENT_PROCESS_ID, "process.parent.pid");
-        sigma("ContainerId", Field.CONTAINER_ID, "container.id");
-        sigma("LineageRootName", Field.LINEAGE_ROOT_NAME, null);
-        sigma("LineageRootImage", Field.LINEAGE_ROOT_IMAGE, null);
-        sigma("LineageRootPid", Field.LINEAGE_ROOT_PID, null);
-        sigma("LineageDepth", Field.LINEAGE_DEPTH, null);
-        sigma("LineageChain", Field.LINEAGE_CHAIN, null);
-        sigma("DestinationIp", Field.DESTINATION_IP, "destination.ip");
-        sigma("DestinationPort", Field.DESTINATION_PORT, "destination.port");
-        sigma("SourceIp", Field.SOURCE_IP, "source.ip");
-        sigma("SourcePort", Field.SOURCE_PORT, "source.port");
-        sigma("Protocol", Field.PROTOCOL, "network.transport");
-        sigma("Initiated", Field.INITIATED, null);
-        sigma("DestinationHostname", Field.DESTINATION_HOSTNAME, "dns.question.name");
-        sigma("DnsQueryType", Field.DNS_QUERY_TYPE, "dns.question.type");
-        sigma("TargetFilename", Field.TARGET_FILENAME, "file.path");
-        sigma("FileAction", Field.FILE_ACTION, null);
-        sigma("FileClass", Field.FILE_CLASS, null);
-        sigma("FileMode", Field.FILE_MODE, null);
-        sigma("PrivilegeCall", Field.PRIVILEGE_CALL, null);
-        sigma("PreviousEffectiveUserId", Field.PREVIOUS_EFFECTIVE_USER_ID, null);
+        sigma("Image", Field.IMAGE);
+        sigma("CommandLine", Field.COMMAND_LINE);
+        sigma("ProcessName", Field.PROCESS_NAME);
+        sigma("CurrentDirectory", Field.CURRENT_DIRECTORY);
+        sigma("ProcessId", Field.PROCESS_ID);
+        sigma("User", Field.USER);
+        sigma("UserId", Field.USER_ID);
+        sigma("GroupId", Field.GROUP_ID);
+        sigma("EffectiveUserId", Field.EFFECTIVE_USER_ID);
+        sigma("ScriptPath", Field.SCRIPT_PATH);
+        sigma("ParentImage", Field.PARENT_IMAGE);
+        sigma("ParentCommandLine", Field.PARENT_COMMAND_LINE);
+        sigma("ParentName", Field.PARENT_NAME);
+        sigma("ParentCurrentDirectory", Field.PARENT_CURRENT_DIRECTORY);
+        sigma("ParentProcessId", Field.PARENT_PROCESS_ID);
+        sigma("ContainerId", Field.CONTAINER_ID);
+        sigma("LineageRootName", Field.LINEAGE_ROOT_NAME);
+        sigma("LineageRootImage", Field.LINEAGE_ROOT_IMAGE);
+        sigma("LineageRootPid", Field.LINEAGE_ROOT_PID);
+        sigma("LineageRootStart", Field.LINEAGE_ROOT_START);
+        sigma("LineageDepth", Field.LINEAGE_DEPTH);
+        sigma("LineageChain", Field.LINEAGE_CHAIN);
+        sigma("DestinationIp", Field.DESTINATION_IP);
+        sigma("DestinationPort", Field.DESTINATION_PORT);
+        sigma("SourceIp", Field.SOURCE_IP);
+        sigma("SourcePort", Field.SOURCE_PORT);
+        sigma("Protocol", Field.PROTOCOL);
+        sigma("Initiated", Field.INITIATED);
+        sigma("DestinationHostname", Field.DESTINATION_HOSTNAME);
+        sigma("DnsQueryType", Field.DNS_QUERY_TYPE);
+        sigma("TargetFilename", Field.TARGET_FILENAME);
+        sigma("FileAction", Field.FILE_ACTION);
+        sigma("FileClass", Field.FILE_CLASS);
+        sigma("FileMode", Field.FILE_MODE);
+        sigma("PrivilegeCall", Field.PRIVILEGE_CALL);
+        sigma("PreviousEffectiveUserId", Field.PREVIOUS_EFFECTIVE_USER_ID);
+        // Every field also under its ECS name, from the one table (Field); the ones Sigma has no
+        // name for (process.args, process.parent.args, process.real_user.*) only so.
+        for (Field f : Field.values()) {
+            if (f.ecsName() != null) {
+                NAMES.putIfAbsent(f.ecsName(), f);
+            }
+        }
 
         NEVER_PRESENT.put("SourceHostname", "is never present: the sensor sees addresses, and names only in the"
                 + " DNS queries the lineage sends (DestinationHostname); match SourceIp (with |cidr) instead");
@@ -80,11 +89,8 @@ public final class FieldCatalog {
 
     private FieldCatalog() {}
 
-    private static void sigma(String name, Field field, String ecs) {
+    private static void sigma(String name, Field field) {
         NAMES.put(name, field);
-        if (ecs != null) {
-            NAMES.put(ecs, field);
-        }
     }
 
     /**
@@ -115,9 +121,32 @@ public final class FieldCatalog {
         return f;
     }
 
-    /** The Sigma-style names, for messages and documentation. */
+    /**
+     * The names to offer in messages and documentation: the Sigma-style
+     * names, and the ECS name of each field Sigma has no name for.
+     */
     public static java.util.List<String> sigmaNames() {
-        return NAMES.keySet().stream().filter(n -> n.indexOf('.') < 0).toList();
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (Map.Entry<String, Field> e : NAMES.entrySet()) {
+            if (e.getKey().equals(sigmaName(e.getValue()))) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * ECS name to the name a rule file uses for the same field (the control
+     * socket's exceptions speak ECS; the exceptions file is in rule names).
+     */
+    public static Map<String, String> ecsToRuleNames() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Field f : Field.values()) {
+            if (f.ecsName() != null) {
+                out.put(f.ecsName(), sigmaName(f));
+            }
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /** The name a rule would use for a field (for alert keys and messages). */

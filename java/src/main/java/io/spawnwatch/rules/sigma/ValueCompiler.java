@@ -247,6 +247,14 @@ public final class ValueCompiler {
             flat.addAll(expansions);
             groups.add(TextPredicates.anyOf(expansions));
         }
+        if (all && field.kind() == Field.Kind.LIST) {
+            // Each value must match some item, not necessarily the same one (an ECS array in a query).
+            List<Matcher> each = new ArrayList<>();
+            for (TextPredicate g : groups) {
+                each.add(new FieldMatchers.Text(field, g));
+            }
+            return Logic.and(each);
+        }
         return new FieldMatchers.Text(field, all ? TextPredicates.allOf(groups) : TextPredicates.anyOf(flat));
     }
 

@@ -60,9 +60,10 @@ class ExceptionListTest {
                 "ex.yml:6: unknown field 'Imagee'; known fields: Image, CommandLine, ProcessName, CurrentDirectory,"
                         + " ProcessId, User, UserId, GroupId, EffectiveUserId, ScriptPath, ParentImage, ParentCommandLine,"
                         + " ParentName, ParentCurrentDirectory, ParentProcessId, ContainerId, LineageRootName,"
-                        + " LineageRootImage, LineageRootPid, LineageDepth, LineageChain, DestinationIp,"
+                        + " LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth, LineageChain, DestinationIp,"
                         + " DestinationPort, SourceIp, SourcePort, Protocol, Initiated, DestinationHostname, DnsQueryType,"
-                        + " TargetFilename, FileAction, FileClass, FileMode, PrivilegeCall, PreviousEffectiveUserId",
+                        + " TargetFilename, FileAction, FileClass, FileMode, PrivilegeCall, PreviousEffectiveUserId,"
+                        + " process.args, process.real_user.id, process.real_user.name, process.parent.args",
                 "ex.yml:8: exception 'bad-rule' names rule 'r3', which is not loaded",
                 "ex.yml:10: exception has no id",
                 "ex.yml:11: duplicate exception id 'good'",

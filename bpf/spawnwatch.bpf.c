@@ -1774,3 +1774,35 @@ SW_PRIVILEGE_HOOKS(setuid, SW_PRIV_SETUID)
 SW_PRIVILEGE_HOOKS(setreuid, SW_PRIV_SETREUID)
 SW_PRIVILEGE_HOOKS(setresuid, SW_PRIV_SETRESUID)
 SW_PRIVILEGE_HOOKS(capset, SW_PRIV_CAPSET)
+
+/* ---------------------------------------------------------------------- */
+/* TCP listen at listen(2)'s exit                                          */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * The listen chain's hook where there are no trampolines: it runs once per
+ * listen() call. inet_sock_set_state, the last resort, runs on every TCP
+ * state change of the host (six times per loopback connection, ~80 ns each
+ * by the kernel's statistics: benchmarks/VISIBILITY.md) only to find the
+ * rare LISTEN among them. listen() succeeds on sockets only, so the fd is
+ * one; a second listen() on a listening socket (a new backlog) is reported
+ * again, where the state change happened once.
+ */
+SEC("tracepoint/syscalls/sys_exit_listen")
+int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
+{
+	struct file *file;
+	struct socket *sock;
+	struct sock *sk;
+
+	if (ctx->ret != 0)
+		return 0;
+	file = fd_file(bpf_get_current_task_btf(), (int)PT_REGS_PARM1_CORE_SYSCALL(syscall_regs()));
+	if (!file)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != SW_IPPROTO_TCP)
+		return 0;
+	return emit_listen(sk, SW_HOOK_TP_SYS_EXIT_LISTEN);
+}

@@ -50,7 +50,10 @@ final class ListenFields {
     }
 
     static String hookName(int hook) {
-        return hook == ListenRecordDescriptor.HOOK_FENTRY_INET_CSK_LISTEN_START ? "fentry/inet_csk_listen_start"
-                : EcsEventWriter.hookName(hook);
+        return switch (hook) {
+            case ListenRecordDescriptor.HOOK_FENTRY_INET_CSK_LISTEN_START -> "fentry/inet_csk_listen_start";
+            case ListenRecordDescriptor.HOOK_TP_SYS_EXIT_LISTEN -> "tracepoint/syscalls/sys_exit_listen";
+            default -> EcsEventWriter.hookName(hook);
+        };
     }
 }

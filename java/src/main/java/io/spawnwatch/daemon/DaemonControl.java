@@ -463,7 +463,7 @@ final class DaemonControl implements SensorControl {
     private WebUser webUser(long uid) {
         String name = users.name(uid);
         boolean known = !name.equals(Long.toString(uid));
-        return new WebUser(uid, known ? name : null, configUids.contains(uid) ? "config" : "runtime");
+        return new WebUser(uid, known ? io.spawnwatch.event.Utf8Chars.decode(name) : null, configUids.contains(uid) ? "config" : "runtime");
     }
 
     private long resolve(UserRef user) {

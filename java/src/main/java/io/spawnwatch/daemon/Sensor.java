@@ -100,12 +100,24 @@ public final class Sensor implements AutoCloseable {
         this.seeded = seeder.seed(filter, config.webServers(), uids, recognizer, table::get);
         ContainerIds containers = new ContainerIds(options.proc());
         this.slowReads = new SlowReads(table, containers, new ProcFs(options.proc()));
-        EnrichedEvent event = new EnrichedEvent(table, users, containers, new BootClock(), slowReads);
-        EcsEventWriter ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
-        this.pipeline = new EventPipeline(event, new ServerRecognition(recognizer), new ProcessStage(table),
-                engine, new DocumentRenderer(ecs), sinks, options.hub());
-        this.ring = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
-        this.poller = RingPoller.start(ring, pipeline, this::onHandlerError);
+        // From here on a failure must stop the slow-reads thread (and unmap the ring) it started: the caller
+        // closes only what it made, the probes and the engine.
+        RingBuffer mapped = null;
+        try {
+            EnrichedEvent event = new EnrichedEvent(table, users, containers, new BootClock(), slowReads);
+            EcsEventWriter ecs = EcsEventWriter.forThisHost(config.detection().statePath(), DaemonControl.VERSION);
+            this.pipeline = new EventPipeline(event, new ServerRecognition(recognizer), new ProcessStage(table),
+                    engine, new DocumentRenderer(ecs), sinks, options.hub());
+            mapped = RingBuffer.map(probes.map("events").fd(), config.kernel().ringBufferBytes());
+            this.ring = mapped;
+            this.poller = RingPoller.start(ring, pipeline, this::onHandlerError);
+        } catch (SpawnwatchException | NativeException | RuntimeException | Error e) {
+            slowReads.close();
+            if (mapped != null) {
+                mapped.close();
+            }
+            throw e;
+        }
     }
 
     /**

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.spawnwatch.enrich.EnrichedEvent;
-import io.spawnwatch.event.ConnectRecordDescriptor;
 import io.spawnwatch.event.EventType;
 import io.spawnwatch.event.ExecRecord;
 import io.spawnwatch.event.ExecRecordDescriptor;
@@ -12,6 +11,7 @@ import io.spawnwatch.event.Field;
 import io.spawnwatch.event.ProcessDescriptor;
 import io.spawnwatch.event.ProcessRecord;
 import io.spawnwatch.event.SegmentText;
+import io.spawnwatch.event.Utf8Chars;
 import io.spawnwatch.rules.model.RuleMetadata;
 import io.spawnwatch.rules.alert.EcsRuleFields;
 import java.io.IOException;
@@ -36,6 +36,8 @@ import java.util.Map;
 public final class EcsEventWriter {
     /** The ECS version the documents follow (ecs.version), and the one the tests check them against. */
     public static final String ECS_VERSION = "9.3.0";
+    /** event.type of an exec. */
+    private static final String[] START = {"start"};
     /** Rules rendered at once; cleared when reloads have left more than this many behind. */
     private static final int MAX_RENDERED = 1024;
     /** Characters of a command line quoted in an alert's message. */
@@ -217,7 +219,7 @@ public final class EcsEventWriter {
         m.setLength(0);
         m.append(rule.title()).append(": ");
         CharSequence chain = ev.text(Field.LINEAGE_CHAIN);
-        m.append(chain != null ? chain : ev.record().comm(text));
+        m.append(Utf8Chars.decode(chain != null ? chain : ev.record().comm(text)));
         switch (ev.type()) {
             case EXEC -> {
                 m.append(" ran '");
@@ -227,7 +229,7 @@ public final class EcsEventWriter {
             }
             case FILE -> {
                 m.append(" wrote ");
-                appendOneLine(m, String.valueOf(ev.text(Field.TARGET_FILENAME)), MESSAGE_COMMAND_CHARS);
+                appendOneLine(m, ev.text(Field.TARGET_FILENAME), MESSAGE_COMMAND_CHARS);
                 m.append(" (").append(ev.text(Field.FILE_ACTION)).append(')');
             }
             case PRIVILEGE -> m.append(" called ").append(ev.text(Field.PRIVILEGE_CALL));
@@ -242,7 +244,7 @@ public final class EcsEventWriter {
                 }
             }
         }
-        m.append(" as ").append(ev.text(Field.USER)).append(" (pid ").append(ev.record().pid()).append(") on ")
+        m.append(" as ").append(Utf8Chars.decode(ev.text(Field.USER))).append(" (pid ").append(ev.record().pid()).append(") on ")
                 .append(host.name());
         if (repeatsSuppressed > 0) {
             m.append("; ").append(repeatsSuppressed).append(" repeats suppressed before");
@@ -250,8 +252,12 @@ public final class EcsEventWriter {
         return m.toString();
     }
 
-    /** Control characters (a newline in an argument) as spaces, cut at {@code max} with "...". */
-    private static void appendOneLine(StringBuilder m, CharSequence s, int max) {
+    /**
+     * An event's text (UTF-8 bytes, one per char: {@link Utf8Chars}) as the text it spells, control characters
+     * (a newline in an argument) as spaces, cut at {@code max} chars with "...".
+     */
+    private static void appendOneLine(StringBuilder m, CharSequence bytes, int max) {
+        String s = bytes == null ? "" : Utf8Chars.decode(bytes);
         int n = Math.min(s.length(), max);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -265,40 +271,12 @@ public final class EcsEventWriter {
     /** event.category/type/action/module/dataset (inside an open "event" object). */
     public void writeEventClassification(JsonGenerator g, EnrichedEvent ev) throws IOException {
         switch (ev.type()) {
-            case FILE -> {
-                FileEventFields.writeClassification(g, ev.file());
-                return;
-            }
-            case LISTEN -> {
-                ListenFields.writeClassification(g);
-                return;
-            }
-            case PRIVILEGE -> {
-                PrivilegeEventFields.writeClassification(g, ev.privilege());
-                return;
-            }
-            default -> {
-                if (ev.isDnsQuery()) {
-                    DnsEventFields.writeClassification(g);
-                    return;
-                }
-            }
+            case EXEC -> EventClassification.write(g, "process", START, "exec", "spawnwatch.process");
+            case FILE -> FileEventFields.writeClassification(g, ev.file());
+            case PRIVILEGE -> PrivilegeEventFields.writeClassification(g, ev.privilege());
+            case CONNECT, LISTEN -> NetworkEventFields.writeClassification(g, ev);
+            case FORK -> throw new IllegalArgumentException("a fork has no document");
         }
-        boolean exec = ev.type() == EventType.EXEC;
-        g.writeArrayFieldStart("category");
-        g.writeString(exec ? "process" : "network");
-        g.writeEndArray();
-        g.writeArrayFieldStart("type");
-        if (exec) {
-            g.writeString("start");
-        } else {
-            g.writeString("connection");
-            g.writeString("start");
-        }
-        g.writeEndArray();
-        g.writeStringField("action", exec ? "exec" : "connection_attempted");
-        g.writeStringField("module", "spawnwatch");
-        g.writeStringField("dataset", exec ? "spawnwatch.process" : "spawnwatch.network");
     }
 
     /** Every field but @timestamp, event.* and the rule's (repeatsSuppressed: -1 for events). */
@@ -328,14 +306,10 @@ public final class EcsEventWriter {
             g.writeStringField("id", container.toString());
             g.writeEndObject();
         }
-        if (ev.isDnsQuery()) {
-            DnsEventFields.write(g, ev);
-        } else if (ev.type() == EventType.CONNECT) {
-            writeNetwork(g, ev);
-        } else if (ev.type() == EventType.FILE) {
+        if (ev.type() == EventType.FILE) {
             FileEventFields.write(g, ev);
-        } else if (ev.type() == EventType.LISTEN) {
-            ListenFields.writeNetwork(g, ev);
+        } else if (ev.type() == EventType.CONNECT || ev.type() == EventType.LISTEN) {
+            NetworkEventFields.write(g, ev);
         }
     }
 
@@ -343,7 +317,7 @@ public final class EcsEventWriter {
         g.writeObjectFieldStart(name);
         g.writeStringField("id", Long.toString(id));
         if (userName != null) {
-            g.writeStringField("name", userName.toString());
+            g.writeStringField("name", Utf8Chars.decode(userName));
         }
         g.writeEndObject();
     }
@@ -400,14 +374,14 @@ public final class EcsEventWriter {
         g.writeNumberField("id", r.tid());
         g.writeEndObject();
         g.writeStringField("name", r.comm(text).toString());
-        writeText(g, "executable", ev.text(Field.IMAGE));
+        writeEventText(g, "executable", ev.text(Field.IMAGE));
         if (ev.type() == EventType.EXEC) {
             writeArgs(g, ev.exec());
         } else {
             writeList(g, "args", ev, Field.ARGS); // from the process table: the record has no argv
-            writeText(g, "command_line", ev.text(Field.COMMAND_LINE));
+            writeEventText(g, "command_line", ev.text(Field.COMMAND_LINE));
         }
-        writeText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));
+        writeEventText(g, "working_directory", ev.text(Field.CURRENT_DIRECTORY));
         writeUser(g, "user", r.euid(), ev.text(Field.USER));
         writeUser(g, "real_user", r.uid(), ev.text(Field.REAL_USER));
         writeId(g, "group", r.egid());
@@ -419,9 +393,9 @@ public final class EcsEventWriter {
         g.writeNumberField("pid", r.ppid());
         writeStart(g, ev, r.ppid(), r.parentStartBootNanos());
         g.writeStringField("name", r.parentComm(text).toString());
-        writeText(g, "executable", ev.text(Field.PARENT_IMAGE));
-        writeText(g, "working_directory", ev.text(Field.PARENT_CURRENT_DIRECTORY));
-        writeText(g, "command_line", ev.text(Field.PARENT_COMMAND_LINE));
+        writeEventText(g, "executable", ev.text(Field.PARENT_IMAGE));
+        writeEventText(g, "working_directory", ev.text(Field.PARENT_CURRENT_DIRECTORY));
+        writeEventText(g, "command_line", ev.text(Field.PARENT_COMMAND_LINE));
         writeList(g, "args", ev, Field.PARENT_ARGS);
         g.writeEndObject();
         g.writeEndObject();
@@ -462,34 +436,11 @@ public final class EcsEventWriter {
         }
         g.writeEndArray();
         g.writeNumberField("args_count", r.argc());
-        writeText(g, "command_line", r.commandLine(text));
+        writeEventText(g, "command_line", r.commandLine(text));
     }
 
     private static String utf8(ExecRecord r, long offset, int len) {
         return new String(r.segment().asSlice(offset, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.UTF_8);
-    }
-
-    private void writeNetwork(JsonGenerator g, EnrichedEvent ev) throws IOException {
-        var c = ev.connect();
-        // The cgroup hooks fire before the kernel picks the source: then there is none.
-        CharSequence source = ev.text(Field.SOURCE_IP);
-        if (source != null || c.sourcePort() != 0) {
-            g.writeObjectFieldStart("source");
-            writeText(g, "ip", source);
-            if (c.sourcePort() != 0) {
-                g.writeNumberField("port", c.sourcePort());
-            }
-            g.writeEndObject();
-        }
-        g.writeObjectFieldStart("destination");
-        g.writeStringField("ip", ev.text(Field.DESTINATION_IP).toString());
-        g.writeNumberField("port", c.destinationPort());
-        g.writeEndObject();
-        g.writeObjectFieldStart("network");
-        g.writeStringField("transport", ev.transport());
-        g.writeStringField("type", c.family() == ConnectRecordDescriptor.AF_INET ? "ipv4" : "ipv6");
-        g.writeStringField("direction", "egress");
-        g.writeEndObject();
     }
 
     /** The fields inside "spawnwatch" but repeats_suppressed (inside an open object), once per event. */
@@ -519,17 +470,17 @@ public final class EcsEventWriter {
             g.writeObjectFieldStart("root");
             g.writeNumberField("pid", r.lineageRoot());
             writeStart(g, ev, r.lineageRoot(), r.rootStartBootNanos());
-            writeText(g, "name", ev.text(Field.LINEAGE_ROOT_NAME));
-            writeText(g, "executable", ev.text(Field.LINEAGE_ROOT_IMAGE));
+            writeEventText(g, "name", ev.text(Field.LINEAGE_ROOT_NAME));
+            writeEventText(g, "executable", ev.text(Field.LINEAGE_ROOT_IMAGE));
             g.writeEndObject();
-            writeText(g, "chain", ev.text(Field.LINEAGE_CHAIN));
+            writeEventText(g, "chain", ev.text(Field.LINEAGE_CHAIN));
             g.writeEndObject();
         }
         if (ev.type() == EventType.EXEC) {
             CharSequence script = ev.text(Field.SCRIPT_PATH);
             if (script != null) {
                 g.writeObjectFieldStart("script");
-                g.writeStringField("path", script.toString());
+                g.writeStringField("path", Utf8Chars.decode(script));
                 g.writeEndObject();
             }
             int failed = ev.exec().failed();
@@ -565,12 +516,8 @@ public final class EcsEventWriter {
             FileEventFields.writeOwn(g, ev.file());
         } else if (ev.type() == EventType.PRIVILEGE) {
             PrivilegeEventFields.writeOwn(g, ev.privilege());
-        } else if (ev.isDnsQuery()) {
-            DnsEventFields.writeOwn(g, ev);
-        } else if (ev.type() == EventType.LISTEN) {
-            g.writeStringField("hook", ListenFields.hookName(ev.listen().hook()));
         } else {
-            g.writeStringField("hook", hookName(ev.connect().hook()));
+            NetworkEventFields.writeOwn(g, ev);
         }
         g.writeNumberField("cgroup_id", r.cgroupId());
     }
@@ -586,22 +533,21 @@ public final class EcsEventWriter {
         }
     }
 
-    static String hookName(int hook) {
-        return switch (hook) {
-            case ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT -> "fentry/tcp_connect";
-            case ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT -> "kprobe/tcp_connect";
-            case ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE -> "tracepoint/sock/inet_sock_set_state";
-            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT4 -> "cgroup/connect4";
-            case ConnectRecordDescriptor.HOOK_CGROUP_CONNECT6 -> "cgroup/connect6";
-            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG4 -> "cgroup/sendmsg4";
-            case ConnectRecordDescriptor.HOOK_CGROUP_SENDMSG6 -> "cgroup/sendmsg6";
-            default -> "unknown(" + hook + ")";
-        };
-    }
-
+    /** A text of the sensor's own (host identity): written as it is. */
     private static void writeText(JsonGenerator g, String name, CharSequence value) throws IOException {
         if (value != null && value.length() > 0) {
             g.writeStringField(name, value.toString());
+        }
+    }
+
+    /**
+     * An event's text: the kernel's UTF-8 bytes, one per char ({@link Utf8Chars}), as events give them to the
+     * rules, whether a SegmentText over the record or a StringBuilder the enricher assembled (the lineage
+     * chain, a relative script path made absolute): written as the text those bytes spell.
+     */
+    private static void writeEventText(JsonGenerator g, String name, CharSequence value) throws IOException {
+        if (value != null && value.length() > 0) {
+            g.writeStringField(name, Utf8Chars.decode(value));
         }
     }
 }

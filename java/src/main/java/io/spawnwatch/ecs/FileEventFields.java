@@ -13,18 +13,15 @@ import java.io.IOException;
  * spawnwatch.file.
  */
 final class FileEventFields {
+    /** ECS event.type, as FileRecord.ecsType names it: a creation, or a change to a file that was there. */
+    private static final String[] CREATION = {"creation"};
+    private static final String[] CHANGE = {"change"};
+
     private FileEventFields() {}
 
     static void writeClassification(JsonGenerator g, FileRecord f) throws IOException {
-        g.writeArrayFieldStart("category");
-        g.writeString("file");
-        g.writeEndArray();
-        g.writeArrayFieldStart("type");
-        g.writeString(FileRecord.ecsType(f.action()));
-        g.writeEndArray();
-        g.writeStringField("action", FileRecord.actionName(f.action()));
-        g.writeStringField("module", "spawnwatch");
-        g.writeStringField("dataset", "spawnwatch.file");
+        EventClassification.write(g, "file", f.action() == FileRecordDescriptor.ACTION_CREATE ? CREATION : CHANGE,
+                FileRecord.actionName(f.action()), "spawnwatch.file");
     }
 
     /** file.* ({"path": "/tmp/x.sh", "name": "x.sh", "extension": "sh", "directory": "/tmp", "mode": "0755"}). */

@@ -10,18 +10,12 @@ import java.io.IOException;
  * spawnwatch.privilege, since ECS has no field for a capability set.
  */
 final class PrivilegeEventFields {
+    private static final String[] CHANGE = {"change"};
+
     private PrivilegeEventFields() {}
 
     static void writeClassification(JsonGenerator g, PrivilegeRecord p) throws IOException {
-        g.writeArrayFieldStart("category");
-        g.writeString("process");
-        g.writeEndArray();
-        g.writeArrayFieldStart("type");
-        g.writeString("change");
-        g.writeEndArray();
-        g.writeStringField("action", PrivilegeRecord.howName(p.how()));
-        g.writeStringField("module", "spawnwatch");
-        g.writeStringField("dataset", "spawnwatch.process");
+        EventClassification.write(g, "process", CHANGE, PrivilegeRecord.howName(p.how()), "spawnwatch.process");
     }
 
     /** Inside the open "spawnwatch" object. */

@@ -1,6 +1,7 @@
 package io.spawnwatch.enrich;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -8,6 +9,8 @@ import java.util.Map;
 
 /**
  * uid to user name from the host's /etc/passwd (read again when it changes).
+ * Names are kept as events give text to the rules: UTF-8 bytes, one per char
+ * ({@link io.spawnwatch.event.Utf8Chars}); the ECS writer decodes them.
  * Bounded: the map holds what /etc/passwd holds, plus at most MAX_UNKNOWN
  * numeric names for uids it lacks.
  */
@@ -40,10 +43,11 @@ public final class UserNames {
         return numeric;
     }
 
-    /** The uid of a user name, or -1. */
+    /** The uid of a user name (as a person writes it, e.g. in the configuration), or -1. */
     public synchronized long uid(String name) {
+        String bytes = io.spawnwatch.event.Utf8Chars.of(name);
         for (Map.Entry<Long, String> e : names.entrySet()) {
-            if (e.getValue().equals(name)) {
+            if (e.getValue().equals(bytes)) {
                 return e.getKey();
             }
         }
@@ -57,7 +61,7 @@ public final class UserNames {
                 return;
             }
             Map<Long, String> fresh = new HashMap<>();
-            for (String line : Files.readAllLines(passwd)) {
+            for (String line : Files.readAllLines(passwd, StandardCharsets.ISO_8859_1)) {
                 String[] f = line.split(":", -1);
                 if (f.length >= 3) {
                     try {

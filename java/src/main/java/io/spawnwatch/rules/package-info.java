@@ -73,7 +73,9 @@
  * process.parent.args (lists: a value matches when any argument does, as in
  * Elastic's queries; {@code |all} needs each value in some argument),
  * process.real_user.id and process.real_user.name (UserId and User are the
- * effective user, as ECS defines user.id).
+ * effective user, as ECS defines user.id). LogonId is Sysmon for Linux's name
+ * for the real uid (it fills the field from cred->uid), so SigmaHQ's rules that
+ * test it read process.real_user.id; it is not the audit login uid.
  *
  * <p>Network events ({@code network_connection}): Protocol is {@code tcp} or
  * {@code udp}; a UDP event is the first datagram a lineage process sends to a

@@ -3,6 +3,7 @@ package io.spawnwatch.daemon;
 import static io.spawnwatch.daemon.SensorHarness.text;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.spawnwatch.config.ConfigLoader;
@@ -55,6 +56,11 @@ class Utf8RuleTest {
                     && "Non-ASCII literal".equals(text(a, "rule.name")), WAIT, "the non-ASCII rule's alert");
             assertEquals(program.toString(), text(alert, "process.executable"));
             assertEquals(program + " CAFÉ-" + marker, text(alert, "process.command_line"));
+            // The name (comm) and the chain the enricher assembles read as the text too, not as UTF-8 bytes.
+            assertEquals("naïve-Ω", text(alert, "process.name"));
+            assertEquals("nginx > naïve-Ω", text(alert, "spawnwatch.lineage.chain"));
+            assertTrue(String.valueOf(text(alert, "message")).contains("nginx > naïve-Ω ran '" + program + " CAFÉ-"),
+                    text(alert, "message"));
             // Case folds for ASCII only: É and é are different bytes, so the second run raised nothing.
             harness.await(e -> "event".equals(text(e, "event.kind"))
                     && String.valueOf(text(e, "process.command_line")).contains("CAFé-" + marker), WAIT, "2nd run");

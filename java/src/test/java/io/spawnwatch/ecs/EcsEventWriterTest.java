@@ -255,6 +255,37 @@ class EcsEventWriterTest {
         assertEquals("alert", d.at("/event/kind").asText());
     }
 
+    /**
+     * Names, paths, arguments and users that are not ASCII come out as the text they spell, everywhere: in
+     * the fields read from the record, in those the enricher assembles (the lineage chain), in user names from
+     * /etc/passwd, and in an alert's message (the rules see them all as UTF-8 bytes, one per char).
+     */
+    @Test
+    void shouldWriteNonAsciiTextAsTheTextItSpells() throws Exception {
+        Files.writeString(dir.resolve("passwd"), "root:x:0:0::/root:/bin/sh\nwww-data:x:33:33::/var/www:/usr/sbin/nologin\n"
+                + "jos\u00e9:x:1001:1001::/home/jose:/bin/sh\n");
+        event = new EnrichedEvent(table, new UserNames(dir.resolve("passwd")), new ContainerIds(dir.resolve("proc")),
+                new BootClock());
+        wrap(TestRecords.exec(300, 200, "caf\u00e9", "php-fpm8.2", "/srv/\u00e9t\u00e9/caf\u00e9", "/srv/\u00e9t\u00e9",
+                "/usr/sbin/php-fpm8.2", 1001, 100, 2, "caf\u00e9", "cr\u00e8me br\u00fbl\u00e9e"));
+        JsonNode d = document();
+        assertEquals("caf\u00e9", d.at("/process/name").asText());
+        assertEquals("/srv/\u00e9t\u00e9/caf\u00e9", d.at("/process/executable").asText());
+        assertEquals("/srv/\u00e9t\u00e9", d.at("/process/working_directory").asText());
+        assertEquals("caf\u00e9 cr\u00e8me br\u00fbl\u00e9e", d.at("/process/command_line").asText());
+        assertEquals("[\"caf\u00e9\",\"cr\u00e8me br\u00fbl\u00e9e\"]", d.at("/process/args").toString());
+        assertEquals("jos\u00e9", d.at("/user/name").asText());
+        assertEquals("php-fpm8.2 > php-fpm8.2 > caf\u00e9", d.at("/spawnwatch/lineage/chain").asText());
+
+        RuleMetadata rule = io.spawnwatch.rules.Rules.compile(io.spawnwatch.rules.Rules.rule("process_creation",
+                "    sel:\n        ProcessName: caf\u00e9\n    condition: sel\n")).metadata();
+        assertEquals("t: php-fpm8.2 > php-fpm8.2 > caf\u00e9 ran 'caf\u00e9 cr\u00e8me br\u00fbl\u00e9e' as jos\u00e9"
+                + " (pid 300) on web1", alert(rule, 0).at("/message").asText());
+        // A rule names the user as a person writes it, and matches the name read from /etc/passwd.
+        assertTrue(io.spawnwatch.rules.Rules.compile(io.spawnwatch.rules.Rules.rule("process_creation",
+                "    sel:\n        User: jos\u00e9\n    condition: sel\n")).detection().matches(event));
+    }
+
     @Test
     void shouldWriteAnExecAsAnEcsProcessStartWithItsLineage() throws Exception {
         wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",
@@ -321,6 +352,15 @@ class EcsEventWriterTest {
         assertEquals("ipv4", d.at("/network/type").asText());
         assertEquals("tracepoint/sock/inet_sock_set_state", d.at("/spawnwatch/hook").asText());
         assertEquals(2, d.at("/spawnwatch/lineage/depth").asInt());
+    }
+
+    @Test
+    void shouldNameListenSyscallExitAsTheListenHook() throws Exception {
+        MemorySegment r = TestRecords.listen(300, 200, "nc", "sh", 33, 100, 2, "0.0.0.0", 4445);
+        r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, io.spawnwatch.event.ListenRecordDescriptor.HOOK_OFFSET,
+                io.spawnwatch.event.ListenRecordDescriptor.HOOK_TP_SYS_EXIT_LISTEN);
+        wrap(r);
+        assertEquals("tracepoint/syscalls/sys_exit_listen", document().at("/spawnwatch/hook").asText());
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.Set;
 public final class FieldCatalog {
     private static final Map<String, Field> NAMES = new LinkedHashMap<>();
     private static final Map<String, String> NEVER_PRESENT = new LinkedHashMap<>();
+    private static final Set<String> ALIASES = new java.util.HashSet<>();
     private static final Set<Field> NETWORK_ONLY = EnumSet.of(
             Field.DESTINATION_IP, Field.DESTINATION_PORT, Field.SOURCE_IP, Field.SOURCE_PORT,
             Field.PROTOCOL, Field.INITIATED, Field.DESTINATION_HOSTNAME, Field.DNS_QUERY_TYPE);
@@ -65,6 +66,13 @@ public final class FieldCatalog {
         sigma("FileMode", Field.FILE_MODE);
         sigma("PrivilegeCall", Field.PRIVILEGE_CALL);
         sigma("PreviousEffectiveUserId", Field.PREVIOUS_EFFECTIVE_USER_ID);
+        // Sysmon for Linux's LogonId is the process's real uid, not a Windows logon session: its eBPF
+        // program stores cred->uid in the low half of m_AuthenticationId (ebpfKern/sysmonProcCreate.c)
+        // and SysmonCommon's LogonIdToString prints that half in decimal on Linux (eventsCommon.cpp).
+        // It is neither the audit login uid (Sysmon reads task->loginuid but never renders it) nor
+        // TerminalSessionId (the audit session id). An alias: the real uid keeps process.real_user.id
+        // as its own name in messages and exception files.
+        alias("LogonId", Field.REAL_USER_ID);
         // Every field also under its ECS name, from the one table (Field); the ones Sigma has no
         // name for (process.args, process.parent.args, process.real_user.*) only so.
         for (Field f : Field.values()) {
@@ -81,7 +89,7 @@ public final class FieldCatalog {
             NEVER_PRESENT.put(h, "is never present: the sensor does not hash executables");
         }
         for (String w : new String[] {"OriginalFileName", "Product", "Company", "Description",
-            "FileVersion", "IntegrityLevel", "LogonId", "LogonGuid", "ProcessGuid", "ParentProcessGuid",
+            "FileVersion", "IntegrityLevel", "LogonGuid", "ProcessGuid", "ParentProcessGuid",
             "ParentUser", "TerminalSessionId", "EventID"}) {
             NEVER_PRESENT.put(w, "is a Windows field and is never present in linux events");
         }
@@ -91,6 +99,12 @@ public final class FieldCatalog {
 
     private static void sigma(String name, Field field) {
         NAMES.put(name, field);
+    }
+
+    /** A second Sigma name for a field that already has one (listed, but never used to name the field). */
+    private static void alias(String name, Field field) {
+        NAMES.put(name, field);
+        ALIASES.add(name);
     }
 
     /**
@@ -123,12 +137,12 @@ public final class FieldCatalog {
 
     /**
      * The names to offer in messages and documentation: the Sigma-style
-     * names, and the ECS name of each field Sigma has no name for.
+     * names (aliases too), and the ECS name of each field Sigma has no name for.
      */
     public static java.util.List<String> sigmaNames() {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (Map.Entry<String, Field> e : NAMES.entrySet()) {
-            if (e.getKey().equals(sigmaName(e.getValue()))) {
+            if (e.getKey().equals(sigmaName(e.getValue())) || ALIASES.contains(e.getKey())) {
                 out.add(e.getKey());
             }
         }
@@ -152,7 +166,7 @@ public final class FieldCatalog {
     /** The name a rule would use for a field (for alert keys and messages). */
     public static String sigmaName(Field field) {
         for (Map.Entry<String, Field> e : NAMES.entrySet()) {
-            if (e.getValue() == field) {
+            if (e.getValue() == field && !ALIASES.contains(e.getKey())) {
                 return e.getKey();
             }
         }

@@ -63,7 +63,7 @@ class ExceptionListTest {
                         + " LineageRootImage, LineageRootPid, LineageRootStart, LineageDepth, LineageChain, DestinationIp,"
                         + " DestinationPort, SourceIp, SourcePort, Protocol, Initiated, DestinationHostname, DnsQueryType,"
                         + " TargetFilename, FileAction, FileClass, FileMode, PrivilegeCall, PreviousEffectiveUserId,"
-                        + " process.args, process.real_user.id, process.real_user.name, process.parent.args",
+                        + " LogonId, process.args, process.real_user.id, process.real_user.name, process.parent.args",
                 "ex.yml:8: exception 'bad-rule' names rule 'r3', which is not loaded",
                 "ex.yml:10: exception has no id",
                 "ex.yml:11: duplicate exception id 'good'",

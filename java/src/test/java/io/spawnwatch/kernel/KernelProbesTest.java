@@ -52,14 +52,12 @@ class KernelProbesTest {
     void shouldProbeTheConnectChainAndLoadOnlyTheWinner() throws Exception {
         KernelTestSupport.requireKernel();
         try (KernelProbes probes = KernelProbes.open(new KernelProbes.Options(1 << 16, 1024, 0))) {
-            List<String> connect = probes.hooks().stream().filter(h -> h.probe().equals("connect"))
-                    .map(h -> h.hook() + ": " + (h.attached() ? "attached" : h.reason())).toList();
+            List<String> connect = tried(probes, "connect");
             assertEquals(List.of(
                     "fentry/tcp_connect: load failed: EPERM (Operation not permitted), no BPF trampolines on this"
                             + " kernel",
                     "cgroup/connect4: attached"), connect);
-            List<String> file = probes.hooks().stream().filter(h -> h.probe().equals("file"))
-                    .map(h -> h.hook() + ": " + (h.attached() ? "attached" : h.reason())).toList();
+            List<String> file = tried(probes, "file");
             assertEquals(List.of(
                     "fexit/do_filp_open: load failed: EPERM (Operation not permitted), no BPF trampolines on this"
                             + " kernel",
@@ -73,8 +71,7 @@ class KernelProbesTest {
             // listen(2)'s exit won the listen chain: inet_sock_set_state, which runs on every TCP state change
             // of the host, lost both chains and is not loaded.
             assertEquals("tracepoint/syscalls/sys_exit_listen", probes.listenHook());
-            List<String> listen = probes.hooks().stream().filter(h -> h.probe().equals("listen"))
-                    .map(h -> h.hook() + ": " + (h.attached() ? "attached" : h.reason())).toList();
+            List<String> listen = tried(probes, "listen");
             assertEquals(List.of(
                     "fentry/inet_csk_listen_start: load failed: EPERM (Operation not permitted), no BPF trampolines"
                             + " on this kernel",
@@ -84,6 +81,12 @@ class KernelProbesTest {
             assertFalse(progs.contains("fexit_do_filp_"), progs);
             assertFalse(progs.contains("probe_"), "no probe twin left loaded: " + progs);
         }
+    }
+
+    /** Each hook tried for a probe, in order: "hook: attached" or "hook: why not". */
+    private static List<String> tried(KernelProbes probes, String probe) {
+        return probes.hooks().stream().filter(h -> h.probe().equals(probe))
+                .map(h -> h.hook() + ": " + (h.attached() ? "attached" : h.reason())).toList();
     }
 
     @Test

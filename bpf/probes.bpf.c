@@ -46,6 +46,12 @@ int probe_fentry_inet_csk_listen_start(void *ctx)
 	return 0;
 }
 
+SEC("tracepoint/syscalls/sys_exit_listen")
+int probe_tp_exit_listen(void *ctx)
+{
+	return 0;
+}
+
 SEC("fexit/do_filp_open")
 int probe_fexit_do_filp_open(void *ctx)
 {

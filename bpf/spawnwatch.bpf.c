@@ -91,6 +91,44 @@ struct {
 	__type(value, struct sw_lineage);
 } lineage SEC(".maps");
 
+/*
+ * Cheap negative answers for the hooks every process of the host runs (opens,
+ * connects, forks...): one bit per key in an array of u64 words. A clear bit
+ * means "not in the hash map", for sure; a set bit means "ask the hash map".
+ * So a stale bit (an LRU eviction, a uid removed) costs one hash lookup, never
+ * a wrong answer; only a missing bit would, which is why every writer of the
+ * hash map sets the bit first. Array lookups are inlined by the verifier
+ * (array_map_gen_lookup): the negative path is a few loads, no hashing, where
+ * an LRU-hash lookup cost ~150 ns here (benchmarks/VISIBILITY.md).
+ * BPF_F_MMAPABLE: user space sets bits with atomic ORs on its own mapping,
+ * never a read-modify-write of a whole word that could lose the kernel's.
+ */
+#define SW_WORD_BITS 64
+
+/* Bit tgid set: the tgid may be in "lineage". User space sizes the map from
+ * /proc/sys/kernel/pid_max at load (pid_max / 64 words: 512 for the default
+ * 32768); a tgid past the end (pid_max raised later) always asks the hash. The
+ * fork and exec hooks set bits, the exit hook clears its own, user space sets
+ * those of the roots it adds. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 32768 / SW_WORD_BITS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lineage_bits SEC(".maps");
+
+/* Bit (uid mod 65536) set: the uid may be in "web_uids". Only user space
+ * writes it, with the hash. */
+#define SW_UID_FILTER_BITS 65536
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, SW_UID_FILTER_BITS / SW_WORD_BITS);
+	__type(key, __u32);
+	__type(value, __u64);
+} web_uid_bits SEC(".maps");
+
 /* Processes whose executable and working directory user space already has
  * (their exec or fork record was sent): tgid -> start_boottime. A child's
  * exec then skips the two path walks of its parent. */
@@ -153,9 +191,29 @@ static __always_inline bool is_web_comm(const char *comm)
 	return comm_in(&web_comms, comm);
 }
 
+/* Whether bit n of a filter bitmap (lineage_bits, web_uid_bits) may be set:
+ * false only when it is clear for sure. */
+static __always_inline bool maybe_set(void *bits, __u32 n)
+{
+	__u32 word = n / SW_WORD_BITS;
+	__u64 *w = bpf_map_lookup_elem(bits, &word);
+
+	return !w || (*w >> (n % SW_WORD_BITS)) & 1;
+}
+
 static __always_inline bool is_web_uid(__u32 uid)
 {
+	if (!maybe_set(&web_uid_bits, uid % SW_UID_FILTER_BITS))
+		return false;
 	return bpf_map_lookup_elem(&web_uids, &uid) != NULL;
+}
+
+/* The lineage entry of tgid, or NULL; the bitmap answers most "no"s. */
+static __always_inline struct sw_lineage *lineage_of(__u32 tgid)
+{
+	if (!maybe_set(&lineage_bits, tgid))
+		return NULL;
+	return bpf_map_lookup_elem(&lineage, &tgid);
 }
 
 
@@ -339,10 +397,18 @@ static __always_inline __u32 tty_nr(struct signal_struct *sig)
 	return (minor & 0xff) | (major << 8) | ((minor & ~0xffU) << 12);
 }
 
+/*
+ * Start times and the parent's name are the thread group leader's: a thread's
+ * own start_boottime (a worker that forks, connects or opens) names no
+ * process, while /proc/PID/stat's starttime and the process's exec record
+ * carry the leader's (at exec, de_thread() gives the exec'ing thread the
+ * leader's start). real_parent is the forking *thread*; its group leader is
+ * the parent process.
+ */
 static __always_inline void fill_process(struct sw_process *p, struct task_struct *task,
 					 const struct sw_lineage *li, __u32 match)
 {
-	struct task_struct *parent = BPF_CORE_READ(task, real_parent);
+	struct task_struct *parent = BPF_CORE_READ(task, real_parent, group_leader);
 	const struct cred *cred = BPF_CORE_READ(task, real_cred);
 	struct signal_struct *sig = BPF_CORE_READ(task, signal);
 	struct pid *sid = BPF_CORE_READ(sig, pids[PIDTYPE_SID]);
@@ -362,7 +428,7 @@ static __always_inline void fill_process(struct sw_process *p, struct task_struc
 	p->lineage_root = li ? li->root_pid : 0;
 	p->lineage_depth = li ? li->depth : 0;
 	p->cgroup_id = bpf_get_current_cgroup_id();
-	p->start_boot_ns = BPF_CORE_READ(task, start_boottime);
+	p->start_boot_ns = BPF_CORE_READ(task, group_leader, start_boottime);
 	p->parent_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
 	p->root_start_boot_ns = li ? li->root_start_boot_ns : 0;
 	p->match = match;
@@ -372,20 +438,27 @@ static __always_inline void fill_process(struct sw_process *p, struct task_struc
 }
 
 /*
- * Decides whether an event of the current task goes up, and why: in the
- * lineage (a root or below one), or running as a web-server uid. Returns the
- * SW_MATCH_* bits (0: filtered out) and copies the lineage entry into *li.
+ * Decides whether an event of the current process goes up, and why: in the
+ * lineage (a root: SW_MATCH_WEB_COMM; its child: SW_MATCH_WEB_PARENT; or
+ * deeper), or running as a web-server uid. Returns the SW_MATCH_* bits (0:
+ * filtered out) and copies the lineage entry into *li.
+ *
+ * On the hot path of every connect() on the host: helpers instead of task
+ * reads, and no name lookup: every web server is in the lineage map itself
+ * (a root: its exec of a web-server name, a web uid's fork or exec, or user
+ * space's recognition and seeding), so the comm trie would only add #!
+ * scripts that carry a server's name, which are not servers. For the rest of
+ * the host: two bitmap loads.
  */
-static __always_inline __u32 match_task(struct task_struct *task, struct sw_lineage *li,
-					bool *in_lineage)
+static __always_inline __u32 match_current(struct sw_lineage *li, bool *in_lineage)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct sw_lineage *entry;
 	__u32 match = 0;
 
 	if (tgid == sensor_tgid)
 		return 0;
-	entry = bpf_map_lookup_elem(&lineage, &tgid);
+	entry = lineage_of(tgid);
 	if (entry) {
 		*li = *entry;
 		*in_lineage = true;
@@ -395,46 +468,33 @@ static __always_inline __u32 match_task(struct task_struct *task, struct sw_line
 		else if (entry->depth == 1)
 			match |= SW_MATCH_WEB_PARENT;
 	}
-	if (is_web_uid(BPF_CORE_READ(task, real_cred, uid.val)))
+	if (is_web_uid((__u32)bpf_get_current_uid_gid()))
 		match |= SW_MATCH_WEB_USER;
 	return match;
 }
 
-/*
- * match_task for connects, on the hot path of every connect() on the host:
- * helpers instead of task reads, the comm straight into the trie key
- * (bpf_get_current_comm pads it with NULs), and no parent check: the fork
- * hook already put every child of a web server into the lineage (and the
- * seeder those forked before the sensor started), so "parent is a web
- * server" adds nothing for a process that connects. One LPM look-up and two
- * hash look-ups for a process of the rest of the host.
- */
-static __always_inline __u32 match_connect(struct sw_lineage *li, bool *in_lineage)
+/* Sets or clears the lineage bit of tgid (atomically: the word is shared with
+ * 63 other tgids, on every CPU and in user space). */
+static __always_inline void lineage_mark(__u32 tgid, bool set)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct sw_comm_key key = { .prefixlen = SW_COMM_LEN * 8 };
-	struct sw_lineage *entry;
-	__u32 match = 0;
+	__u32 word = tgid / SW_WORD_BITS;
+	__u64 *w = bpf_map_lookup_elem(&lineage_bits, &word);
+	__u64 bit = 1ULL << (tgid % SW_WORD_BITS);
 
-	if (tgid == sensor_tgid)
-		return 0;
-	entry = bpf_map_lookup_elem(&lineage, &tgid);
-	if (entry) {
-		*li = *entry;
-		*in_lineage = true;
-		match |= SW_MATCH_LINEAGE;
-	}
-	if (is_web_uid((__u32)bpf_get_current_uid_gid()))
-		match |= SW_MATCH_WEB_USER;
-	if (bpf_get_current_comm(key.comm, sizeof(key.comm)) == 0 && bpf_map_lookup_elem(&web_comms, &key))
-		match |= SW_MATCH_WEB_COMM;
-	return match;
+	if (!w)
+		return; /* past pid_max at load: lineage_of() asks the hash */
+	if (set)
+		__sync_fetch_and_or(w, bit);
+	else if (*w & bit)
+		__sync_fetch_and_and(w, ~bit);
 }
 
 static __always_inline void lineage_add(__u32 tgid, __u32 root, __u64 root_start, __u32 depth)
 {
 	struct sw_lineage value = { .root_pid = root, .depth = depth, .root_start_boot_ns = root_start };
 
+	/* The bit first: a reader that finds it clear must be right. */
+	lineage_mark(tgid, true);
 	if (bpf_map_update_elem(&lineage, &tgid, &value, BPF_ANY))
 		count(SW_CNT_LINEAGE_ADD_FAILED);
 	else
@@ -466,7 +526,7 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 	    parent_tgid == sensor_tgid)
 		return 0;
 
-	entry = bpf_map_lookup_elem(&lineage, &parent_tgid);
+	entry = lineage_of(parent_tgid);
 	if (entry) {
 		li = *entry;
 	} else {
@@ -476,15 +536,16 @@ int BPF_PROG(handle_fork, struct task_struct *parent, struct task_struct *child)
 			return 0;
 		li.root_pid = parent_tgid;
 		li.depth = 0;
-		li.root_start_boot_ns = BPF_CORE_READ(parent, start_boottime);
+		li.root_start_boot_ns = BPF_CORE_READ(parent, group_leader, start_boottime);
 		lineage_add(parent_tgid, li.root_pid, li.root_start_boot_ns, 0);
 	}
 	li.depth += 1;
 	lineage_add(child_tgid, li.root_pid, li.root_start_boot_ns, li.depth);
 
 	/* The child runs its parent's program until it execs: when user space
-	 * knows the parent's, it knows the child's. */
-	__u64 parent_start = BPF_CORE_READ(parent, start_boottime);
+	 * knows the parent's, it knows the child's. parent is the forking
+	 * thread: "reported" holds its process's (leader's) start. */
+	__u64 parent_start = BPF_CORE_READ(parent, group_leader, start_boottime);
 	__u64 *known = bpf_map_lookup_elem(&reported, &parent_tgid);
 
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -519,7 +580,10 @@ int BPF_PROG(handle_exit, struct task_struct *task)
 	 * tracepoint, so 0 means this is the last one. */
 	if (BPF_CORE_READ(task, signal, live.counter) != 0)
 		return 0;
-	bpf_map_delete_elem(&lineage, &tgid);
+	if (maybe_set(&lineage_bits, tgid)) {
+		bpf_map_delete_elem(&lineage, &tgid);
+		lineage_mark(tgid, false);
+	}
 	bpf_map_delete_elem(&reported, &tgid);
 	return 0;
 }
@@ -557,7 +621,7 @@ static __always_inline void read_args(struct sw_exec_record *e, struct task_stru
 static __always_inline __u32 exec_match(struct task_struct *task, struct linux_binprm *bprm,
 					__u32 tgid, struct sw_lineage *li)
 {
-	struct sw_lineage *entry = bpf_map_lookup_elem(&lineage, &tgid);
+	struct sw_lineage *entry = lineage_of(tgid);
 	__u32 uid = BPF_CORE_READ(task, real_cred, uid.val);
 	__u32 match = is_web_uid(uid) ? SW_MATCH_WEB_USER : 0;
 	char comm[SW_COMM_LEN];
@@ -591,7 +655,7 @@ static __always_inline __u32 exec_match(struct task_struct *task, struct linux_b
 	}
 	__u32 ptgid = BPF_CORE_READ(task, real_parent, tgid);
 
-	entry = bpf_map_lookup_elem(&lineage, &ptgid);
+	entry = lineage_of(ptgid);
 	if (entry) {
 		li->root_pid = entry->root_pid;
 		li->root_start_boot_ns = entry->root_start_boot_ns;
@@ -656,7 +720,7 @@ int BPF_PROG(handle_exec, struct task_struct *task, pid_t old_pid, struct linux_
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u64 *known = bpf_map_lookup_elem(&reported, &ptgid);
 
-	if (known && *known == BPF_CORE_READ(parent, start_boottime)) {
+	if (known && *known == BPF_CORE_READ(parent, group_leader, start_boottime)) {
 		e->flags |= SW_EXEC_PARENT_KNOWN;
 		e->parent_exe_len = 0;
 		e->parent_cwd_len = 0;
@@ -702,7 +766,7 @@ static __always_inline int emit_connect(const struct connect_addrs *a, __u32 hoo
 	count(SW_CNT_CONNECT_SEEN);
 	if (a->family != AF_INET && a->family != AF_INET6)
 		return 0;
-	match = match_connect(&li, &in_lineage);
+	match = match_current(&li, &in_lineage);
 	if (!match)
 		return 0;
 
@@ -782,9 +846,9 @@ static __always_inline int emit_listen(struct sock *sk, __u32 hook)
 
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	match = match_task(task, &li, &in_lineage);
-	if (BPF_CORE_READ(task, tgid) == sensor_tgid)
+	if (bpf_get_current_pid_tgid() >> 32 == sensor_tgid)
 		return 0;
+	match = match_current(&li, &in_lineage);
 	if (!in_lineage)
 		match |= SW_MATCH_CANDIDATE;
 
@@ -964,7 +1028,7 @@ static __always_inline struct sw_lineage *current_lineage(void)
 
 	if (tgid == sensor_tgid)
 		return NULL;
-	return bpf_map_lookup_elem(&lineage, &tgid);
+	return lineage_of(tgid);
 }
 
 static __always_inline struct file *fd_file(struct task_struct *task, long fd)
@@ -1497,12 +1561,13 @@ int cg_sendmsg6(struct bpf_sock_addr *ctx)
 /* ---------------------------------------------------------------------- */
 
 /* fd must be a UDP socket; addr (may be NULL) is the sendto/msg_name
- * destination, else the connected peer. */
-static __always_inline int dns_send(long fd, const void *addr, const void *buf, __u64 len)
+ * destination, else the connected peer. li: the sender's lineage entry,
+ * looked up by the tracepoint before it reads any user memory. */
+static __always_inline int dns_send(const struct sw_lineage *li, long fd, const void *addr, const void *buf,
+				    __u64 len)
 {
 	struct task_struct *task;
 	struct sw_dns_record *e;
-	struct sw_lineage *li;
 	struct socket *sock;
 	struct sock *sk;
 	struct file *file;
@@ -1510,9 +1575,6 @@ static __always_inline int dns_send(long fd, const void *addr, const void *buf, 
 	__u8 daddr[16] = {};
 	__u32 copy;
 
-	li = current_lineage();
-	if (!li)
-		return 0;
 	task = bpf_get_current_task_btf();
 	file = fd_file(task, fd);
 	if (!file)
@@ -1573,7 +1635,7 @@ static __always_inline int dns_send(long fd, const void *addr, const void *buf, 
 }
 
 /* First iovec of a user msghdr: what a resolver puts the query in. */
-static __always_inline int dns_msghdr(long fd, struct user_msghdr *msg)
+static __always_inline int dns_msghdr(const struct sw_lineage *li, long fd, struct user_msghdr *msg)
 {
 	struct user_msghdr m = {};
 	struct iovec iov = {};
@@ -1582,19 +1644,27 @@ static __always_inline int dns_msghdr(long fd, struct user_msghdr *msg)
 		return 0;
 	if (bpf_probe_read_user(&iov, sizeof(iov), m.msg_iov))
 		return 0;
-	return dns_send(fd, m.msg_name, iov.iov_base, iov.iov_len);
+	return dns_send(li, fd, m.msg_name, iov.iov_base, iov.iov_len);
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendto")
 int tp_enter_sendto(struct trace_event_raw_sys_enter *ctx)
 {
-	return dns_send(ctx->args[0], (const void *)ctx->args[4], (const void *)ctx->args[1], ctx->args[2]);
+	struct sw_lineage *li = current_lineage();
+
+	if (!li)
+		return 0;
+	return dns_send(li, ctx->args[0], (const void *)ctx->args[4], (const void *)ctx->args[1], ctx->args[2]);
 }
 
 SEC("tracepoint/syscalls/sys_enter_sendmsg")
 int tp_enter_sendmsg(struct trace_event_raw_sys_enter *ctx)
 {
-	return dns_msghdr(ctx->args[0], (struct user_msghdr *)ctx->args[1]);
+	struct sw_lineage *li = current_lineage();
+
+	if (!li)
+		return 0;
+	return dns_msghdr(li, ctx->args[0], (struct user_msghdr *)ctx->args[1]);
 }
 
 /* sendmmsg: glibc sends the A and AAAA queries together; both are read. */
@@ -1603,12 +1673,16 @@ int tp_enter_sendmmsg(struct trace_event_raw_sys_enter *ctx)
 {
 	struct mmsghdr *msgs = (struct mmsghdr *)ctx->args[1];
 	__u32 vlen = ctx->args[2];
+	struct sw_lineage *li;
 
 	if (vlen == 0)
 		return 0;
-	dns_msghdr(ctx->args[0], &msgs[0].msg_hdr);
+	li = current_lineage();
+	if (!li)
+		return 0;
+	dns_msghdr(li, ctx->args[0], &msgs[0].msg_hdr);
 	if (vlen > 1)
-		dns_msghdr(ctx->args[0], &msgs[1].msg_hdr);
+		dns_msghdr(li, ctx->args[0], &msgs[1].msg_hdr);
 	return 0;
 }
 
@@ -1636,8 +1710,9 @@ static __always_inline int priv_enter(__u32 how)
 
 static __always_inline int priv_exit(long ret)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct priv_before *before = bpf_map_lookup_elem(&priv_pending, &tid);
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = pid_tgid;
+	struct priv_before *before;
 	struct priv_before b;
 	struct task_struct *task;
 	struct sw_privilege_record *e;
@@ -1645,6 +1720,11 @@ static __always_inline int priv_exit(long ret)
 	__u32 euid;
 	__u64 caps;
 
+	/* Only lineage threads have a pending entry; their bit stays set while
+	 * they live, so a clear one saves the hash lookup. */
+	if (!maybe_set(&lineage_bits, pid_tgid >> 32))
+		return 0;
+	before = bpf_map_lookup_elem(&priv_pending, &tid);
 	if (!before)
 		return 0;
 	b = *before;
@@ -1679,50 +1759,53 @@ static __always_inline int priv_exit(long ret)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_setuid")
-int tp_enter_setuid(void *ctx)
-{
-	return priv_enter(SW_PRIV_SETUID);
-}
+/* Each call's pair of tracepoints; tp_enter_<call> and tp_exit_<call> are the
+ * names VisibilityHooks.PRIVILEGE_CALLS attaches. */
+#define SW_PRIVILEGE_HOOKS(call, how)                                     \
+	SEC("tracepoint/syscalls/sys_enter_" #call)                       \
+	int tp_enter_##call(void *ctx)                                    \
+	{                                                                 \
+		return priv_enter(how);                                   \
+	}                                                                 \
+	SEC("tracepoint/syscalls/sys_exit_" #call)                        \
+	int tp_exit_##call(struct trace_event_raw_sys_exit *ctx)          \
+	{                                                                 \
+		return priv_exit(ctx->ret);                               \
+	}
 
-SEC("tracepoint/syscalls/sys_exit_setuid")
-int tp_exit_setuid(struct trace_event_raw_sys_exit *ctx)
-{
-	return priv_exit(ctx->ret);
-}
+SW_PRIVILEGE_HOOKS(setuid, SW_PRIV_SETUID)
+SW_PRIVILEGE_HOOKS(setreuid, SW_PRIV_SETREUID)
+SW_PRIVILEGE_HOOKS(setresuid, SW_PRIV_SETRESUID)
+SW_PRIVILEGE_HOOKS(capset, SW_PRIV_CAPSET)
 
-SEC("tracepoint/syscalls/sys_enter_setreuid")
-int tp_enter_setreuid(void *ctx)
-{
-	return priv_enter(SW_PRIV_SETREUID);
-}
+/* ---------------------------------------------------------------------- */
+/* TCP listen at listen(2)'s exit                                          */
+/* ---------------------------------------------------------------------- */
 
-SEC("tracepoint/syscalls/sys_exit_setreuid")
-int tp_exit_setreuid(struct trace_event_raw_sys_exit *ctx)
+/*
+ * The listen chain's hook where there are no trampolines: it runs once per
+ * listen() call. inet_sock_set_state, the last resort, runs on every TCP
+ * state change of the host (six times per loopback connection, ~80 ns each
+ * by the kernel's statistics: benchmarks/VISIBILITY.md) only to find the
+ * rare LISTEN among them. listen() succeeds on sockets only, so the fd is
+ * one; a second listen() on a listening socket (a new backlog) is reported
+ * again, where the state change happened once.
+ */
+SEC("tracepoint/syscalls/sys_exit_listen")
+int tp_exit_listen(struct trace_event_raw_sys_exit *ctx)
 {
-	return priv_exit(ctx->ret);
-}
+	struct file *file;
+	struct socket *sock;
+	struct sock *sk;
 
-SEC("tracepoint/syscalls/sys_enter_setresuid")
-int tp_enter_setresuid(void *ctx)
-{
-	return priv_enter(SW_PRIV_SETRESUID);
-}
-
-SEC("tracepoint/syscalls/sys_exit_setresuid")
-int tp_exit_setresuid(struct trace_event_raw_sys_exit *ctx)
-{
-	return priv_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_enter_capset")
-int tp_enter_capset(void *ctx)
-{
-	return priv_enter(SW_PRIV_CAPSET);
-}
-
-SEC("tracepoint/syscalls/sys_exit_capset")
-int tp_exit_capset(struct trace_event_raw_sys_exit *ctx)
-{
-	return priv_exit(ctx->ret);
+	if (ctx->ret != 0)
+		return 0;
+	file = fd_file(bpf_get_current_task_btf(), (int)PT_REGS_PARM1_CORE_SYSCALL(syscall_regs()));
+	if (!file)
+		return 0;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != SW_IPPROTO_TCP)
+		return 0;
+	return emit_listen(sk, SW_HOOK_TP_SYS_EXIT_LISTEN);
 }

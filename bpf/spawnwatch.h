@@ -88,6 +88,9 @@ enum sw_hook {
 	SW_HOOK_CGROUP_CONNECT6 = 6,
 	SW_HOOK_CGROUP_SENDMSG4 = 7,
 	SW_HOOK_CGROUP_SENDMSG6 = 8,
+	/* listen(2)'s exit tracepoint: once per listen() call, where there
+	 * are no trampolines; listen only. */
+	SW_HOOK_TP_SYS_EXIT_LISTEN = 9,
 };
 
 /* Which socket state changes the tracepoint program reports (the value in

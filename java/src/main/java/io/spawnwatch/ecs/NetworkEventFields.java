@@ -87,12 +87,19 @@ final class NetworkEventFields {
             }
             g.writeStringField("hook", "tracepoint/syscalls/sys_enter_send*");
         } else if (ev.type() == EventType.LISTEN) {
-            int hook = ev.listen().hook();
-            g.writeStringField("hook", hook == ListenRecordDescriptor.HOOK_FENTRY_INET_CSK_LISTEN_START
-                    ? "fentry/inet_csk_listen_start" : hookName(hook));
+            g.writeStringField("hook", listenHookName(ev.listen().hook()));
         } else {
             g.writeStringField("hook", hookName(ev.connect().hook()));
         }
+    }
+
+    /** The listen hooks' names (the listen-only ones, else the tracepoint shared with connect). */
+    static String listenHookName(int hook) {
+        return switch (hook) {
+            case ListenRecordDescriptor.HOOK_FENTRY_INET_CSK_LISTEN_START -> "fentry/inet_csk_listen_start";
+            case ListenRecordDescriptor.HOOK_TP_SYS_EXIT_LISTEN -> "tracepoint/syscalls/sys_exit_listen";
+            default -> hookName(hook);
+        };
     }
 
     /** The connect hooks' names, as the loader reports the chain it chose. */

@@ -28,6 +28,8 @@ public final class ListenRecordDescriptor {
 
     /** sw_hook: the listen-only fentry hook. */
     public static final int HOOK_FENTRY_INET_CSK_LISTEN_START = 4;
+    /** sw_hook: listen(2)'s exit tracepoint. */
+    public static final int HOOK_TP_SYS_EXIT_LISTEN = 9;
 
     private ListenRecordDescriptor() {}
 }

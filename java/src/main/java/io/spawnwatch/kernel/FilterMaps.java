@@ -13,7 +13,10 @@ import java.util.List;
 /**
  * Typed access to the kernel filter: the web-server name trie, the web-server
  * uid set and the lineage map. Changes take effect for the next event: the
- * BPF programs read these maps on every exec and connect.
+ * BPF programs read these maps on every exec and connect. The uid set and the
+ * lineage map each have a bitmap in front ({@link FilterBitmap}) that answers
+ * the kernel's "no" without a hash lookup; a key's bit is set here before the
+ * key goes into its map.
  */
 public final class FilterMaps {
     private static final int COMM_LEN = 16;
@@ -31,8 +34,12 @@ public final class FilterMaps {
     private final BpfMap filePrefixes;
     private final BpfMap fileNames;
     private final BpfMap scriptExtensions;
+    private final FilterBitmap webUidBits;
+    private final FilterBitmap lineageBits;
 
     public FilterMaps(KernelProbes probes) throws BpfException {
+        this.webUidBits = probes.webUidBits();
+        this.lineageBits = probes.lineageBits();
         this.webComms = probes.map("web_comms");
         this.candidateComms = probes.map("candidate_comms");
         this.webUids = probes.map("web_uids");
@@ -99,6 +106,7 @@ public final class FilterMaps {
     }
 
     public synchronized void addUid(long uid) throws BpfException {
+        webUidBits.set(uidBit(uid));
         try (Arena arena = Arena.ofConfined()) {
             webUids.update(arena.allocateFrom(ValueLayout.JAVA_INT, (int) uid),
                     arena.allocateFrom(ValueLayout.JAVA_BYTE, (byte) 1), BpfMap.ANY);
@@ -106,9 +114,23 @@ public final class FilterMaps {
     }
 
     public synchronized boolean removeUid(long uid) throws BpfException {
+        boolean removed;
         try (Arena arena = Arena.ofConfined()) {
-            return webUids.delete(arena.allocateFrom(ValueLayout.JAVA_INT, (int) uid));
+            removed = webUids.delete(arena.allocateFrom(ValueLayout.JAVA_INT, (int) uid));
         }
+        // The bit goes only when no remaining uid shares it (uids equal modulo its size).
+        for (long other : uids()) {
+            if (uidBit(other) == uidBit(uid)) {
+                return removed;
+            }
+        }
+        webUidBits.clear(uidBit(uid));
+        return removed;
+    }
+
+    /** The bit of web_uid_bits for a uid, as is_web_uid() in bpf/spawnwatch.bpf.c picks it. */
+    private long uidBit(long uid) {
+        return (uid & 0xffff_ffffL) % webUidBits.bits();
     }
 
     public synchronized List<Long> uids() throws BpfException {
@@ -142,6 +164,7 @@ public final class FilterMaps {
      *     /proc at tick resolution when seeded; 0 when unknown)
      */
     public void addLineage(int pid, int rootPid, long rootStartBootNanos, int depth) throws BpfException {
+        lineageBits.set(Integer.toUnsignedLong(pid));
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment value = arena.allocate(LINEAGE_VALUE_SIZE);
             value.set(ValueLayout.JAVA_INT, LINEAGE_ROOT_PID_OFFSET, rootPid);

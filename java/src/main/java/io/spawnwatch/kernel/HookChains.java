@@ -58,13 +58,17 @@ public final class HookChains {
                     "tracefs not mounted or no such tracepoint")));
 
     /**
-     * TCP listen: fentry, then the same stable tracepoint as connect (a transition to TCP_LISTEN, in listen()).
-     * When both chains pick the tracepoint, one program serves both; its tp_roles say which transitions it
-     * reports, so that a winner elsewhere is never doubled.
+     * TCP listen: fentry, then listen(2)'s exit tracepoint (once per listen() call), then the same stable
+     * tracepoint as connect (a transition to TCP_LISTEN, in listen(); it runs on every TCP state change of the
+     * host, six times per loopback connection, so it is the last resort). When both chains pick that tracepoint,
+     * one program serves both; its tp_roles say which transitions it reports, so that a winner elsewhere is never
+     * doubled.
      */
     public static final Chain LISTEN = new Chain("listen", List.of(
             new Candidate("fentry_inet_csk_listen_start", "fentry/inet_csk_listen_start",
                     "no BPF trampolines on this kernel"),
+            new Candidate("tp_exit_listen", "tracepoint/syscalls/sys_exit_listen",
+                    "tracefs not mounted or no such tracepoint"),
             new Candidate("tp_inet_sock_set_state", "tracepoint/sock/inet_sock_set_state",
                     "tracefs not mounted or no such tracepoint")));
 

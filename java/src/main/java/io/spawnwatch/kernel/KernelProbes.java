@@ -6,11 +6,15 @@ import io.spawnwatch.libbpf.BpfLink;
 import io.spawnwatch.libbpf.BpfMap;
 import io.spawnwatch.libbpf.BpfObject;
 import io.spawnwatch.libbpf.BpfProgram;
+import io.spawnwatch.sys.NativeException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 
@@ -43,7 +47,17 @@ public final class KernelProbes implements AutoCloseable {
         }
     }
 
+    /**
+     * PID_MAX_LIMIT on 64-bit kernels (include/linux/threads.h): the most /proc/sys/kernel/pid_max can be, used
+     * to size the lineage bitmap when pid_max cannot be read (512 KiB).
+     */
+    static final long PID_MAX_LIMIT = 4L * 1024 * 1024;
+    static final Path PID_MAX = Path.of("/proc/sys/kernel/pid_max");
+
     private final BpfObject object;
+    private final Arena bitmapArena;
+    private final FilterBitmap lineageBits;
+    private final FilterBitmap webUidBits;
     private final List<BpfLink> links;
     private final List<HookStatus> hooks;
     private final String connectHook;
@@ -55,9 +69,17 @@ public final class KernelProbes implements AutoCloseable {
     public static final int TP_LISTEN = 1 << 1;
     private static final String TRACEPOINT = "tracepoint/sock/inet_sock_set_state";
 
-    private KernelProbes(BpfObject object, List<BpfLink> links, List<HookStatus> hooks, String connectHook,
-            String listenHook, long loadNanos) {
+    private KernelProbes(BpfObject object, Arena bitmapArena, List<BpfLink> links, List<HookStatus> hooks,
+            String connectHook, String listenHook, long loadNanos) throws BpfException {
         this.object = object;
+        this.bitmapArena = bitmapArena;
+        try {
+            this.lineageBits = FilterBitmap.map(bitmapArena, object.map("lineage_bits"));
+            this.webUidBits = FilterBitmap.map(bitmapArena, object.map("web_uid_bits"));
+        } catch (NativeException e) {
+            bitmapArena.close();
+            throw new BpfException(e.getMessage(), e.errno());
+        }
         this.links = links;
         this.hooks = hooks;
         this.connectHook = connectHook;
@@ -131,8 +153,8 @@ public final class KernelProbes implements AutoCloseable {
             VisibilityHooks.attach(object, hooks, links, !fileWinner.equals(HookChains.FILE.candidates().getFirst()),
                     connectWinner.equals(HookChains.CGROUP_CONNECT));
             setTracepointRoles(object, connectHook, listenHook);
-            KernelProbes probes = new KernelProbes(object, links, List.copyOf(hooks), connectHook, listenHook,
-                    System.nanoTime() - start);
+            KernelProbes probes = new KernelProbes(object, Arena.ofShared(), links, List.copyOf(hooks), connectHook,
+                    listenHook, System.nanoTime() - start);
             for (HookStatus h : hooks) {
                 LOG.log(System.Logger.Level.DEBUG, "hook {0} {1}: {2}", h.probe(), h.hook(),
                         h.attached() ? "attached" : h.reason());
@@ -160,12 +182,36 @@ public final class KernelProbes implements AutoCloseable {
         try {
             object.map("events").setMaxEntries(options.ringBufferBytes());
             object.map("lineage").setMaxEntries(options.lineageEntries());
+            object.map("lineage_bits").setMaxEntries(FilterBitmap.wordsFor(pidMax(PID_MAX)));
             setSensorTgid(object.map(".rodata.config"), options.sensorTgid());
             return object;
         } catch (BpfException | RuntimeException e) {
             object.close();
             throw e;
         }
+    }
+
+    /**
+     * The kernel's pid_max, the bound of every tgid the lineage bitmap needs a bit for; PID_MAX_LIMIT when the
+     * file cannot be read or holds no number (a pid_max raised after load only costs the pids above the old one
+     * a hash lookup: the kernel asks the hash for tgids past the bitmap).
+     */
+    static long pidMax(Path file) {
+        // One read: a sysctl file answers a read at a non-zero offset with EOF, so Files.readString (which
+        // reads procfs' zero-sized files a byte first) would see "3" of "32768".
+        try (InputStream in = Files.newInputStream(file)) {
+            String text = new String(in.readNBytes(32), java.nio.charset.StandardCharsets.US_ASCII).strip();
+            long value = Long.parseLong(text);
+            if (value > 0 && value <= PID_MAX_LIMIT) {
+                return value;
+            }
+            LOG.log(System.Logger.Level.WARNING, "{0}: pid_max={1}: expected 1 to {2}; sizing the lineage bitmap"
+                    + " for {2}", file, text, Long.toString(PID_MAX_LIMIT));
+        } catch (IOException | NumberFormatException e) {
+            LOG.log(System.Logger.Level.WARNING, "{0}: cannot read pid_max ({1}); sizing the lineage bitmap for {2}",
+                    file, e.getMessage(), Long.toString(PID_MAX_LIMIT));
+        }
+        return PID_MAX_LIMIT;
     }
 
     /** .rodata.config holds one tunable, {@code const volatile __u32 sensor_tgid}. */
@@ -225,6 +271,16 @@ public final class KernelProbes implements AutoCloseable {
         return object.map(name);
     }
 
+    /** The kernel's lineage_bits: a bit per tgid that may be in the lineage map. */
+    public FilterBitmap lineageBits() {
+        return lineageBits;
+    }
+
+    /** The kernel's web_uid_bits: a bit per (uid mod its size) that may be in web_uids. */
+    public FilterBitmap webUidBits() {
+        return webUidBits;
+    }
+
     /** One entry per hook tried, in order. */
     public List<HookStatus> hooks() {
         return Collections.unmodifiableList(hooks);
@@ -250,6 +306,7 @@ public final class KernelProbes implements AutoCloseable {
         for (BpfLink link : links) {
             link.close();
         }
+        bitmapArena.close();
         object.close();
     }
 }

@@ -383,6 +383,15 @@ class EcsEventWriterTest {
     }
 
     @Test
+    void shouldNameListenSyscallExitAsTheListenHook() throws Exception {
+        MemorySegment r = TestRecords.listen(300, 200, "nc", "sh", 33, 100, 2, "0.0.0.0", 4445);
+        r.set(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, io.spawnwatch.event.ListenRecordDescriptor.HOOK_OFFSET,
+                io.spawnwatch.event.ListenRecordDescriptor.HOOK_TP_SYS_EXIT_LISTEN);
+        wrap(r);
+        assertEquals("tracepoint/syscalls/sys_exit_listen", document().at("/spawnwatch/hook").asText());
+    }
+
+    @Test
     void shouldWriteIpv6AddressesInTheirShortForm() throws Exception {
         wrap(TestRecords.connect(200, 100, "php-fpm8.2", "php-fpm8.2", 33, 100, 1, "::1", "2001:db8:0:0:0:0:0:7",
                 443));

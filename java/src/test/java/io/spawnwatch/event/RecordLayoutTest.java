@@ -166,6 +166,7 @@ class RecordLayoutTest {
         constant("SW_HOOK_FENTRY_TCP_CONNECT", ConnectRecordDescriptor.HOOK_FENTRY_TCP_CONNECT);
         constant("SW_HOOK_KPROBE_TCP_CONNECT", ConnectRecordDescriptor.HOOK_KPROBE_TCP_CONNECT);
         constant("SW_HOOK_TP_INET_SOCK_SET_STATE", ConnectRecordDescriptor.HOOK_TP_INET_SOCK_SET_STATE);
+        constant("SW_HOOK_TP_SYS_EXIT_LISTEN", ListenRecordDescriptor.HOOK_TP_SYS_EXIT_LISTEN);
     }
 
     @Test

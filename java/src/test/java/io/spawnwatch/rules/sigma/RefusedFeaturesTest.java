@@ -147,6 +147,10 @@ class RefusedFeaturesTest {
                 error("title: t\nid: abc\nlogsource: {product: linux, category: process_creation}\n"
                         + "detection: {sel: {Image: x}, condition: sel}\n"));
         assertEquals(true, error("title: t\n  id: [\n").startsWith("test.yml:2: YAML syntax: "));
+        // A value the message echoes cannot make it two lines (found by SigmaParserFuzzTest).
+        assertEquals("test.yml:2: id must be a UUID (alerts, exceptions and baselines key on it): '6d1c2b10\\nx\\u0007'",
+                error("title: t\nid: \"6d1c2b10\\nx\\a\"\nlogsource: {product: linux, category: process_creation}\n"
+                        + "detection: {sel: {Image: x}, condition: sel}\n"));
     }
 
     @Test

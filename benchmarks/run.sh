@@ -262,12 +262,19 @@ fi
 
 # ============================================================ 3b. hook cost, this tree vs main
 if want hookcost; then
-    # The handlers' cost by the kernel's BPF statistics, beside the object of
-    # main built the same way, in the same run (benchmarks/hookcost.sh).
-    if [ $QUICK = 1 ]; then HC_ROUNDS=2; else HC_ROUNDS=5; fi
-    log "3b. hook cost: this tree's BPF object beside main's, $HC_ROUNDS interleaved rounds"
-    note_cmd hookcost "benchmarks/hookcost.sh --baseline main --rounds $HC_ROUNDS --out build/bench/results"
-    "$ROOT/benchmarks/hookcost.sh" --baseline main --rounds "$HC_ROUNDS" --out "$RES" > "$RES/hookcost.md"
+    # The sensor's hooks as it attaches them (its probe chains decide which), by
+    # the kernel's BPF statistics, beside main's sensor in the same run, rounds
+    # in turns (benchmarks/scripts/visibility_cost.sh; it rewrites
+    # benchmarks/VISIBILITY.md). Loops: non-web open/close, connect and
+    # fork+exec; open/close and fork+exec in the web lineage.
+    if [ $QUICK = 1 ]; then HC_ROUNDS=2; HC_N="50000 5000 500"; else HC_ROUNDS=3; HC_N="200000 20000 2000"; fi
+    log "3b. hook cost: this tree's sensor beside main's, $HC_ROUNDS rounds in turns"
+    HC_BASE=$("$ROOT/benchmarks/scripts/baseline_jar.sh" main)
+    note_cmd hookcost "BASELINE_JAR=$HC_BASE ROUNDS=$HC_ROUNDS benchmarks/scripts/visibility_cost.sh $HC_N"
+    # shellcheck disable=SC2086 # HC_N is three numbers
+    BASELINE_JAR=$HC_BASE ROUNDS=$HC_ROUNDS "$ROOT/benchmarks/scripts/visibility_cost.sh" $HC_N \
+        > "$RES/hookcost.log" 2>&1
+    cp "$ROOT/benchmarks/VISIBILITY.md" "$RES/hookcost.md"
 fi
 
 # ============================================================ 4. drop-free rate, latency

@@ -67,7 +67,13 @@ final class BaselineCommand {
                 return ExitCodes.USAGE;
             }
             if (state != null) {
-                sensorConfig = sensorConfig.withDetection(sensorConfig.detection().withStatePath(state.toString()));
+                try {
+                    sensorConfig = sensorConfig.withDetection(
+                            sensorConfig.detection().withStatePath(state.toString()));
+                } catch (IllegalArgumentException e) { // a relative path: "state_path: expected an absolute path..."
+                    err.println("spawnwatch: --state: " + e.getMessage());
+                    return ExitCodes.USAGE;
+                }
             }
             String statePath = sensorConfig.detection().statePath();
             if (statePath == null) {

@@ -40,7 +40,7 @@ public record AgentIdentity(String id, String type, String version, String name,
         }
         Path file = stateDir.resolve(FILE);
         if (!Files.exists(file)) {
-            Files.createDirectories(stateDir);
+            io.spawnwatch.files.PrivateFiles.createDirectories(stateDir, -1); // 0700, the state directory
             String fresh = UUID.randomUUID().toString();
             try {
                 Files.writeString(Files.createFile(file,

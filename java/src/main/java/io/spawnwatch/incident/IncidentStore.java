@@ -119,7 +119,7 @@ public final class IncidentStore implements AutoCloseable {
         if (!Files.isDirectory(dir)) {
             Path parent = dir.getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                io.spawnwatch.files.PrivateFiles.createDirectories(parent, -1); // 0700
             }
             Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIRECTORY_MODE));
         }

@@ -46,7 +46,7 @@ public record LearningPeriod(Instant start, Duration period) {
                 return new LearningPeriod(Instant.parse(Files.readString(file, StandardCharsets.UTF_8).strip()),
                         period);
             }
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            io.spawnwatch.files.PrivateFiles.createDirectories(file.toAbsolutePath().getParent(), -1); // 0700
             try {
                 Files.writeString(Files.createFile(file,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))),

@@ -101,6 +101,22 @@ class BaselineSeedTest {
     }
 
     @Test
+    void shouldRefuseARelativeStatePathWithOneLineAndCreateTheStateDirectoryPrivate() throws Exception {
+        Path events = recording("id");
+        CliRun r = CliRun.run("baseline", "seed", "--state", "relative.db", events.toString());
+        assertEquals(2, r.code(), r.err());
+        assertEquals("spawnwatch: --state: state_path: expected an absolute path, got 'relative.db'\n", r.err());
+
+        // A state directory the command creates holds command lines: owner only, whatever the umask.
+        Path state = dir.resolve("new/state/baselines.db");
+        assertEquals(0, CliRun.run("baseline", "seed", "--state", state.toString(), events.toString()).code());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(state.getParent())));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dir.resolve("new"))));
+    }
+
+    @Test
     void shouldNameTheFileAndLineOfABadDocumentAndGoOn() throws Exception {
         Path events = recording("id");
         Files.writeString(events, "{not json\n{\"event\":{\"category\":[\"file\"]},\"@timestamp\":\"x\"}\n"

@@ -62,7 +62,7 @@ public final class BaselineStore implements AutoCloseable {
             try {
                 Path parent = path.toAbsolutePath().getParent();
                 if (parent != null) {
-                    Files.createDirectories(parent);
+                    io.spawnwatch.files.PrivateFiles.createDirectories(parent, -1); // 0700: it holds command lines
                 }
                 ownerOnly(path);
             } catch (java.io.IOException e) {

@@ -508,6 +508,7 @@ public final class EcsEventWriter {
                 }
                 if ((truncated & ExecRecordDescriptor.TRUNC_ARGS) != 0) {
                     g.writeString("process.args");
+                    g.writeString("process.command_line"); // made of the arguments, so cut where they are
                 }
                 if ((truncated & ExecRecordDescriptor.TRUNC_FILENAME) != 0) {
                     g.writeString(filenameField(isScript));

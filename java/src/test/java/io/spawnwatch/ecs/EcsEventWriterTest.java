@@ -292,6 +292,18 @@ class EcsEventWriterTest {
                 "    sel:\n        User: jos\u00e9\n    condition: sel\n")).detection().matches(event));
     }
 
+    /** The command line is made of the arguments: when the kernel cut argv, both are listed as truncated. */
+    @Test
+    void shouldListTheCommandLineAsTruncatedWhenTheArgumentsAre() throws Exception {
+        MemorySegment r = TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html",
+                "/usr/sbin/php-fpm8.2", 33, 100, 2, "sh", "-c", "echo AAAA");
+        r.set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED,
+                io.spawnwatch.event.ExecRecordDescriptor.TRUNCATED_OFFSET,
+                (short) io.spawnwatch.event.ExecRecordDescriptor.TRUNC_ARGS);
+        wrap(r);
+        assertEquals("[\"process.args\",\"process.command_line\"]", document().at("/spawnwatch/truncated").toString());
+    }
+
     @Test
     void shouldWriteAnExecAsAnEcsProcessStartWithItsLineage() throws Exception {
         wrap(TestRecords.exec(300, 200, "sh", "php-fpm8.2", "/usr/bin/dash", "/var/www/html", "/usr/sbin/php-fpm8.2",

@@ -38,7 +38,7 @@ final class BaselineCommand {
                     + " minutes). Alert documents in the file are skipped (each repeats an event)."},
             exitCodeListHeading = "%nExit codes:%n",
             exitCodeList = {"0:seeded (bad lines, if any, are printed and counted)",
-                "1:a file or the baseline store could not be read or written",
+                "1:a file or the baseline store could not be read or written, or no line was an event",
                 "2:usage error, or no detection.state_path to seed"})
     static final class Seed implements Callable<Integer> {
         @Spec
@@ -100,6 +100,10 @@ final class BaselineCommand {
             out.printf("seeded %s: %d events read, %d recorded in %d baseline updates, %d alerts skipped,"
                     + " %d bad lines%n", statePath, counts.events, counts.matched, counts.updates, counts.alerts,
                     counts.bad);
+            if (counts.events == 0 && counts.bad > 0) {
+                err.println("spawnwatch: no event could be read: nothing was seeded");
+                return 1;
+            }
             return 0;
         }
 
@@ -114,11 +118,12 @@ final class BaselineCommand {
                         continue;
                     }
                     try {
-                        EcsDocumentEvent event = EcsDocumentEvent.of(json.readTree(line));
-                        if (event.isAlert()) {
-                            counts.alerts++;
+                        com.fasterxml.jackson.databind.JsonNode doc = json.readTree(line);
+                        if ("alert".equals(doc.path("event").path("kind").asText())) {
+                            counts.alerts++; // before any other check: an alert is skipped, whatever its shape
                             continue;
                         }
+                        EcsDocumentEvent event = EcsDocumentEvent.of(doc);
                         counts.events++;
                         int updates = engine.seed(event);
                         counts.updates += updates;

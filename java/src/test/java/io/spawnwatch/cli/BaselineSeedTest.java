@@ -117,6 +117,16 @@ class BaselineSeedTest {
     }
 
     @Test
+    void shouldSkipAnyAlertAndFailWhenNoEventCouldBeRead() throws Exception {
+        Path events = Files.writeString(dir.resolve("bad.ndjson"), "{\"event\":{\"kind\":\"alert\"}}\n{not json\n");
+        CliRun r = CliRun.run("baseline", "seed", "--state", dir.resolve("b.db").toString(), events.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.out().endsWith("0 events read, 0 recorded in 0 baseline updates, 1 alerts skipped,"
+                + " 1 bad lines\n"), r.out());
+        assertTrue(r.err().endsWith("spawnwatch: no event could be read: nothing was seeded\n"), r.err());
+    }
+
+    @Test
     void shouldNameTheFileAndLineOfABadDocumentAndGoOn() throws Exception {
         Path events = recording("id");
         Files.writeString(events, "{not json\n{\"event\":{\"category\":[\"file\"]},\"@timestamp\":\"x\"}\n"

@@ -36,7 +36,7 @@ public final class RuleCheck {
             try {
                 read = RuleSource.read(List.of(p));
             } catch (IOException e) {
-                errors.add(new RuleError(p.toString(), 0, "cannot read: " + e.getMessage()));
+                errors.add(new RuleError(p.toString(), 0, "cannot read: " + io.spawnwatch.files.IoErrors.describe(e)));
                 continue;
             }
             errors.addAll(read.unreadable());

@@ -35,7 +35,7 @@ class RuleCheckTest {
                 dir.resolve("exceptions.yml") + ":3: field Image|re: invalid regular expression '(': missing"
                         + " closing ) (regular expressions use RE2 syntax, evaluated in linear time: no backreferences,"
                         + " no lookaround)",
-                dir.resolve("missing.yml") + ": cannot read: " + dir.resolve("missing.yml"),
+                dir.resolve("missing.yml") + ": cannot read: no such file or directory",
                 dup + ":1: duplicate rule id 00000000-0000-4000-8000-000000000001 (already defined by " + good + ":1)",
                 bad + ":8: field DestinationHostname is never present in process_creation events (it belongs to"
                         + " network_connection)"),

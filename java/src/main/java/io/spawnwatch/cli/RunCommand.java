@@ -10,6 +10,8 @@ import io.spawnwatch.output.FileSink;
 import io.spawnwatch.output.Sink;
 import io.spawnwatch.output.StdoutSink;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
@@ -70,6 +72,7 @@ public final class RunCommand implements Callable<Integer> {
                 : EnumSet.of(DocumentKind.ALERT);
         int queue = cfg.output().queueDocuments();
         Sink sink;
+        boolean outputExisted = output != null && Files.exists(output, LinkOption.NOFOLLOW_LINKS);
         try {
             sink = output == null ? new StdoutSink(kinds, queue)
                     : new FileSink(output, kinds, queue, cfg.output().fileGroup());
@@ -82,6 +85,7 @@ public final class RunCommand implements Callable<Integer> {
             daemon = Daemon.start(new Daemon.Options(cfg, config, List.of(sink), socket));
         } catch (SpawnwatchException e) {
             spec.commandLine().getErr().println("spawnwatch: " + e.getMessage());
+            removeUnused(outputExisted);
             return 1;
         }
         Thread.ofPlatform().daemon().name("spawnwatch-signals").start(() -> {
@@ -106,5 +110,22 @@ public final class RunCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * A start that failed (another sensor holds the socket, say) leaves no trace: the --output file it
+     * created is removed when nothing was written to it. A file that was there before is left alone.
+     */
+    private void removeUnused(boolean outputExisted) {
+        if (output == null || outputExisted) {
+            return;
+        }
+        try {
+            if (Files.size(output) == 0) {
+                Files.deleteIfExists(output);
+            }
+        } catch (IOException e) {
+            // gone already, or not ours to judge: leave it
+        }
     }
 }

@@ -38,13 +38,15 @@ class StartUpEndToEndTest {
         try (DaemonProcess first = DaemonProcess.start(dir.resolve("first"), privateState(), "022")) {
             first.awaitLog("ready:", Duration.ofSeconds(60));
             Path socket = first.socket;
+            Path secondOutput = dir.resolve("second-out.ndjson");
             try (DaemonProcess second = DaemonProcess.start(dir.resolve("second"), privateState(), "022", socket,
-                    List.of("--socket", socket.toString()))) {
+                    List.of("--socket", socket.toString(), "--output", secondOutput.toString()))) {
                 assertEquals(1, second.awaitExit(Duration.ofSeconds(30)), second.logText());
                 // The whole of its stderr: no "rules loaded", no hook or BPF line, no second "control:".
                 assertEquals("spawnwatch: control: another process is listening on socket=" + socket + "; stop it"
                         + " (spawnwatch shutdown) or choose another --socket\n", second.logText());
             }
+            assertFalse(Files.exists(secondOutput), "the refused sensor removed the empty output file it created");
             assertEquals(0, first.cli("status").code(), "the first sensor goes on serving its socket");
             assertTrue(Files.exists(socket), "the second sensor left the first one's socket alone");
         }

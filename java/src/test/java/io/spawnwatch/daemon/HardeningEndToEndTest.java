@@ -214,6 +214,7 @@ class HardeningEndToEndTest {
                     status.toString());
 
             Thread.sleep(3500); // the window ends; the next event brings the summary
+            // '; true': a child exec of the fake nginx, like the flood it follows.
             nginx.run("/bin/true sw-flood-late; true");
             deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
             JsonNode summary = null;

@@ -40,6 +40,7 @@ class InterpreterServerTest extends SharedSensorTest {
             assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, source.toString()));
             String javaBin = ProcessHandle.current().info().command().orElseThrow();
             Process java = new ProcessBuilder(javaBin, "-cp", classes.toString(),
+                    // The command is all builtins ('; true' too): sh's own exec is the event the test waits for.
                     "org.apache.catalina.startup.Bootstrap", "echo " + marker + " >/dev/null; true",
                     classes.resolve("go").toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

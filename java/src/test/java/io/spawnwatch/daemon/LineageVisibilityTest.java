@@ -244,6 +244,7 @@ class LineageVisibilityTest extends SharedSensorTest {
         String m1 = "/nonexistent-" + marker();
         String m2 = marker();
         try (FakeWebServer nginx = new FakeWebServer("nginx")) {
+            // '; true' inside $( ): cat fails on purpose (m1 does not exist) and must run as a forked child of the subshell.
             String script = "x=$(cat /etc/hostname " + m1 + "; true); (sh -c 'sleep 0.3; whoami; echo " + m2
                     + " >/dev/null' &); sleep 1; exit 0";
             nginx.run(script);

@@ -72,6 +72,7 @@ class SensorEndToEndTest extends SharedSensorTest {
     void shouldReportPhpFpmChildrenAsWebServerLineage() throws Exception {
         String marker = "p" + UUID.randomUUID().toString().substring(0, 8);
         try (FakeWebServer fpm = new FakeWebServer("php-fpm8.2")) {
+            // '; true': uname must be a child of sh and sh of the fake php-fpm (exec in place: #shouldFollowAFakeServerThatExecsInPlace).
             fpm.run("sh -c 'echo " + marker + " > /dev/null; uname -a; true'; true");
             JsonNode sh = harness.await(execOf("sh", marker), WAIT, "sh child of php-fpm8.2");
             assertEquals("php-fpm8.2", text(sh, "process.parent.name"));
@@ -93,6 +94,7 @@ class SensorEndToEndTest extends SharedSensorTest {
                 ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = listener.getLocalPort();
             AtomicBoolean accepted = acceptInBackground(listener);
+            // '; true': the connect must come from a bash child of the fake nginx, the parent the assertions name.
             nginx.run("bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port + "; exec 3>&-; true'; true");
             JsonNode c = harness.await(connectTo(port), WAIT, "connect to port " + port);
             assertEquals("network", c.path("event").path("category").get(0).asText());
@@ -119,6 +121,7 @@ class SensorEndToEndTest extends SharedSensorTest {
                 ServerSocket listener = new ServerSocket(0, 50, InetAddress.getByName("::1"))) {
             int port = listener.getLocalPort();
             acceptInBackground(listener);
+            // '; true': as above, the connecting bash is the fake nginx's child.
             nginx.run("bash -c 'exec 3<>/dev/tcp/::1/" + port + "; true'; true");
             JsonNode c = harness.await(connectTo(port), WAIT, "IPv6 connect to port " + port);
             assertEquals("::1", text(c, "destination.ip"));
@@ -134,6 +137,7 @@ class SensorEndToEndTest extends SharedSensorTest {
                 ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = listener.getLocalPort();
             acceptInBackground(listener);
+            // '; true': each command a child of the not-web server, as the shapes above, so only the name differs.
             notWeb.run("sh -c 'cd /tmp && " + notWeb.payload + " " + marker + "; id; true'; "
                     + "bash -c 'exec 3<>/dev/tcp/127.0.0.1/" + port + "; true'; true");
             // The ring is ordered: once a later web-server event is here, the
